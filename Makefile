@@ -1,0 +1,72 @@
+# The book's commands. `make book` and `make test` are the two set-up commands of the README.
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+JOBS    ?= 2
+NBVAL   := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Notebooks that nbval executes: chapters and instructor exercises (student versions
+# contain stubs that raise NotImplementedError by design).
+EXECUTED = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) $(sort $(wildcard notebooks/exercises/instructor/ex[0-9][0-9]_*.ipynb))
+W7      := .venv-ipywidgets7
+
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help env book test unit notebooks widgets7 lab execute student clean
+
+help:
+	@echo "make book      build the HTML book strictly into _build/html"
+	@echo "make test      unit tests, notebook policy, nbval on every notebook, strict book build"
+	@echo "make lab       open JupyterLab in the pinned environment"
+	@echo "make execute   re-execute notebooks and store their outputs (NB=path to pick one)"
+	@echo "make student   regenerate the student versions of the exercises"
+
+# The pinned environment: created if missing, reinstalled when the pins change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+env: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@echo
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+# ipywidgets 7 is what Colab ships: run the widget tests under it too, in a small
+# environment of its own (numpy, matplotlib, ipywidgets 7, pytest; no torch needed).
+$(W7)/.installed: requirements-ipywidgets7.txt pyproject.toml
+	test -x $(W7)/bin/python || $(PYTHON) -m venv $(W7)
+	$(W7)/bin/python -m pip install --quiet -r requirements-ipywidgets7.txt
+	$(W7)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+widgets7: $(W7)/.installed
+	$(W7)/bin/python -m pytest -q -p no:cacheprovider tests/test_widgets.py
+
+test: $(STAMP) widgets7
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+execute: $(STAMP)
+	MPLBACKEND= $(BIN)/python tools/execute_notebooks.py $(NB)
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,38 @@
+"""Data for the book: seeded generators and verified optional downloads.
+
+Generators (no network, seeded, returning tensors):
+:func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
+Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
+"""
+from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
+from .sequences import (
+    EOS,
+    N_SPECIAL,
+    PAD,
+    SOS,
+    SequencePairs,
+    adding_problem,
+    copy_memory_task,
+    copy_task,
+    reversal_task,
+)
+
+__all__ = [
+    "PAD",
+    "SOS",
+    "EOS",
+    "N_SPECIAL",
+    "SequencePairs",
+    "reversal_task",
+    "copy_task",
+    "adding_problem",
+    "copy_memory_task",
+    "RemoteFile",
+    "REGISTRY",
+    "register",
+    "fetch",
+    "default_cache_dir",
+    "sha256sum",
+    "ChecksumError",
+    "DownloadError",
+]

@@ -1,0 +1,142 @@
+"""Plotting helpers shared by the chapters: training curves and annotated heatmaps.
+
+Each helper draws on a Matplotlib ``Axes`` (a new one if none is given) and returns
+it; nothing is shown or displayed here, so the notebook decides what to show.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ._validation import check_ndim
+
+__all__ = ["plot_history", "heatmap"]
+
+
+def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_history(
+    history: Any,
+    keys: Sequence[str] | None = None,
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    ylabel: str = "value",
+    logy: bool = False,
+    mark_best: bool = True,
+) -> Any:
+    """Plot per-epoch curves from a :class:`dlcourse.train.History` or a ``{name: values}`` dict.
+
+    Training and validation twins (``loss`` and ``val_loss``) share a colour; the
+    validation curve is dashed. With ``mark_best`` and a ``best_epoch`` on the
+    history, a vertical line marks the epoch early stopping kept.
+
+    Returns the ``Axes``; the x axis is the epoch (1-based), the y axis ``ylabel``.
+    """
+    metrics: Mapping[str, Sequence[float]] = getattr(history, "metrics", history)
+    if not isinstance(metrics, Mapping) or not metrics:
+        raise TypeError(
+            "history must be a History or a non-empty dict of {name: per-epoch values}; "
+            f"got {type(history).__name__}."
+        )
+    keys = list(keys) if keys is not None else [k for k in metrics if not k.startswith("val_")]
+    missing = [k for k in keys if k not in metrics]
+    if missing:
+        raise ValueError(f"keys {missing} are not in the history; available: {sorted(metrics)}.")
+    ax = _axes(ax, (5.0, 3.2))
+    for i, key in enumerate(keys):
+        colour = f"C{i}"
+        values = np.asarray(metrics[key], dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, color=colour, label=f"train {key}")
+        val_key = f"val_{key}"
+        if val_key in metrics and not key.startswith("val_"):
+            v = np.asarray(metrics[val_key], dtype=float)
+            ax.plot(np.arange(1, len(v) + 1), v, color=colour, linestyle="--", label=f"validation {key}")
+    best = getattr(history, "best_epoch", None)
+    if mark_best and best is not None:
+        ax.axvline(best + 1, color="grey", linestyle=":", label=f"best epoch ({best + 1})")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False)
+    return ax
+
+
+def heatmap(
+    matrix: Any,
+    row_labels: Sequence[Any] | None = None,
+    col_labels: Sequence[Any] | None = None,
+    *,
+    ax: Any = None,
+    annotate: bool = True,
+    fmt: str = "{:.2f}",
+    cmap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    colorbar: bool = True,
+    colorbar_label: str | None = None,
+) -> Any:
+    """Draw a 2-D array as a heatmap with optional per-cell annotations.
+
+    Used for confusion matrices, attention weights and gate values. Annotation
+    text switches between black and white for contrast with the cell colour.
+
+    Parameters
+    ----------
+    matrix:
+        Array-like of shape ``(rows, cols)`` (NumPy array or tensor).
+    row_labels, col_labels:
+        Tick labels; their lengths must match the matrix.
+    fmt:
+        A ``str.format`` pattern for annotations, e.g. ``"{:d}"`` for counts.
+
+    Returns the ``Axes``.
+    """
+    if hasattr(matrix, "detach"):
+        matrix = matrix.detach().cpu().numpy()
+    values = np.asarray(matrix)
+    check_ndim(values, "matrix", 2, names="(rows, cols)")
+    rows, cols = values.shape
+    for labels, size, name in ((row_labels, rows, "row_labels"), (col_labels, cols, "col_labels")):
+        if labels is not None and len(labels) != size:
+            raise ValueError(f"{name} must have {size} entries to match the matrix; got {len(labels)}.")
+    ax = _axes(ax, (0.6 * cols + 2.0, 0.5 * rows + 1.5))
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    if col_labels is not None:
+        ax.set_xticklabels([str(c) for c in col_labels], rotation=45 if cols > 6 else 0, ha="right" if cols > 6 else "center")
+    if row_labels is not None:
+        ax.set_yticklabels([str(r) for r in row_labels])
+    if annotate:
+        norm = image.norm
+        for i in range(rows):
+            for j in range(cols):
+                shade = norm(values[i, j])
+                colour = "white" if np.ma.is_masked(shade) or shade < 0.5 else "black"
+                ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", color=colour, fontsize=8)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        if colorbar_label:
+            bar.set_label(colorbar_label)
+    return ax

@@ -1,0 +1,168 @@
+"""The pattern every widget of the book follows.
+
+A widget has three parts, each testable on its own:
+
+``compute(**values) -> dict``
+    A pure function of the control values: all the numbers the widget shows.
+    It knows nothing of widgets, so tests and static figures call it directly.
+``render(result, ax)``
+    Draws one result on a Matplotlib ``Axes``. The widget uses it for its live
+    picture, and the chapter's *static companion figure* calls it for a few
+    settings side by side, so a reader of the HTML book (no kernel) sees the effect too.
+``summary(result) -> str``
+    Optional HTML (usually a small table) of the key numbers.
+
+:class:`Explorer` wires them together: controls observed with ``observe`` (works in
+JupyterLab, Notebook, Colab and Thebe, with ipywidgets 7 and 8), the picture shown
+as a PNG in an ``ipywidgets.Image`` (no ``display`` call, no global pyplot state).
+Builders such as :func:`dlcourse.widgets.softmax_explorer` return an
+:class:`Explorer`; the notebook displays it by leaving it as the cell's last value.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Callable, Mapping, Sequence
+
+__all__ = ["Explorer", "render_png", "companion_figure"]
+
+
+def render_png(
+    render: Callable[[Mapping[str, Any], Any], None],
+    result: Mapping[str, Any],
+    figsize: tuple[float, float] = (5.0, 3.0),
+    dpi: int = 96,
+) -> bytes:
+    """Draw ``result`` with ``render`` on a fresh off-screen figure and return PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    render(result, ax)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def companion_figure(
+    compute: Callable[..., Mapping[str, Any]],
+    render: Callable[[Mapping[str, Any], Any], None],
+    settings: Sequence[Mapping[str, Any]],
+    *,
+    titles: Sequence[str] | None = None,
+    panel_size: tuple[float, float] = (3.6, 2.8),
+    suptitle: str | None = None,
+) -> Any:
+    """The static companion of a widget: the same view at several settings, side by side.
+
+    Returns a ``matplotlib.figure.Figure`` created with ``pyplot`` so that the
+    notebook's inline backend shows it like any other figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not settings:
+        raise ValueError("settings must list at least one dict of control values; got none.")
+    if titles is not None and len(titles) != len(settings):
+        raise ValueError(f"titles must have {len(settings)} entries, one per setting; got {len(titles)}.")
+    fig, axes = plt.subplots(
+        1, len(settings), figsize=(panel_size[0] * len(settings), panel_size[1]), squeeze=False
+    )
+    for i, (ax, values) in enumerate(zip(axes[0], settings)):
+        render(compute(**values), ax)
+        if titles is not None:
+            ax.set_title(titles[i])
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+class _Box:
+    """Import ipywidgets lazily so that ``import dlcourse.widgets`` never needs it."""
+
+    @staticmethod
+    def widgets() -> Any:
+        try:
+            import ipywidgets
+        except ImportError as exc:  # pragma: no cover - ipywidgets is a dependency
+            raise ImportError("the widgets need ipywidgets: pip install 'ipywidgets>=7.6,<9'") from exc
+        return ipywidgets
+
+
+def _explorer_class() -> type:
+    widgets = _Box.widgets()
+
+    class Explorer(widgets.VBox):
+        """A ``VBox`` of controls, a live picture and a summary, recomputed on every change.
+
+        Attributes
+        ----------
+        controls:
+            ``{name: widget}``; each widget's ``value`` is passed to ``compute`` as ``name=``.
+        result:
+            The dict returned by the last ``compute`` call (tests assert on it).
+        image:
+            An ``ipywidgets.Image`` holding the last rendered PNG (empty without ``render``).
+        html:
+            An ``ipywidgets.HTML`` holding ``summary(result)`` (empty without ``summary``).
+        """
+
+        def __init__(
+            self,
+            controls: Mapping[str, Any],
+            compute: Callable[..., Mapping[str, Any]],
+            render: Callable[[Mapping[str, Any], Any], None] | None = None,
+            summary: Callable[[Mapping[str, Any]], str] | None = None,
+            *,
+            title: str | None = None,
+            figsize: tuple[float, float] = (5.0, 3.0),
+        ) -> None:
+            if not controls:
+                raise ValueError("controls must hold at least one widget; got none.")
+            for name, control in controls.items():
+                if not hasattr(control, "observe") or not hasattr(control, "value"):
+                    raise TypeError(
+                        f"controls[{name!r}] must be an ipywidgets value widget (e.g. FloatSlider); "
+                        f"got {type(control).__name__}."
+                    )
+            self.controls = dict(controls)
+            self._compute = compute
+            self._render = render
+            self._summary = summary
+            self._figsize = figsize
+            self.result: Mapping[str, Any] = {}
+            self.image = widgets.Image(format="png")
+            self.html = widgets.HTML()
+            children = []
+            if title:
+                children.append(widgets.HTML(f"<b>{title}</b>"))
+            children.append(widgets.VBox(list(self.controls.values())))
+            children.append(widgets.HBox([self.image, self.html]))
+            super().__init__(children)
+            for control in self.controls.values():
+                control.observe(self.update, names="value")
+            self.update()
+
+        def values(self) -> dict[str, Any]:
+            """The current value of every control, by name."""
+            return {name: control.value for name, control in self.controls.items()}
+
+        def update(self, change: Any = None) -> None:
+            """Recompute and redraw; called by ``observe`` whenever a control changes."""
+            self.result = self._compute(**self.values())
+            if self._render is not None:
+                self.image.value = render_png(self._render, self.result, self._figsize)
+            if self._summary is not None:
+                self.html.value = self._summary(self.result)
+
+    return Explorer
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Explorer":
+        cls = _explorer_class()
+        globals()["Explorer"] = cls
+        return cls
+    raise AttributeError(name)

@@ -1,0 +1,75 @@
+"""Execute notebooks in place and store their outputs (``make execute``).
+
+Usage::
+
+    python tools/execute_notebooks.py                 # every chapter and instructor exercise
+    python tools/execute_notebooks.py notebooks/00_how_to_use.ipynb
+
+Each notebook runs in a fresh kernel of the current environment, from its own
+folder, with widget state stored (so the HTML book can show the widgets' last
+state), without per-cell timing metadata, and with personal metadata removed.
+The wall-clock time of each notebook is printed and checked against the budget:
+90 s for a chapter, 45 s for an exercise on the reference 2-core CPU.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools import nbtools  # noqa: E402
+
+BUDGET_S = {"chapter": 90.0, "exercise": 45.0}
+
+
+def budget(path: Path) -> float:
+    return BUDGET_S["exercise" if "exercises" in path.parts else "chapter"]
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    nb = nbtools.read(path)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nbtools.clean_metadata(nb)
+    nbformat.validate(nb)
+    nbformat.write(nb, str(path))
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all executed ones)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.paths] or nbtools.executed_notebooks()
+    over = []
+    for path in paths:
+        elapsed = execute(path, args.timeout)
+        limit = budget(path)
+        flag = "" if elapsed <= limit else f"  OVER BUDGET ({limit:.0f} s)"
+        print(f"{elapsed:7.1f} s  {path.relative_to(nbtools.ROOT)}{flag}", flush=True)
+        if elapsed > limit:
+            over.append(path)
+    if over:
+        print(f"{len(over)} notebook(s) over budget on this machine; the budget is for a 2-core CPU.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
