@@ -66,8 +66,9 @@ def generate(instructors: list[Path], workdir: Path) -> dict[Path, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed versions, write nothing")
+    parser.add_argument("paths", nargs="*", type=Path, help="instructor notebooks (default: all)")
     args = parser.parse_args(argv)
-    instructors = nbtools.instructor_notebooks()
+    instructors = [p.resolve() for p in args.paths] or nbtools.instructor_notebooks()
     with tempfile.TemporaryDirectory() as tmp:
         generated = generate(instructors, Path(tmp))
     stale = []
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(nbtools.ROOT)}")
-    orphans = {p for p in nbtools.student_notebooks()} - set(generated)
+    orphans = set() if args.paths else {p for p in nbtools.student_notebooks()} - set(generated)
     if args.check:
         for path in sorted(stale):
             print(f"out of date: {path.relative_to(nbtools.ROOT)} (run `make student`)")
