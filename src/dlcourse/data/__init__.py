@@ -4,6 +4,7 @@ Generators (no network, seeded, returning tensors):
 :func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
+from .documents import DOCUMENT_TOPICS, Document, load_documents
 from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
 from .sequences import (
     EOS,
@@ -18,6 +19,9 @@ from .sequences import (
 )
 
 __all__ = [
+    "Document",
+    "DOCUMENT_TOPICS",
+    "load_documents",
     "PAD",
     "SOS",
     "EOS",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import companion_figure, render_png
+from .tokenizer import render_tokens, summarize_tokens, tokenize_sentence, tokenizer_explorer, tokenizer_figure
 from .softmax import render_softmax, softmax_explorer, softmax_figure, softmax_temperature, summarize_softmax
 
 __all__ = [
@@ -20,6 +21,11 @@ __all__ = [
     "summarize_softmax",
     "softmax_explorer",
     "softmax_figure",
+    "tokenize_sentence",
+    "render_tokens",
+    "summarize_tokens",
+    "tokenizer_explorer",
+    "tokenizer_figure",
 ]
 
 

@@ -1,0 +1,245 @@
+"""TF-IDF written from scratch, and a small search engine built on it."""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .._validation import check_choice, check_type
+from .tokenizers import tokenize
+from .vocab import Vocab, document_term_matrix
+
+__all__ = ["TfidfVectorizer", "cosine_similarity", "SearchHit", "SearchIndex"]
+
+
+def _check_df(value: Any, name: str) -> int | float:
+    """min_df / max_df: an int is a number of documents, a float a proportion in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an int (documents) or a float in [0, 1] (proportion); got {value!r}.")
+    if isinstance(value, numbers.Integral):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0 as a number of documents; got {value}.")
+        return int(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1] as a proportion of documents; got {value}.")
+    return float(value)
+
+
+class TfidfVectorizer:
+    r"""TF-IDF vectors of documents, following scikit-learn's definitions.
+
+    For term :math:`t` and document :math:`d` of a collection of :math:`n` documents,
+
+    .. math::
+        \mathrm{tfidf}(t, d) = \mathrm{tf}(t, d)\, \mathrm{idf}(t), \qquad
+        \mathrm{idf}(t) = \ln\frac{1 + n}{1 + \mathrm{df}(t)} + 1
+
+    where :math:`\mathrm{tf}(t, d)` is the count of :math:`t` in :math:`d` (with
+    ``sublinear_tf=True``, :math:`1 + \ln \mathrm{tf}` for non-zero counts) and
+    :math:`\mathrm{df}(t)` the number of documents containing :math:`t`. With
+    ``smooth_idf=False`` the idf is :math:`\ln(n / \mathrm{df}(t)) + 1`. Each row
+    is then divided by its L2 (``norm="l2"``) or L1 (``norm="l1"``) norm, or left as
+    it is (``norm=None``). The ``+ 1`` keeps words that occur in every document
+    instead of zeroing them.
+
+    Args:
+        tokenizer: how string documents become tokens: a method name for
+            :func:`~dlcourse.text.tokenize` or a callable ``str -> list[str]``.
+            Documents given as token lists are used as they are.
+        lowercase: fold every token to lower case.
+        norm: ``"l2"``, ``"l1"`` or ``None``.
+        use_idf: multiply by the idf (else the result is normalised tf).
+        smooth_idf: add one to document frequencies, as if one extra document
+            contained every term once.
+        sublinear_tf: replace tf by :math:`1 + \ln \mathrm{tf}`.
+        min_df, max_df: keep only terms whose document frequency lies in
+            ``[min_df, max_df]``; an int counts documents, a float is a proportion.
+
+    Attributes:
+        vocabulary_: :class:`~dlcourse.text.Vocab` of the kept terms, alphabetical
+            (the column order, as in scikit-learn).
+        idf_: ``(V,)`` idf of each column.
+        df_: ``(V,)`` document frequency of each column.
+
+    Shape:
+        ``D`` documents -> ``(D, V)`` array.
+
+    Example:
+        >>> tv = TfidfVectorizer().fit(["the cat sat", "the dog sat", "the dog barked"])
+        >>> tv.vocabulary_.itos
+        ['barked', 'cat', 'dog', 'sat', 'the']
+        >>> round(float(tv.idf_[-1]), 6)  # "the" is in all three documents: ln(4/4) + 1
+        1.0
+    """
+
+    def __init__(
+        self,
+        tokenizer: str | Callable[[str], list[str]] = "rule",
+        *,
+        lowercase: bool = True,
+        norm: str | None = "l2",
+        use_idf: bool = True,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        min_df: int | float = 1,
+        max_df: int | float = 1.0,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.lowercase = lowercase
+        self.norm = norm
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.max_df = max_df
+
+    # --- helpers ---------------------------------------------------------------------
+    def _tokens(self, documents: Any) -> list[list[str]]:
+        if isinstance(documents, str):
+            raise TypeError(
+                f"documents must be a list of documents; got one string ({documents!r:.40}). "
+                f"Wrap it in a list: [text]."
+            )
+        if not callable(self.tokenizer):
+            check_choice(self.tokenizer, "tokenizer", ("whitespace", "punctuation", "rule", "morpheme"))
+        out = []
+        for i, doc in enumerate(documents):
+            if isinstance(doc, str):
+                tokens = self.tokenizer(doc) if callable(self.tokenizer) else tokenize(doc, self.tokenizer)
+            else:
+                tokens = list(doc)
+            for token in tokens:
+                if not isinstance(token, str):
+                    raise TypeError(f"documents[{i}] must be a str or a list of str tokens; found {token!r:.40}.")
+            out.append([t.lower() for t in tokens] if self.lowercase else tokens)
+        return out
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "idf_"):
+            raise RuntimeError("this TfidfVectorizer is not fitted yet; call fit(documents) first.")
+
+    # --- the estimator API -------------------------------------------------------------
+    def fit(self, documents: Sequence[str | Sequence[str]]) -> "TfidfVectorizer":
+        """Learn the vocabulary and the idf of each term from ``documents``."""
+        check_choice(self.norm, "norm", ("l2", "l1", None))
+        min_df = _check_df(self.min_df, "min_df")
+        max_df = _check_df(self.max_df, "max_df")
+        docs = self._tokens(documents)
+        n = len(docs)
+        if n == 0:
+            raise ValueError("documents must hold at least one document; got none.")
+        terms = sorted({t for doc in docs for t in doc})
+        if not terms:
+            raise ValueError("the vocabulary is empty: the documents contain no tokens.")
+        counts = document_term_matrix(docs, Vocab(terms, specials=()))  # (n, V0)
+        df = (counts > 0).sum(axis=0)  # (V0,)
+        low = min_df if isinstance(min_df, int) else min_df * n
+        high = max_df if isinstance(max_df, int) else max_df * n
+        if high < low:
+            raise ValueError(f"max_df ({self.max_df}) corresponds to fewer documents than min_df ({self.min_df}).")
+        keep = (df >= low) & (df <= high)
+        if not keep.any():
+            raise ValueError(
+                f"the vocabulary is empty after filtering: no term has a document frequency in "
+                f"[min_df, max_df] = [{self.min_df}, {self.max_df}]. Lower min_df or raise max_df."
+            )
+        self.vocabulary_ = Vocab([t for t, k in zip(terms, keep) if k], specials=())
+        self.df_ = df[keep].astype(float)
+        if self.smooth_idf:
+            self.idf_ = np.log((1.0 + n) / (1.0 + self.df_)) + 1.0
+        else:
+            self.idf_ = np.log(n / self.df_) + 1.0
+        return self
+
+    def transform(self, documents: Sequence[str | Sequence[str]]) -> np.ndarray:
+        """TF-IDF matrix of ``documents`` with the fitted vocabulary; unseen terms are ignored."""
+        self._check_fitted()
+        tf = document_term_matrix(self._tokens(documents), self.vocabulary_)  # (D, V)
+        if self.sublinear_tf:
+            tf = np.where(tf > 0, 1.0 + np.log(np.where(tf > 0, tf, 1.0)), 0.0)
+        X = tf * self.idf_ if self.use_idf else tf  # (D, V) * (V,)
+        if self.norm is not None:
+            norms = np.abs(X).sum(axis=1) if self.norm == "l1" else np.sqrt((X**2).sum(axis=1))  # (D,)
+            X = X / np.where(norms > 0, norms, 1.0)[:, None]  # empty rows stay zero
+        return X
+
+    def fit_transform(self, documents: Sequence[str | Sequence[str]]) -> np.ndarray:
+        """``fit(documents).transform(documents)``."""
+        return self.fit(documents).transform(documents)
+
+    def get_feature_names_out(self) -> list[str]:
+        """The term of each column."""
+        self._check_fitted()
+        return list(self.vocabulary_.itos)
+
+
+def cosine_similarity(A: Any, B: Any) -> np.ndarray:
+    r"""Cosine similarity of every row of ``A`` with every row of ``B``.
+
+    .. math::
+        \cos(\mathbf{a}, \mathbf{b}) = \frac{\mathbf{a}^\top \mathbf{b}}{\lVert\mathbf{a}\rVert\, \lVert\mathbf{b}\rVert}
+
+    A zero row has similarity 0 with everything.
+
+    Shape:
+        ``A`` ``(N, V)`` (or ``(V,)``), ``B`` ``(M, V)`` -> ``(N, M)``.
+    """
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    B = np.atleast_2d(np.asarray(B, dtype=float))
+    if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[1]:
+        raise ValueError(f"A and B must be (N, V) and (M, V) with the same V; got {A.shape} and {B.shape}.")
+    na = np.linalg.norm(A, axis=1, keepdims=True)  # (N, 1)
+    nb = np.linalg.norm(B, axis=1, keepdims=True)  # (M, 1)
+    A = A / np.where(na > 0, na, 1.0)
+    B = B / np.where(nb > 0, nb, 1.0)
+    return A @ B.T  # (N, V) @ (V, M) -> (N, M)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of :meth:`SearchIndex.search`."""
+
+    index: int
+    score: float
+    text: str
+
+
+class SearchIndex:
+    r"""Rank documents by the cosine similarity of their TF-IDF vectors to a query.
+
+    The documents are vectorised once (``fit_transform``); a query is vectorised
+    with the same vocabulary and idf (``transform``), and documents are sorted
+    by :math:`\cos(\mathbf{q}, \mathbf{x}_d)`, ties by index.
+
+    Args:
+        documents: the collection, as strings.
+        vectorizer: an unfitted :class:`TfidfVectorizer` (default settings if ``None``).
+
+    Example:
+        >>> index = SearchIndex(["cats purr", "dogs bark", "cats and dogs"])
+        >>> index.search("purring cats", k=1)[0].index
+        0
+    """
+
+    def __init__(self, documents: Sequence[str], vectorizer: TfidfVectorizer | None = None) -> None:
+        if isinstance(documents, str):
+            raise TypeError(f"documents must be a list of strings; got one string ({documents!r:.40}).")
+        self.documents = list(documents)
+        for i, doc in enumerate(self.documents):
+            check_type(doc, f"documents[{i}]", str)
+        self.vectorizer = TfidfVectorizer() if vectorizer is None else vectorizer
+        self.matrix = self.vectorizer.fit_transform(self.documents)  # (D, V)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Cosine similarity of ``query`` with every document, shape ``(D,)``."""
+        check_type(query, "query", str)
+        q = self.vectorizer.transform([query])  # (1, V)
+        return cosine_similarity(q, self.matrix)[0]  # (D,)
+
+    def search(self, query: str, k: int = 3) -> list[SearchHit]:
+        """The ``k`` best documents for ``query``, best first."""
+        s = self.scores(query)
+        order = sorted(range(len(s)), key=lambda i: (-s[i], i))[:k]
+        return [SearchHit(i, float(s[i]), self.documents[i]) for i in order]
