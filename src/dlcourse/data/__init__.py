@@ -17,6 +17,8 @@ from .sequences import (
     copy_task,
     reversal_task,
 )
+from .sensors import SENSOR_NAMES, sensor_windows
+from .texts import TEXTS, load_text
 
 __all__ = [
     "Document",
@@ -31,6 +33,10 @@ __all__ = [
     "copy_task",
     "adding_problem",
     "copy_memory_task",
+    "sensor_windows",
+    "SENSOR_NAMES",
+    "load_text",
+    "TEXTS",
     "RemoteFile",
     "REGISTRY",
     "register",

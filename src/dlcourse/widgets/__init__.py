@@ -9,8 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import companion_figure, render_png
+from .rnn import (
+    char_sampling,
+    gradient_flow_explorer,
+    gradient_flow_figure,
+    render_char_sampling,
+    render_gradient_flow,
+    sampling_explorer,
+    sampling_figure,
+)
 from .tokenizer import render_tokens, summarize_tokens, tokenize_sentence, tokenizer_explorer, tokenizer_figure
 from .softmax import render_softmax, softmax_explorer, softmax_figure, softmax_temperature, summarize_softmax
+from .linefit import line_fit, line_fit_explorer, line_fit_figure, render_line_fit, summarize_line_fit
+from .threshold import render_threshold, summarize_threshold, threshold_explorer, threshold_figure, threshold_metrics
+from .learning_rate import learning_rate_descent, learning_rate_explorer, learning_rate_figure, render_learning_rate
+from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
+from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
 
 __all__ = [
     "Explorer",
@@ -26,6 +40,18 @@ __all__ = [
     "summarize_tokens",
     "tokenizer_explorer",
     "tokenizer_figure",
+    "learning_rate_descent",
+    "render_learning_rate",
+    "learning_rate_explorer",
+    "learning_rate_figure",
+    "optimizer_paths",
+    "render_optimizers",
+    "optimizer_explorer",
+    "optimizer_figure",
+    "vanishing_gradients",
+    "render_vanishing",
+    "vanishing_explorer",
+    "vanishing_figure",
 ]
 
 
