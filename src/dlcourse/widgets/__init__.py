@@ -22,8 +22,6 @@ from .tokenizer import render_tokens, summarize_tokens, tokenize_sentence, token
 from .softmax import render_softmax, softmax_explorer, softmax_figure, softmax_temperature, summarize_softmax
 from .linefit import line_fit, line_fit_explorer, line_fit_figure, render_line_fit, summarize_line_fit
 from .threshold import render_threshold, summarize_threshold, threshold_explorer, threshold_figure, threshold_metrics
-from .linefit import line_fit, line_fit_explorer, line_fit_figure, render_line_fit, summarize_line_fit
-from .threshold import render_threshold, summarize_threshold, threshold_explorer, threshold_figure, threshold_metrics
 from .learning_rate import learning_rate_descent, learning_rate_explorer, learning_rate_figure, render_learning_rate
 from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
 from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
@@ -37,6 +35,16 @@ __all__ = [
     "summarize_softmax",
     "softmax_explorer",
     "softmax_figure",
+    "line_fit",
+    "render_line_fit",
+    "summarize_line_fit",
+    "line_fit_explorer",
+    "line_fit_figure",
+    "threshold_metrics",
+    "render_threshold",
+    "summarize_threshold",
+    "threshold_explorer",
+    "threshold_figure",
     "tokenize_sentence",
     "render_tokens",
     "summarize_tokens",
