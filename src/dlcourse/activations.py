@@ -1,0 +1,189 @@
+r"""Activation functions and their derivatives, in NumPy (chapter 2).
+
+Every activation :math:`f` comes with its derivative :math:`f'`, written out by hand
+so that backpropagation (:mod:`dlcourse.mlp`) can use it:
+
+=============  ===========================================  ==========================================
+name           :math:`f(x)`                                 :math:`f'(x)`
+=============  ===========================================  ==========================================
+sigmoid        :math:`\sigma(x) = 1 / (1 + e^{-x})`          :math:`\sigma(x)\,(1 - \sigma(x))`
+tanh           :math:`\tanh x`                              :math:`1 - \tanh^2 x`
+relu           :math:`\max(0, x)`                           :math:`1` if :math:`x > 0` else :math:`0`
+leaky_relu     :math:`\max(s x, x)`, :math:`0 < s < 1`       :math:`1` if :math:`x > 0` else :math:`s`
+elu            :math:`x` if :math:`x > 0` else               :math:`1` if :math:`x > 0` else
+               :math:`\alpha (e^x - 1)`                     :math:`\alpha e^x`
+maxout         :math:`\max_j z_j` over :math:`k` pieces       one-hot of the arg-max piece
+=============  ===========================================  ==========================================
+
+At the kink :math:`x = 0` of ReLU and leaky ReLU the derivative is taken as the left
+one (0, resp. :math:`s`), the same convention as ``torch.autograd``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ._validation import check_choice, check_float
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "elu",
+    "elu_grad",
+    "identity",
+    "identity_grad",
+    "maxout",
+    "maxout_grad",
+    "ACTIVATIONS",
+    "get_activation",
+]
+
+
+def _array(x: Any, name: str = "x") -> np.ndarray:
+    if hasattr(x, "detach"):  # a torch tensor
+        x = x.detach().cpu().numpy()
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers; got {type(x).__name__} ({x!r:.60}).") from None
+    return a
+
+
+def sigmoid(x: Any) -> np.ndarray:
+    r"""Logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, element-wise.
+
+    Computed stably: for :math:`x < 0` as :math:`e^{x} / (1 + e^{x})`, so that
+    :math:`e^{-x}` never overflows.
+
+    Shape: any; the output has the shape of ``x``.
+
+    Example
+    -------
+    >>> float(np.round(sigmoid(1.6), 3))
+    0.832
+    """
+    x = _array(x)
+    e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_grad(x: Any) -> np.ndarray:
+    r""":math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))`; at most 1/4, reached at :math:`x = 0`."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x: Any) -> np.ndarray:
+    r"""Hyperbolic tangent :math:`\tanh x = (e^x - e^{-x}) / (e^x + e^{-x}) = 2\sigma(2x) - 1`."""
+    return np.tanh(_array(x))
+
+
+def tanh_grad(x: Any) -> np.ndarray:
+    r""":math:`\tanh'(x) = 1 - \tanh^2 x`; at most 1, reached at :math:`x = 0`."""
+    t = np.tanh(_array(x))
+    return 1.0 - t * t
+
+
+def relu(x: Any) -> np.ndarray:
+    r"""Rectified linear unit :math:`\max(0, x)`."""
+    x = _array(x)
+    return np.where(x > 0, x, 0.0)
+
+
+def relu_grad(x: Any) -> np.ndarray:
+    r""":math:`\mathrm{relu}'(x) = 1` for :math:`x > 0`, else 0."""
+    return (_array(x) > 0).astype(float)
+
+
+def leaky_relu(x: Any, slope: float = 0.1) -> np.ndarray:
+    r"""Leaky ReLU :math:`\max(s x, x)` with a small ``slope`` :math:`s \in (0, 1)` (default 0.1).
+
+    Unlike ReLU its derivative is never 0, so a unit cannot "die".
+    """
+    s = check_float(slope, "slope", minimum=0.0, maximum=1.0)
+    x = _array(x)
+    return np.where(x > 0, x, s * x)
+
+
+def leaky_relu_grad(x: Any, slope: float = 0.1) -> np.ndarray:
+    r""":math:`1` for :math:`x > 0`, else the ``slope`` :math:`s`."""
+    s = check_float(slope, "slope", minimum=0.0, maximum=1.0)
+    return np.where(_array(x) > 0, 1.0, s)
+
+
+def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    r"""Exponential linear unit: :math:`x` for :math:`x > 0`, else :math:`\alpha (e^x - 1)`.
+
+    Smooth at 0 for :math:`\alpha = 1`; negative outputs saturate at :math:`-\alpha`.
+    """
+    a = check_float(alpha, "alpha", minimum=0.0)
+    x = _array(x)
+    return np.where(x > 0, x, a * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_grad(x: Any, alpha: float = 1.0) -> np.ndarray:
+    r""":math:`1` for :math:`x > 0`, else :math:`\alpha e^x`."""
+    a = check_float(alpha, "alpha", minimum=0.0)
+    x = _array(x)
+    return np.where(x > 0, 1.0, a * np.exp(np.minimum(x, 0.0)))
+
+
+def identity(x: Any) -> np.ndarray:
+    """The identity :math:`f(x) = x` (the output unit of a regression network)."""
+    return _array(x).copy()
+
+
+def identity_grad(x: Any) -> np.ndarray:
+    """The derivative of the identity: ones."""
+    return np.ones_like(_array(x))
+
+
+def maxout(z: Any) -> np.ndarray:
+    r"""Maxout: the largest of :math:`k` linear pieces, :math:`\max_{j=1..k} z_{\dots j}`.
+
+    A maxout unit computes :math:`k` affine functions :math:`z_j = w_j^\top x + b_j`
+    of its input and outputs the largest; with enough pieces it approximates any
+    convex function (ReLU is maxout of the pieces :math:`0` and :math:`x`).
+
+    Shape: ``z`` is ``(..., k)``, the pieces on the last axis; the output is ``(...)``.
+    """
+    z = _array(z, "z")
+    if z.ndim < 1 or z.shape[-1] < 1:
+        raise ValueError(f"z must hold the k >= 1 pieces on its last axis, shape (..., k); got shape {z.shape}.")
+    return z.max(axis=-1)
+
+
+def maxout_grad(z: Any) -> np.ndarray:
+    r""":math:`\partial\, \mathrm{maxout}(z) / \partial z_j`: 1 for the (first) arg-max piece, 0 elsewhere.
+
+    Shape: ``(..., k)``, like ``z``.
+    """
+    z = _array(z, "z")
+    if z.ndim < 1 or z.shape[-1] < 1:
+        raise ValueError(f"z must hold the k >= 1 pieces on its last axis, shape (..., k); got shape {z.shape}.")
+    k = z.shape[-1]
+    return np.eye(k)[z.argmax(axis=-1)]
+
+
+#: The element-wise activations by name: ``{name: (f, f')}``.
+ACTIVATIONS: dict[str, tuple[Callable[[Any], np.ndarray], Callable[[Any], np.ndarray]]] = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "elu": (elu, elu_grad),
+    "identity": (identity, identity_grad),
+}
+
+
+def get_activation(name: str) -> tuple[Callable[[Any], np.ndarray], Callable[[Any], np.ndarray]]:
+    """Return ``(f, f_grad)`` for an element-wise activation ``name`` (a key of :data:`ACTIVATIONS`)."""
+    check_choice(name, "activation", ACTIVATIONS)
+    return ACTIVATIONS[name]

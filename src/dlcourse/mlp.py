@@ -1,0 +1,409 @@
+r"""The perceptron and the multilayer perceptron with hand-written backpropagation (chapter 2).
+
+:class:`Perceptron` is Rosenblatt's single threshold unit and its learning rule.
+:class:`MLP` is a fully connected network in NumPy whose :meth:`MLP.forward`
+caches what :meth:`MLP.backward` needs, and whose backward pass is the chain rule
+written out layer by layer, in the matrix form
+
+.. math::
+    \delta^{(L)} = \frac{\partial \mathcal{L}}{\partial z^{(L)}}, \qquad
+    \frac{\partial \mathcal{L}}{\partial W^{(l)}} = a^{(l-1)\top} \delta^{(l)}, \qquad
+    \frac{\partial \mathcal{L}}{\partial b^{(l)}} = \mathbf{1}^\top \delta^{(l)}, \qquad
+    \delta^{(l-1)} = \big(\delta^{(l)} W^{(l)\top}\big) \odot f'\big(z^{(l-1)}\big)
+
+where :math:`a^{(0)} = X` is the input batch, :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`
+the pre-activation and :math:`a^{(l)} = f(z^{(l)})` the activation of layer :math:`l`,
+:math:`\delta^{(l)}` the error signal of layer :math:`l` and :math:`\odot` the
+element-wise product.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._validation import check_choice, check_float, check_int, check_ndim
+from .activations import get_activation, sigmoid
+
+__all__ = ["Perceptron", "MLP", "gradient_norms_per_layer", "one_hot"]
+
+
+def _matrix(X: Any, name: str = "X") -> np.ndarray:
+    X = np.asarray(X.detach().cpu().numpy() if hasattr(X, "detach") else X, dtype=float)
+    check_ndim(X, name, 2, names="(batch, features)")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} must contain only finite numbers; found NaN or infinity.")
+    return X
+
+
+def one_hot(y: Any, num_classes: int) -> np.ndarray:
+    """Rows of the identity: ``one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]``; shape ``(N, C)``."""
+    y = np.asarray(y)
+    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must be a 1-D array of integer class labels; got shape {y.shape}, dtype {y.dtype}.")
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"class labels must lie in 0..{num_classes - 1}; got labels from {y.min()} to {y.max()}.")
+    return np.eye(num_classes)[y]
+
+
+class Perceptron:
+    r"""Rosenblatt's perceptron: a threshold unit and its error-correcting learning rule.
+
+    .. math::
+        \hat y = \begin{cases} 1 & w^\top x + b > 0 \\ 0 & \text{otherwise} \end{cases}, \qquad
+        w \leftarrow w + \eta (y - \hat y) x, \quad b \leftarrow b + \eta (y - \hat y)
+
+    where :math:`x \in \mathbb{R}^D` is an input, :math:`y \in \{0, 1\}` its label,
+    :math:`w` the weights, :math:`b` the bias (minus the threshold) and :math:`\eta` the
+    learning rate. Weights start at zero. If the data are linearly separable the rule
+    converges in finitely many epochs (Novikoff, 1962); otherwise (XOR) it never
+    finishes an epoch without a mistake, and :meth:`fit` reports ``converged_ = False``.
+
+    Parameters
+    ----------
+    lr:
+        Learning rate :math:`\eta > 0` (default 1; with zero initial weights it only scales them).
+    max_epochs:
+        Passes over the data before giving up.
+
+    Attributes
+    ----------
+    ``w_`` (D,), ``b_``, ``converged_``, ``epochs_`` (epochs run) and ``errors_`` (mistakes per epoch).
+
+    Example
+    -------
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    >>> Perceptron().fit(X, [0, 0, 0, 1]).predict(X).tolist()
+    [0, 0, 0, 1]
+    """
+
+    def __init__(self, lr: float = 1.0, max_epochs: int = 100) -> None:
+        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+        self.max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The weighted sum :math:`w^\\top x + b` of every row of ``X`` (N, D); shape (N,)."""
+        X = _matrix(X)
+        if not hasattr(self, "w_"):
+            raise RuntimeError("this Perceptron is not fitted yet; call fit(X, y) first.")
+        if X.shape[1] != self.w_.size:
+            raise ValueError(f"X must have {self.w_.size} columns, as in fit; got {X.shape[1]}.")
+        return X @ self.w_ + self.b_  # (N,)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class 1 where the weighted sum is positive, else 0; shape (N,)."""
+        return (self.decision_function(X) > 0).astype(int)
+
+    def fit(self, X: Any, y: Any) -> "Perceptron":
+        """Apply the perceptron rule example by example until an epoch has no mistakes."""
+        X = _matrix(X)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],) or not np.isin(y, (0, 1)).all():
+            raise ValueError(f"y must be {X.shape[0]} labels, each 0 or 1; got shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
+        self.w_ = np.zeros(X.shape[1])
+        self.b_ = 0.0
+        self.errors_: list[int] = []
+        self.converged_ = False
+        for _ in range(self.max_epochs):
+            mistakes = 0
+            for x_i, y_i in zip(X, y):
+                error = y_i - int(x_i @ self.w_ + self.b_ > 0)  # -1, 0 or +1
+                if error:
+                    self.w_ += self.lr * error * x_i
+                    self.b_ += self.lr * error
+                    mistakes += 1
+            self.errors_.append(mistakes)
+            if mistakes == 0:
+                self.converged_ = True
+                break
+        self.epochs_ = len(self.errors_)
+        return self
+
+
+_OUTPUTS = ("sigmoid", "softmax", "identity")
+_LOSSES = ("mse", "cross_entropy")
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)  # exp(0) = 1 at most: no overflow
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class MLP:
+    r"""A multilayer perceptron in NumPy: forward pass with caches, backward pass by hand.
+
+    .. math::
+        a^{(0)} = X, \qquad z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}, \qquad
+        a^{(l)} = f\big(z^{(l)}\big) \;(l < L), \qquad \hat Y = a^{(L)} = g\big(z^{(L)}\big)
+
+    where :math:`W^{(l)}` has shape ``(n_{l-1}, n_l)``, :math:`b^{(l)}` shape ``(n_l,)``,
+    :math:`f` is the hidden activation and :math:`g` the output function (sigmoid, softmax
+    or identity). The loss is averaged over the batch of :math:`N` rows:
+
+    * ``"mse"``: :math:`\mathcal{L} = \frac{1}{N}\sum_n \frac12 \sum_k (\hat y_{nk} - t_{nk})^2`
+      (the :math:`\frac12` makes the derivative :math:`\hat y - t`, as in the book's derivation);
+    * ``"cross_entropy"``: :math:`\mathcal{L} = -\frac{1}{N}\sum_n \sum_k t_{nk} \ln \hat y_{nk}` for a
+      softmax output, and the binary form :math:`-\frac1N \sum_{n,k} [t \ln \hat y + (1-t)\ln(1-\hat y)]`
+      for a sigmoid output.
+
+    Shapes: ``X`` is ``(N, n_0)``; targets ``T`` are ``(N, n_L)`` (one-hot rows for
+    classification; :meth:`fit` and :meth:`loss` also accept integer labels ``(N,)``).
+
+    Initialisation: :math:`W^{(l)} \sim \mathcal{N}(0, s^2)` with :math:`s^2 = 2 / n_{l-1}` for
+    ReLU-like hidden units (He) and :math:`s^2 = 1 / n_{l-1}` otherwise (LeCun/Xavier), or a
+    fixed ``init_std``; biases start at zero. ``seed`` makes it reproducible.
+
+    Parameters
+    ----------
+    layer_sizes:
+        :math:`(n_0, n_1, \dots, n_L)`: inputs, the hidden widths, outputs. At least two.
+    activation:
+        Hidden activation: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"elu"`` or ``"identity"``.
+    output:
+        ``"sigmoid"``, ``"softmax"`` or ``"identity"``.
+    loss:
+        ``"mse"`` or ``"cross_entropy"``.
+
+    Example
+    -------
+    >>> net = MLP([2, 2, 1], activation="sigmoid", output="sigmoid", loss="mse")
+    >>> net.weights[0][:] = [[0.1, 0.2], [0.3, 0.4]]; net.biases[0][:] = [0.5, 0.6]
+    >>> net.weights[1][:] = [[0.1], [0.2]]; net.biases[1][:] = [0.3]
+    >>> round(float(net.forward([[2.0, 3.0]])[0, 0]), 3)
+    0.637
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "relu",
+        output: str = "softmax",
+        loss: str = "cross_entropy",
+        *,
+        init_std: float | None = None,
+        seed: int | None = 0,
+    ) -> None:
+        sizes = list(layer_sizes)
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes must list at least the input and the output size, e.g. [64, 32, 10]; got {sizes}.")
+        self.layer_sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(sizes)]
+        self.activation = activation
+        self.f, self.f_grad = get_activation(activation)
+        self.output = check_choice(output, "output", _OUTPUTS)
+        self.loss_name = check_choice(loss, "loss", _LOSSES)
+        if output == "softmax" and self.layer_sizes[-1] < 2:
+            raise ValueError("a softmax output needs at least 2 units; use output='sigmoid' for one unit.")
+        rng = np.random.default_rng(seed)
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        relu_like = activation in ("relu", "leaky_relu", "elu")
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            std = init_std if init_std is not None else np.sqrt((2.0 if relu_like else 1.0) / n_in)
+            self.weights.append(rng.normal(0.0, std, size=(n_in, n_out)))  # (n_in, n_out)
+            self.biases.append(np.zeros(n_out))
+        self.cache: dict[str, list[np.ndarray]] = {}
+        self.grads: list[np.ndarray] = []
+
+    # ----------------------------------------------------------------- parameters
+    @property
+    def params(self) -> list[np.ndarray]:
+        """``[W1, b1, W2, b2, ...]``: the arrays an optimiser updates in place."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers :math:`L`."""
+        return len(self.weights)
+
+    # -------------------------------------------------------------------- forward
+    def forward(self, X: Any) -> np.ndarray:
+        """Compute :math:`\\hat Y` (N, n_L) and cache every ``z`` and ``a`` for :meth:`backward`."""
+        X = _matrix(X)
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(f"X must have shape (batch, features) = (*, {self.layer_sizes[0]}); got {X.shape}.")
+        a = X
+        zs, activations = [], [X]
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W + b  # (N, n_l)
+            zs.append(z)
+            if l < self.n_layers - 1:
+                a = self.f(z)
+            elif self.output == "sigmoid":
+                a = sigmoid(z)
+            elif self.output == "softmax":
+                a = _softmax(z)
+            else:
+                a = z
+            activations.append(a)
+        self.cache = {"z": zs, "a": activations}
+        return a
+
+    __call__ = forward
+
+    def _targets(self, T: Any, N: int) -> np.ndarray:
+        T = np.asarray(T.detach().cpu().numpy() if hasattr(T, "detach") else T)
+        n_out = self.layer_sizes[-1]
+        if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and n_out > 1:
+            T = one_hot(T, n_out)
+        T = np.asarray(T, dtype=float)
+        if T.ndim == 1 and n_out == 1:
+            T = T[:, None]
+        if T.shape != (N, n_out):
+            raise ValueError(
+                f"targets must have shape (batch, outputs) = ({N}, {n_out}) or be {N} integer labels; got {T.shape}."
+            )
+        return T
+
+    def loss_value(self, Y_hat: np.ndarray, T: np.ndarray) -> float:
+        """The loss of predictions ``Y_hat`` against targets ``T``, both (N, n_L)."""
+        N = Y_hat.shape[0]
+        if self.loss_name == "mse":
+            return float(0.5 * np.sum((Y_hat - T) ** 2) / N)
+        eps = 1e-300  # log(0) guard; never reached for finite logits in float64 except at saturation
+        if self.output == "softmax":
+            return float(-np.sum(T * np.log(Y_hat + eps)) / N)
+        return float(-np.sum(T * np.log(Y_hat + eps) + (1 - T) * np.log(1 - Y_hat + eps)) / N)
+
+    def loss(self, X: Any, T: Any) -> float:
+        """Forward ``X`` and return the loss against ``T``."""
+        Y_hat = self.forward(X)
+        return self.loss_value(Y_hat, self._targets(T, Y_hat.shape[0]))
+
+    # ------------------------------------------------------------------- backward
+    def _output_delta(self, T: np.ndarray) -> np.ndarray:
+        r""":math:`\delta^{(L)} = \partial \mathcal{L} / \partial z^{(L)}`, shape (N, n_L)."""
+        Y_hat = self.cache["a"][-1]
+        N = Y_hat.shape[0]
+        if self.loss_name == "cross_entropy" and self.output in ("softmax", "sigmoid"):
+            return (Y_hat - T) / N  # the output function's derivative cancels the loss's
+        if self.loss_name == "cross_entropy":  # identity output: L = -sum t ln z
+            return -T / Y_hat / N
+        dY = (Y_hat - T) / N  # dL/dY_hat for the MSE with its 1/2
+        if self.output == "sigmoid":
+            return dY * Y_hat * (1.0 - Y_hat)  # sigma' = sigma (1 - sigma)
+        if self.output == "softmax":  # Jacobian-vector product of the softmax
+            return Y_hat * (dY - np.sum(dY * Y_hat, axis=1, keepdims=True))
+        return dY
+
+    def backward(self, T: Any) -> list[np.ndarray]:
+        r"""Gradients of the loss of the last :meth:`forward` with respect to every parameter.
+
+        Returns ``[dW1, db1, dW2, db2, ...]`` (same order and shapes as :attr:`params`)
+        and stores them in ``self.grads``; ``self.deltas`` keeps every :math:`\delta^{(l)}`.
+        """
+        if not self.cache:
+            raise RuntimeError("call forward(X) before backward(T): the backward pass needs the cached activations.")
+        zs, acts = self.cache["z"], self.cache["a"]
+        T = self._targets(T, acts[0].shape[0])
+        delta = self._output_delta(T)  # (N, n_L)
+        grads: list[np.ndarray] = [np.empty(0)] * (2 * self.n_layers)
+        deltas = [delta]
+        for l in range(self.n_layers - 1, -1, -1):
+            grads[2 * l] = acts[l].T @ delta  # (n_{l-1}, N) @ (N, n_l) -> (n_{l-1}, n_l)
+            grads[2 * l + 1] = delta.sum(axis=0)  # (n_l,)
+            if l > 0:
+                delta = (delta @ self.weights[l].T) * self.f_grad(zs[l - 1])  # (N, n_{l-1})
+                deltas.append(delta)
+        self.deltas = deltas[::-1]
+        self.grads = grads
+        return grads
+
+    # ---------------------------------------------------------------- training
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        epochs: int = 20,
+        batch_size: int = 32,
+        optimizer: Any = None,
+        X_val: Any = None,
+        y_val: Any = None,
+        seed: int = 0,
+    ) -> "MLP":
+        """Mini-batch training: each epoch shuffles the rows and takes one optimiser step per batch.
+
+        ``optimizer`` is a :class:`dlcourse.optim.Optimizer` (default ``SGD(lr=0.1)``).
+        ``history_`` records ``loss`` (training loss per epoch, averaged over batches) and,
+        with validation data, ``val_loss`` and ``val_accuracy``. Returns ``self``.
+        """
+        from .optim import SGD, Optimizer
+
+        X = _matrix(X)
+        T = self._targets(y, X.shape[0])
+        epochs = check_int(epochs, "epochs", minimum=1)
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        opt = SGD(lr=0.1) if optimizer is None else optimizer
+        if not isinstance(opt, Optimizer):
+            raise TypeError(f"optimizer must be a dlcourse.optim.Optimizer such as Adam(lr=1e-3); got {type(opt).__name__}.")
+        rng = np.random.default_rng(seed)
+        self.history_: dict[str, list[float]] = {"loss": []}
+        if X_val is not None:
+            self.history_.update(val_loss=[], val_accuracy=[])
+        for _ in range(epochs):
+            order = rng.permutation(X.shape[0])
+            losses = []
+            for start in range(0, X.shape[0], batch_size):
+                idx = order[start : start + batch_size]
+                Y_hat = self.forward(X[idx])
+                losses.append(self.loss_value(Y_hat, T[idx]))
+                opt.step(self.params, self.backward(T[idx]))
+            self.history_["loss"].append(float(np.mean(losses)))
+            if X_val is not None:
+                self.history_["val_loss"].append(self.loss(X_val, y_val))
+                self.history_["val_accuracy"].append(self.score(X_val, y_val))
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The network's output :math:`\\hat Y` (N, n_L) without keeping the cache."""
+        cache = self.cache
+        out = self.forward(X)
+        self.cache = cache
+        return out
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels: the arg-max of the outputs, or output > 0.5 for one sigmoid unit; (N,)."""
+        out = self.predict_proba(X)
+        if out.shape[1] == 1:
+            return (out[:, 0] > 0.5).astype(int)
+        return out.argmax(axis=1)
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy of :meth:`predict` against labels ``y`` (N,) (or one-hot rows)."""
+        y = np.asarray(y)
+        if y.ndim == 2:
+            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(int)
+        return float(np.mean(self.predict(X) == y))
+
+
+def gradient_norms_per_layer(
+    depth: int,
+    activation: str = "sigmoid",
+    *,
+    width: int = 32,
+    n_samples: int = 128,
+    n_inputs: int = 16,
+    seed: int = 0,
+) -> np.ndarray:
+    r"""Frobenius norm :math:`\lVert \partial \mathcal{L} / \partial W^{(l)} \rVert` of every layer at initialisation.
+
+    Builds an :class:`MLP` with ``depth`` hidden layers of ``width`` units, standard
+    initialisation, a 2-class softmax output and cross-entropy, runs one forward and
+    backward pass on ``n_samples`` random Gaussian inputs with random labels, and returns
+    the ``depth + 1`` gradient norms, first layer first. With sigmoid units they shrink
+    roughly geometrically towards the input (each layer multiplies by at most
+    :math:`\max \sigma' = 1/4` times a weight): the vanishing gradient.
+    """
+    depth = check_int(depth, "depth", minimum=1, maximum=100)
+    width = check_int(width, "width", minimum=1)
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_inputs))
+    y = rng.integers(0, 2, size=n_samples)
+    net = MLP([n_inputs] + [width] * depth + [2], activation=activation, output="softmax", loss="cross_entropy", seed=seed)
+    net.forward(X)
+    grads = net.backward(y)
+    return np.array([np.linalg.norm(g) for g in grads[0::2]])

@@ -1,0 +1,198 @@
+"""dlcourse.mlp: the perceptron, and the NumPy MLP's backward pass against torch.autograd
+(float64, 1e-10) and central finite differences (1e-6); digits accuracy; the worked forward pass."""
+import numpy as np
+import pytest
+import torch
+
+from dlcourse.mlp import MLP, Perceptron, gradient_norms_per_layer, one_hot
+from dlcourse.optim import Adam
+from dlcourse.widgets import vanishing_explorer, vanishing_gradients
+
+GATES = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+
+
+@pytest.mark.parametrize("name, y", [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("NAND", [1, 1, 1, 0])])
+def test_perceptron_learns_linearly_separable_gates(name, y):
+    p = Perceptron().fit(GATES, y)
+    assert p.converged_ and p.errors_[-1] == 0
+    np.testing.assert_array_equal(p.predict(GATES), y)
+
+
+def test_perceptron_reports_non_convergence_on_xor():
+    p = Perceptron(max_epochs=50).fit(GATES, [0, 1, 1, 0])
+    assert not p.converged_ and p.epochs_ == 50 and min(p.errors_) >= 1
+    assert (p.predict(GATES) == [0, 1, 1, 0]).sum() <= 3  # no line gets all four right
+
+
+def test_perceptron_rule_of_the_syllabus():
+    # x1 - x2 - 0.5 > 0 -> "good product": a perceptron with w = (1, -1), b = -0.5
+    p = Perceptron()
+    p.w_, p.b_ = np.array([1.0, -1.0]), -0.5
+    np.testing.assert_array_equal(p.predict([[2, 1], [1, 1], [3, 0.2]]), [1, 0, 1])
+
+
+def test_worked_forward_pass_with_correct_sigmoid():
+    net = MLP([2, 2, 1], activation="sigmoid", output="sigmoid", loss="mse")
+    net.weights[0][:] = [[0.1, 0.2], [0.3, 0.4]]
+    net.biases[0][:] = [0.5, 0.6]
+    net.weights[1][:] = [[0.1], [0.2]]
+    net.biases[1][:] = [0.3]
+    out = net.forward([[2.0, 3.0]])
+    np.testing.assert_allclose(net.cache["z"][0], [[1.6, 2.2]], rtol=1e-12)
+    np.testing.assert_allclose(np.round(net.cache["a"][1], 3), [[0.832, 0.900]])
+    assert round(float(net.cache["z"][1][0, 0]), 3) == 0.563
+    assert round(float(out[0, 0]), 3) == 0.637
+
+
+def torch_reference(net, X, T):
+    """The same network in torch (float64), for autograd's gradients."""
+    Ws = [torch.tensor(W, requires_grad=True) for W in net.weights]
+    bs = [torch.tensor(b, requires_grad=True) for b in net.biases]
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+           "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.1), "elu": torch.nn.functional.elu}[net.activation]
+    a = torch.tensor(X)
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = a @ W + b
+        a = act(z) if l < len(Ws) - 1 else z
+    t = torch.tensor(T)
+    N = X.shape[0]
+    if net.output == "softmax":
+        y = torch.softmax(a, dim=1)
+        loss = -(t * torch.log_softmax(a, dim=1)).sum() / N if net.loss_name == "cross_entropy" else 0.5 * ((y - t) ** 2).sum() / N
+    elif net.output == "sigmoid":
+        y = torch.sigmoid(a)
+        loss = (torch.nn.functional.binary_cross_entropy_with_logits(a, t, reduction="sum") / N
+                if net.loss_name == "cross_entropy" else 0.5 * ((y - t) ** 2).sum() / N)
+    else:
+        loss = 0.5 * ((a - t) ** 2).sum() / N
+    loss.backward()
+    return float(loss.detach()), [g for pair in zip(Ws, bs) for g in (pair[0].grad.numpy(), pair[1].grad.numpy())]
+
+
+CONFIGS = [
+    ([5, 7, 3], "sigmoid", "softmax", "cross_entropy"),
+    ([5, 7, 6, 3], "tanh", "softmax", "mse"),
+    ([5, 8, 8, 4], "relu", "softmax", "cross_entropy"),
+    ([5, 6, 1], "sigmoid", "sigmoid", "mse"),
+    ([5, 6, 6, 2], "leaky_relu", "sigmoid", "cross_entropy"),
+    ([5, 4, 2], "elu", "identity", "mse"),
+]
+
+
+def _data(sizes, output, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(9, sizes[0]))
+    if output == "softmax":
+        T = one_hot(rng.integers(0, sizes[-1], 9), sizes[-1])
+    elif output == "sigmoid":
+        T = rng.integers(0, 2, size=(9, sizes[-1])).astype(float)
+    else:
+        T = rng.normal(size=(9, sizes[-1]))
+    return X, T
+
+
+@pytest.mark.parametrize("sizes, act, output, loss", CONFIGS)
+def test_backward_equals_autograd(sizes, act, output, loss):
+    net = MLP(sizes, activation=act, output=output, loss=loss, seed=3)
+    X, T = _data(sizes, output)
+    ours_loss = net.loss(X, T)
+    grads = net.backward(T)
+    ref_loss, ref = torch_reference(net, X, T)
+    assert ours_loss == pytest.approx(ref_loss, rel=1e-12)
+    for g, r in zip(grads, ref):
+        np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("sizes, act, output, loss", [c for c in CONFIGS if c[1] != "relu"])
+def test_backward_equals_central_finite_differences(sizes, act, output, loss):
+    net = MLP(sizes, activation=act, output=output, loss=loss, seed=4)
+    X, T = _data(sizes, output, seed=2)
+    net.loss(X, T)
+    grads = net.backward(T)
+    h = 1e-6
+    for p, g in zip(net.params, grads):
+        numeric = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + h
+            up = net.loss(X, T)
+            p[idx] = old - h
+            down = net.loss(X, T)
+            p[idx] = old
+            numeric[idx] = (up - down) / (2 * h)
+        np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_syllabus_update_rules_are_the_backward_pass():
+    """dw_kj = a (t_k - o_k) o_k (1 - o_k) h_j and the hidden rule, for one sigmoid layer and squared error."""
+    rng = np.random.default_rng(5)
+    net = MLP([3, 4, 2], activation="sigmoid", output="sigmoid", loss="mse", seed=5)
+    x, t = rng.normal(size=(1, 3)), rng.uniform(size=(1, 2))
+    o = net.forward(x)[0]
+    h = net.cache["a"][1][0]
+    grads = net.backward(t)
+    a = 0.5
+    dw_out = a * np.outer(h, (t[0] - o) * o * (1 - o))  # (j, k)
+    back = net.weights[1] @ (o * (1 - o) * (t[0] - o))  # sum_k w_kj o_k (1 - o_k)(t_k - o_k), (j,)
+    dw_hid = a * np.outer(x[0], h * (1 - h) * back)  # (i, j)
+    np.testing.assert_allclose(-a * grads[2], dw_out, rtol=1e-12)
+    np.testing.assert_allclose(-a * grads[0], dw_hid, rtol=1e-12)
+
+
+def test_mlp_solves_xor():
+    net = MLP([2, 4, 1], activation="tanh", output="sigmoid", loss="cross_entropy", seed=0)
+    net.fit(GATES, np.array([0, 1, 1, 0]), epochs=300, batch_size=4, optimizer=Adam(lr=0.05))
+    np.testing.assert_array_equal(net.predict(GATES), [0, 1, 1, 0])
+
+
+def test_digits_accuracy_at_least_96_percent():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
+    net = MLP([64, 64, 10], activation="relu", seed=0)
+    net.fit(X_tr, y_tr, epochs=30, batch_size=32, optimizer=Adam(lr=1e-3), seed=0)
+    assert net.score(X_te, y_te) >= 0.96
+    assert net.history_["loss"][-1] < net.history_["loss"][0] / 5
+
+
+def test_gradient_vanishes_with_sigmoid_not_with_relu():
+    sig = gradient_norms_per_layer(10, "sigmoid")
+    relu = gradient_norms_per_layer(10, "relu")
+    assert sig[0] / sig[-1] < 1e-4
+    assert 0.1 < relu[0] / relu[-1] < 10
+    w = vanishing_explorer(depth=4, activation="sigmoid")
+    first = w.result["ratio"]
+    w.controls["depth"].value = 12
+    assert w.result["ratio"] < first and len(w.result["norms"]) == 13
+    w.controls["activation"].value = "relu"
+    np.testing.assert_allclose(w.result["norms"], gradient_norms_per_layer(12, "relu"))
+    assert w.result["ratio"] == pytest.approx(vanishing_gradients(12, "relu")["ratio"])
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="layer_sizes must list at least"):
+        MLP([3])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        MLP([3, 2], activation="swish")
+    with pytest.raises(ValueError, match="output must be one of"):
+        MLP([3, 2], output="tanh")
+    net = MLP([3, 2])
+    with pytest.raises(ValueError, match=r"X must have shape \(batch, features\) = \(\*, 3\); got \(4, 5\)"):
+        net.forward(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match="X must be 2-dimensional"):
+        net.forward(np.zeros(3))
+    with pytest.raises(RuntimeError, match="call forward"):
+        MLP([3, 2]).backward(np.zeros((1, 2)))
+    net.forward(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="targets must have shape"):
+        net.backward(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match="class labels must lie in 0..1"):
+        net.backward(np.array([0, 1, 2, 0]))
+    with pytest.raises(ValueError, match="each 0 or 1"):
+        Perceptron().fit(GATES, [0, 2, 1, 0])
+    with pytest.raises(RuntimeError, match="not fitted"):
+        Perceptron().predict(GATES)
+    with pytest.raises(TypeError, match="optimizer must be"):
+        MLP([2, 2]).fit(GATES, [0, 1, 1, 0], optimizer="adam")
