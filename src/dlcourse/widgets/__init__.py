@@ -19,6 +19,15 @@ from .rnn import (
     sampling_figure,
 )
 from .tokenizer import render_tokens, summarize_tokens, tokenize_sentence, tokenizer_explorer, tokenizer_figure
+from .convolution import (
+    KERNELS,
+    convolution_explorer,
+    convolution_figure,
+    convolve_image,
+    demo_image,
+    render_convolution,
+    summarize_convolution,
+)
 from .softmax import render_softmax, softmax_explorer, softmax_figure, softmax_temperature, summarize_softmax
 from .linefit import line_fit, line_fit_explorer, line_fit_figure, render_line_fit, summarize_line_fit
 from .threshold import render_threshold, summarize_threshold, threshold_explorer, threshold_figure, threshold_metrics
@@ -62,6 +71,13 @@ __all__ = [
     "render_vanishing",
     "vanishing_explorer",
     "vanishing_figure",
+    "KERNELS",
+    "demo_image",
+    "convolve_image",
+    "render_convolution",
+    "summarize_convolution",
+    "convolution_explorer",
+    "convolution_figure",
 ]
 
 
