@@ -32,7 +32,7 @@ def _merge(symbols: tuple[str, ...], pair: tuple[str, str]) -> tuple[str, ...]:
 
 
 class BPE:
-    r"""Byte-pair encoding {cite}`sennrich2016neural` on characters.
+    r"""Byte-pair encoding (Sennrich, Haddow and Birch, 2016) on characters.
 
     Training starts from single characters and repeats ``num_merges`` times:
     count every pair of adjacent symbols in the corpus (within a word; a word
