@@ -83,10 +83,11 @@ def conv_output_size(w: int, f: int, p: int = 0, s: int = 1, *, exact: bool = Tr
             "use a smaller kernel or more padding."
         )
     if exact and span % s:
+        fits = [q for q in range(p, p + s) if (w - f + 2 * q) % s == 0]
+        hint = f"padding p={fits[0]}" if fits else f"a stride that divides {span}"
         raise ValueError(
             f"(w - f + 2p) / s + 1 = ({w} - {f} + 2*{p}) / {s} + 1 = {span / s + 1:g} is not an integer: "
-            f"the stride {s} does not tile the padded input. Choose the padding so that w - f + 2p is "
-            f"a multiple of s (e.g. p={p + (s - span % s) / 2:g} if that is whole), or pass exact=False "
+            f"the stride does not tile the padded input. Use {hint}, or pass exact=False "
             "to drop the last positions as PyTorch does."
         )
     return span // s + 1
