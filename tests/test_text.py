@@ -298,3 +298,17 @@ def test_tokenizer_widget_driven_from_code():
     assert "학교" in explorer.html.value
     empty = tokenize_sentence("", "whitespace")
     assert empty["tokens"] == [] and empty["one_hot"].shape[0] == 0
+
+
+def test_korean_morphemes_without_kiwipiepy_says_how_to_install(monkeypatch):
+    import sys
+
+    from dlcourse.text import tokenizers
+
+    tokenizers._kiwi.cache_clear()
+    monkeypatch.setitem(sys.modules, "kiwipiepy", None)  # import now fails
+    try:
+        with pytest.raises(ImportError, match=r"pip install 'dlcourse\[nlp\]'"):
+            korean_morphemes("학교에 갔다")
+    finally:
+        tokenizers._kiwi.cache_clear()

@@ -102,7 +102,7 @@ def tokenize(text: str, method: str = "whitespace", *, lower: bool = False) -> l
 def _kiwi() -> Any:
     try:
         from kiwipiepy import Kiwi
-    except ImportError as exc:  # pragma: no cover - kiwipiepy is pinned in the book's environment
+    except ImportError as exc:
         raise ImportError(
             "korean_morphemes needs the Korean morphological analyser kiwipiepy; "
             "install it with: pip install 'dlcourse[nlp]'  (or: pip install kiwipiepy)"
