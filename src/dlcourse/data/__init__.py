@@ -2,6 +2,8 @@
 
 Generators (no network, seeded, returning tensors):
 :func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
+Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
+Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
 from .documents import DOCUMENT_TOPICS, Document, load_documents
