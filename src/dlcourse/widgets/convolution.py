@@ -102,6 +102,8 @@ def convolve_image(
 
 def render_convolution(result: Mapping[str, Any], ax: Any) -> None:
     """Input, kernel and feature map side by side on one ``Axes`` (three inset panels)."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_axis_off()
     panels = [
         (result["image"], f"input {result['image'].shape[0]}x{result['image'].shape[1]}, pad {result['padding']}", "gray"),
@@ -122,6 +124,8 @@ def render_convolution(result: Mapping[str, Any], ax: Any) -> None:
         sub.set_xlabel("column (pixel)", fontsize=7)
         sub.set_ylabel("row (pixel)", fontsize=7)
         sub.tick_params(labelsize=6)
+        sub.xaxis.set_major_locator(MaxNLocator(integer=True))
+        sub.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def summarize_convolution(result: Mapping[str, Any]) -> str:
