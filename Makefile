@@ -11,6 +11,9 @@ EXECUTED = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) $(sort $(wildcard no
 W7      := .venv-ipywidgets7
 
 export PYTHONHASHSEED := 0
+# Test runs execute two notebooks at once (pytest -n 2) on two cores: one math thread
+# each avoids oversubscription, which made small torch models several times slower.
+TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -51,13 +54,13 @@ widgets7: $(W7)/.installed
 
 test: $(STAMP) widgets7
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) tests
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) tests
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

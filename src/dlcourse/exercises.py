@@ -1,9 +1,9 @@
 """Checks for exercise notebooks that tell a student, in plain words, what is wrong.
 
-Every check either returns a :class:`Passed` (which shows a short confirmation as the
-last value of a cell) or raises :class:`ExerciseError`, a subclass of
-``AssertionError`` so that nbgrader counts it as a failed test, with a message such
-as::
+Every check either prints a one-line confirmation (``✔ p: all 3 values correct.``)
+and returns ``None``, or raises :class:`ExerciseError`, a
+subclass of ``AssertionError`` so that nbgrader counts it as a failed test, with a
+message such as::
 
     ExerciseError: probs differs from the expected values at 2 of 3 positions.
     The largest difference is at index (1,): got 0.3, expected 0.2447 (off by 0.05526;
@@ -11,6 +11,11 @@ as::
 
 A student who has not written their answer yet (``NotImplementedError`` or a
 missing name) gets nbgrader's normal failure; these checks are for wrong answers.
+
+Why print rather than return a value: nbgrader reads the value a graded cell ends
+with (its ``execute_result``) as *partial credit*; anything that is not a number is
+today given full marks with a warning, and may be treated as an error by later
+releases. A printed line is ordinary output that grading ignores.
 """
 from __future__ import annotations
 
@@ -21,8 +26,7 @@ import numpy as np
 
 __all__ = [
     "ExerciseError",
-    "Passed",
-    "check_close",
+        "check_close",
     "check_equal",
     "check_shape",
     "check_in_range",
@@ -35,20 +39,9 @@ class ExerciseError(AssertionError):
     """A student's answer is wrong; the message says how."""
 
 
-class Passed:
-    """The result of a passing check; renders as a short confirmation in a notebook."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"Passed: {self.message}"
-
-    def _repr_html_(self) -> str:
-        return f"<span style='color:#137333'>&#10004; {self.message}</span>"
-
-    def __bool__(self) -> bool:
-        return True
+def _passed(message: str) -> None:
+    """Tell the student a check passed: one printed line (see the module docstring for why)."""
+    print(f"\u2714 {message}")
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
@@ -73,7 +66,7 @@ def check_close(
     *,
     rtol: float = 1e-6,
     atol: float = 1e-8,
-) -> Passed:
+) -> None:
     """Check that ``actual`` equals ``expected`` element-wise within ``atol + rtol * |expected|``.
 
     Works for numbers, lists, NumPy arrays and tensors. On failure the message gives
@@ -106,10 +99,10 @@ def check_close(
             f"(off by {diff[worst]:.4g}; tolerance {tolerance[worst]:.2g})."
         )
     what = "value" if a.ndim == 0 else f"all {a.size} values"
-    return Passed(f"{name}: {what} correct.")
+    _passed(f"{name}: {what} correct.")
 
 
-def check_equal(actual: Any, expected: Any, name: str = "your answer") -> Passed:
+def check_equal(actual: Any, expected: Any, name: str = "your answer") -> None:
     """Check exact equality of plain values (ints, strings, lists, tuples, dicts)."""
     if actual != expected:
         if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
@@ -119,19 +112,19 @@ def check_equal(actual: Any, expected: Any, name: str = "your answer") -> Passed
                 if x != y:
                     raise ExerciseError(f"{name} differs first at position {i}: got {x!r}, expected {y!r}.")
         raise ExerciseError(f"{name} is {actual!r}, but {expected!r} was expected.")
-    return Passed(f"{name} is correct.")
+    _passed(f"{name} is correct.")
 
 
-def check_shape(actual: Any, expected: Sequence[int], name: str = "your answer") -> Passed:
+def check_shape(actual: Any, expected: Sequence[int], name: str = "your answer") -> None:
     """Check the shape of an array or tensor."""
     shape = tuple(int(s) for s in getattr(actual, "shape", np.shape(actual)))
     expected = tuple(int(s) for s in expected)
     if shape != expected:
         raise ExerciseError(f"{name} has shape {_shape(shape)}, but shape {_shape(expected)} was expected.")
-    return Passed(f"{name} has the expected shape {_shape(expected)}.")
+    _passed(f"{name} has the expected shape {_shape(expected)}.")
 
 
-def check_in_range(actual: Any, low: float, high: float, name: str = "your answer") -> Passed:
+def check_in_range(actual: Any, low: float, high: float, name: str = "your answer") -> None:
     """Check that a number lies in ``[low, high]`` (for experiments whose result varies)."""
     if isinstance(actual, bool) or not isinstance(actual, (numbers.Real, np.floating, np.integer)):
         array = _as_array(actual, name)  # tensors and 0-d arrays of one number are fine
@@ -142,10 +135,10 @@ def check_in_range(actual: Any, low: float, high: float, name: str = "your answe
     if not (low <= value <= high):
         side = "low" if value < low else "high"
         raise ExerciseError(f"{name} is {value:.4g}, which is too {side}: expected a value between {low} and {high}.")
-    return Passed(f"{name} = {value:.4g} is in the expected range [{low}, {high}].")
+    _passed(f"{name} = {value:.4g} is in the expected range [{low}, {high}].")
 
 
-def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = "your answer") -> Passed:
+def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = "your answer") -> None:
     """Check a multiple-choice answer: it must be one of ``options`` and equal ``correct``.
 
     An answer outside the options gets a message listing them, so a typo is not
@@ -156,11 +149,11 @@ def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = 
         raise ExerciseError(f"{name} must be one of {listed}; got {actual!r}.")
     if actual != correct:
         raise ExerciseError(f"{name} = {actual!r} is not right; reread the section and try another option.")
-    return Passed(f"{name} is correct.")
+    _passed(f"{name} is correct.")
 
 
-def check_true(condition: Any, message: str) -> Passed:
+def check_true(condition: Any, message: str) -> None:
     """Raise :class:`ExerciseError` with ``message`` unless ``condition`` is true."""
     if not bool(condition):
         raise ExerciseError(message)
-    return Passed("check passed.")
+    _passed("check passed.")
