@@ -2,6 +2,7 @@
 
 Generators (no network, seeded, returning tensors):
 :func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
+Non-overlapping train/test splits of sequence pairs: :func:`split_pairs` (chapter 9).
 Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
@@ -20,6 +21,7 @@ from .sequences import (
     reversal_task,
 )
 from .sensors import SENSOR_NAMES, sensor_windows
+from .splits import source_keys, split_pairs, subset_pairs
 from .texts import TEXTS, load_text
 
 __all__ = [
@@ -35,6 +37,9 @@ __all__ = [
     "copy_task",
     "adding_problem",
     "copy_memory_task",
+    "split_pairs",
+    "subset_pairs",
+    "source_keys",
     "sensor_windows",
     "SENSOR_NAMES",
     "load_text",
