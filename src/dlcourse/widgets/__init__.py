@@ -34,6 +34,7 @@ from .threshold import render_threshold, summarize_threshold, threshold_explorer
 from .learning_rate import learning_rate_descent, learning_rate_explorer, learning_rate_figure, render_learning_rate
 from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
 from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
+from .arma import arma_explore, arma_explorer, arma_figure, render_arma, summarize_arma
 
 __all__ = [
     "Explorer",
@@ -78,6 +79,11 @@ __all__ = [
     "summarize_convolution",
     "convolution_explorer",
     "convolution_figure",
+    "arma_explore",
+    "render_arma",
+    "summarize_arma",
+    "arma_explorer",
+    "arma_figure",
 ]
 
 

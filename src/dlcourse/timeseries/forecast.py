@@ -1,0 +1,344 @@
+r"""Forecasting under one protocol: windows, baselines, AR and ARIMA, rolling one-step forecasts, metrics.
+
+Every forecaster follows the same two-method protocol, so that one function,
+:func:`rolling_forecast`, evaluates them all under the same split:
+
+``fit(train) -> self``
+    Estimate parameters from the training part only (learned state ends in ``_``).
+``predict_one_step(series, start) -> ndarray``
+    For every :math:`t \ge` ``start``, predict ``series[t]`` from ``series[:t]`` only,
+    with the parameters fixed at their fitted values (the state is *updated* with
+    each new observation; the parameters are not re-estimated).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._validation import check_int
+from .stats import as_series_array, fit_ar
+
+__all__ = [
+    "make_windows",
+    "rmse",
+    "mae",
+    "mape",
+    "forecast_metrics",
+    "Forecaster",
+    "NaiveForecaster",
+    "SeasonalNaiveForecaster",
+    "ARForecaster",
+    "ARIMAForecaster",
+    "fit_arima",
+    "select_arima_order",
+    "rolling_forecast",
+    "naive",
+    "seasonal_naive",
+]
+
+
+def make_windows(series: Any, window: int, horizon: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    r"""Cut a series into supervised pairs (input window, next ``horizon`` values).
+
+    Pair :math:`i` is :math:`X_i = (x_i, \dots, x_{i+w-1})` and
+    :math:`Y_i = (x_{i+w}, \dots, x_{i+w+h-1})`, where :math:`w` is ``window`` and
+    :math:`h` ``horizon``. Shapes: ``series`` (n,) -> ``X`` (N, w), ``Y`` (N, h) with
+    :math:`N = n - w - h + 1`.
+
+    >>> X, Y = make_windows([1, 2, 3, 4, 5], window=3)
+    >>> X.tolist(), Y.tolist()
+    ([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [[4.0], [5.0]])
+    """
+    x = as_series_array(series, "series", min_length=1)
+    window = check_int(window, "window", minimum=1)
+    horizon = check_int(horizon, "horizon", minimum=1)
+    count = x.size - window - horizon + 1
+    if count < 1:
+        raise ValueError(
+            f"series is too short for window = {window} and horizon = {horizon}: it has {x.size} values "
+            f"but needs at least window + horizon = {window + horizon}. Use a shorter window."
+        )
+    idx = np.arange(count)[:, None]
+    X = x[idx + np.arange(window)]  # (N, w)
+    Y = x[idx + window + np.arange(horizon)]  # (N, h)
+    return X, Y
+
+
+def _pair(y: Any, y_hat: Any) -> tuple[np.ndarray, np.ndarray]:
+    a = as_series_array(y, "y", min_length=1)
+    b = as_series_array(y_hat, "y_hat", min_length=1)
+    if a.shape != b.shape:
+        raise ValueError(f"y and y_hat must have the same length; got {a.size} and {b.size}.")
+    return a, b
+
+
+def rmse(y: Any, y_hat: Any) -> float:
+    r"""Root mean squared error :math:`\sqrt{\tfrac1n \sum_t (y_t - \hat y_t)^2}`, in the unit of ``y``."""
+    a, b = _pair(y, y_hat)
+    return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
+def mae(y: Any, y_hat: Any) -> float:
+    r"""Mean absolute error :math:`\tfrac1n \sum_t |y_t - \hat y_t|`, in the unit of ``y``."""
+    a, b = _pair(y, y_hat)
+    return float(np.mean(np.abs(a - b)))
+
+
+def mape(y: Any, y_hat: Any) -> float:
+    r"""Mean absolute percentage error over the time steps where :math:`y_t \ne 0`.
+
+    .. math::
+        \mathrm{MAPE} = \frac{100}{|S|} \sum_{t \in S} \left|\frac{y_t - \hat y_t}{y_t}\right|,
+        \qquad S = \{t : y_t \ne 0\}
+
+    The ratio is undefined where the actual value is zero (yearly sunspot numbers have
+    zeros), so those steps are left out; small actual values still inflate MAPE, which is
+    why it is reported beside RMSE and MAE. Raises ``ValueError`` if every :math:`y_t = 0`.
+    """
+    a, b = _pair(y, y_hat)
+    keep = a != 0
+    if not keep.any():
+        raise ValueError("MAPE is undefined: every actual value y is 0. Report RMSE or MAE instead.")
+    return float(100.0 * np.mean(np.abs((a[keep] - b[keep]) / a[keep])))
+
+
+def forecast_metrics(y: Any, y_hat: Any) -> dict[str, float]:
+    """``{"RMSE": ..., "MAE": ..., "MAPE": ...}`` of one forecast (MAPE in percent)."""
+    return {"RMSE": rmse(y, y_hat), "MAE": mae(y, y_hat), "MAPE": mape(y, y_hat)}
+
+
+class Forecaster:
+    """Base class of the forecasting protocol (see the module docstring)."""
+
+    #: the smallest ``start`` that :meth:`predict_one_step` accepts
+    min_history: int = 1
+
+    def fit(self, train: Any) -> "Forecaster":
+        """Estimate the parameters from ``train``; return ``self``."""
+        return self
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:  # pragma: no cover - abstract
+        """Predict ``series[t]`` from ``series[:t]`` for ``t = start, ..., len(series) - 1``."""
+        raise NotImplementedError
+
+    def _check_start(self, x: np.ndarray, start: int) -> int:
+        start = check_int(start, "start", minimum=self.min_history, maximum=x.size)
+        return start
+
+
+class NaiveForecaster(Forecaster):
+    r"""Random-walk forecast :math:`\hat y_t = y_{t-1}`: tomorrow looks like today."""
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """See :class:`Forecaster`."""
+        x = as_series_array(series, "series", min_length=1)
+        start = self._check_start(x, start)
+        return x[start - 1 : -1].copy()
+
+
+class SeasonalNaiveForecaster(Forecaster):
+    r"""Seasonal naive forecast :math:`\hat y_t = y_{t-s}`: this month looks like the same month last year.
+
+    Parameters
+    ----------
+    season:
+        The season length :math:`s` in time steps (12 for monthly data with a yearly cycle).
+    """
+
+    def __init__(self, season: int) -> None:
+        self.season = check_int(season, "season", minimum=1)
+        self.min_history = self.season
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """See :class:`Forecaster`."""
+        x = as_series_array(series, "series", min_length=1)
+        start = self._check_start(x, start)
+        return x[start - self.season : x.size - self.season].copy()
+
+
+class ARForecaster(Forecaster):
+    r"""AR(:math:`p`) fitted by least squares (:func:`fit_ar`); :math:`\hat y_t = \phi_0 + \sum_i \phi_i y_{t-i}`.
+
+    Attributes: ``coef_`` (p + 1,) after :meth:`fit`.
+    """
+
+    def __init__(self, p: int) -> None:
+        self.p = check_int(p, "p", minimum=1)
+        self.min_history = self.p
+
+    def fit(self, train: Any) -> "ARForecaster":
+        """See :class:`Forecaster`."""
+        self.coef_ = fit_ar(train, self.p)
+        return self
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """See :class:`Forecaster`."""
+        x = as_series_array(series, "series", min_length=1)
+        start = self._check_start(x, start)
+        t = np.arange(start, x.size)
+        lags = np.column_stack([x[t - i] for i in range(1, self.p + 1)])  # (m, p)
+        return self.coef_[0] + lags @ self.coef_[1:]
+
+
+# Warnings statsmodels raises for reasons this module handles itself:
+# - the Hannan-Rissanen starting values of an ARMA fit can be non-invertible or
+#   non-stationary; statsmodels then starts from zeros, which is harmless (the
+#   optimiser still finds the maximum), so the message is expected and not shown;
+# - a maximum-likelihood optimiser that stops early raises ConvergenceWarning; it is
+#   caught here and reported as ``results.mle_retvals["converged"]`` instead.
+_START_MESSAGES = ("Non-invertible starting MA parameters", "Non-stationary starting autoregressive parameters")
+
+
+def fit_arima(
+    y: Any,
+    order: tuple[int, int, int],
+    *,
+    seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+    trend: str | None = None,
+) -> Any:
+    r"""Fit ``statsmodels.tsa.arima.model.ARIMA`` by maximum likelihood, quietly and honestly.
+
+    ARIMA(:math:`p, d, q`) models :math:`\nabla^d y_t` as an ARMA(:math:`p, q`):
+
+    .. math::
+        \Big(1 - \sum_{i=1}^{p} \phi_i L^i\Big) \nabla^d y_t
+        = c + \Big(1 + \sum_{j=1}^{q} \theta_j L^j\Big) e_t
+
+    where :math:`L` is the lag operator (:math:`L y_t = y_{t-1}`), :math:`\nabla = 1 - L`
+    and :math:`c` the constant (``trend="c"``; statsmodels allows it only when
+    :math:`d = 0`). ``y`` may be a pandas Series with a date/period index that has a
+    frequency (then no frequency warning arises) or a plain array.
+
+    Only two kinds of statsmodels warnings are caught, in this call only: the
+    starting-value messages (statsmodels falls back to zeros; harmless) and
+    ``ConvergenceWarning``, which is reported in ``results.mle_retvals["converged"]``.
+    """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.arima.model import ARIMA
+
+    if not hasattr(y, "index"):
+        y = as_series_array(y, "y")
+    else:
+        as_series_array(y, "y")  # validates NaNs and length, keeps the index
+    if order[1] + seasonal_order[1] > 0 and trend not in (None, "n"):
+        raise ValueError(f"trend must be None or 'n' when the model differences (d = {order[1]}); got {trend!r}.")
+    with warnings.catch_warnings():
+        for message in _START_MESSAGES:
+            warnings.filterwarnings("ignore", message=message, category=UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return ARIMA(y, order=order, seasonal_order=seasonal_order, trend=trend).fit()
+
+
+def select_arima_order(
+    y: Any,
+    p_values: Sequence[int] = (0, 1, 2, 3),
+    d: int = 0,
+    q_values: Sequence[int] = (0, 1, 2),
+    *,
+    seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> Any:
+    r"""Fit ARIMA(:math:`p, d, q`) on a small grid and rank the fits by AIC.
+
+    .. math:: \mathrm{AIC} = 2k - 2 \ln \hat L
+
+    where :math:`k` is the number of estimated parameters and :math:`\hat L` the maximised
+    likelihood: lower is better; the :math:`2k` term charges each extra coefficient.
+    A constant is included when :math:`d = 0`. Returns a ``pandas.DataFrame`` with columns
+    ``p, d, q, aic, converged`` sorted by AIC (best first). AIC compares models fitted to
+    the same data only, so ``d`` is fixed for one call.
+    """
+    import pandas as pd
+
+    d = check_int(d, "d", minimum=0)
+    rows = []
+    for p in p_values:
+        for q in q_values:
+            p_, q_ = check_int(p, "p", minimum=0), check_int(q, "q", minimum=0)
+            trend = "c" if d == 0 and seasonal_order[1] == 0 else None
+            res = fit_arima(y, (p_, d, q_), seasonal_order=seasonal_order, trend=trend)
+            rows.append({"p": p_, "d": d, "q": q_, "aic": float(res.aic),
+                         "converged": bool(res.mle_retvals.get("converged", True))})
+    return pd.DataFrame(rows).sort_values("aic", kind="stable").reset_index(drop=True)
+
+
+class ARIMAForecaster(Forecaster):
+    """ARIMA (optionally seasonal) through statsmodels; parameters fitted on ``train`` only.
+
+    :meth:`predict_one_step` re-runs the Kalman filter over the whole series with the
+    fitted parameters (``results.apply``) and reads the one-step-ahead predictions, so
+    each prediction uses the observations before it and nothing after.
+
+    Attributes: ``results_`` (statsmodels ``ARIMAResults``) after :meth:`fit`.
+    """
+
+    def __init__(
+        self,
+        order: tuple[int, int, int],
+        seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+        trend: str | None = None,
+    ) -> None:
+        self.order = tuple(order)
+        self.seasonal_order = tuple(seasonal_order)
+        self.trend = trend
+
+    def fit(self, train: Any) -> "ARIMAForecaster":
+        """See :class:`Forecaster`."""
+        self.results_ = fit_arima(train, self.order, seasonal_order=self.seasonal_order, trend=self.trend)
+        return self
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """See :class:`Forecaster`."""
+        x = as_series_array(series, "series", min_length=1)
+        start = self._check_start(x, start)
+        data = series if hasattr(series, "index") else x
+        full = self.results_.apply(data)
+        return np.asarray(full.get_prediction(start=start).predicted_mean, dtype=float)
+
+
+def _concat(train: Any, test: Any) -> Any:
+    if hasattr(train, "index") and hasattr(test, "index"):
+        import pandas as pd
+
+        return pd.concat([train, test])
+    return np.concatenate([as_series_array(train, "train", min_length=1), as_series_array(test, "test", min_length=1)])
+
+
+def rolling_forecast(model: Forecaster, train: Any, test: Any, *, refit: int | None = None) -> np.ndarray:
+    r"""Rolling one-step-ahead forecasts of ``test`` after fitting on ``train``.
+
+    At each test time :math:`t`, the forecast :math:`\hat y_t` uses the observations
+    :math:`y_1, \dots, y_{t-1}` (training part and the test values already seen) and
+    nothing later. By default the parameters are estimated once on ``train`` and only the
+    model's state is *updated* with each new observation. With ``refit=k`` the model is
+    re-*fitted* on all data seen so far every :math:`k` steps (slower, sometimes better).
+
+    Shapes: ``train`` (n,), ``test`` (m,) -> forecasts (m,).
+    """
+    if not (hasattr(model, "fit") and hasattr(model, "predict_one_step")):
+        raise TypeError(f"model must have fit(train) and predict_one_step(series, start); got {type(model).__name__}.")
+    n_train = as_series_array(train, "train", min_length=1).size
+    m = as_series_array(test, "test", min_length=1).size
+    full = _concat(train, test)
+    if refit is None:
+        model.fit(train)
+        return model.predict_one_step(full, n_train)
+    refit = check_int(refit, "refit", minimum=1)
+    out = np.empty(m)
+    for s in range(0, m, refit):
+        seen = full.iloc[: n_train + s] if hasattr(full, "iloc") else full[: n_train + s]
+        upto = full.iloc[: n_train + min(s + refit, m)] if hasattr(full, "iloc") else full[: n_train + min(s + refit, m)]
+        model.fit(seen)
+        out[s : s + refit] = model.predict_one_step(upto, n_train + s)
+    return out
+
+
+def naive(train: Any, test: Any) -> np.ndarray:
+    r"""Rolling naive forecasts of ``test``: :math:`\hat y_t = y_{t-1}` (the first uses ``train[-1]``)."""
+    return rolling_forecast(NaiveForecaster(), train, test)
+
+
+def seasonal_naive(train: Any, test: Any, season: int) -> np.ndarray:
+    r"""Rolling seasonal naive forecasts of ``test``: :math:`\hat y_t = y_{t-s}`."""
+    return rolling_forecast(SeasonalNaiveForecaster(season), train, test)

@@ -1,0 +1,305 @@
+"""dlcourse.timeseries: oracles against statsmodels, laws of differencing and windows, bad input."""
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlcourse import timeseries as ts
+
+sm_stattools = pytest.importorskip("statsmodels.tsa.stattools")
+from statsmodels.tsa.ar_model import AutoReg  # noqa: E402
+from statsmodels.tsa.arima_process import ArmaProcess  # noqa: E402
+
+
+def _series(seed, n=300):
+    rng = np.random.default_rng(seed)
+    return np.cumsum(rng.normal(size=n)) * 0.1 + rng.normal(size=n)
+
+
+# ----- oracles ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("adjusted", [False, True])
+def test_acf_equals_statsmodels(seed, adjusted):
+    x = _series(seed)
+    ours = ts.acf(x, nlags=30, adjusted=adjusted)
+    theirs = sm_stattools.acf(x, nlags=30, adjusted=adjusted, fft=False)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("adjusted,methods", [(False, ("ldb", "ywm")), (True, ("lda", "ywadjusted"))])
+def test_pacf_equals_statsmodels(seed, adjusted, methods):
+    x = ts.simulate_arma([0.6, -0.3], [0.4], n=400, seed=seed)
+    ours = ts.pacf(x, nlags=20, adjusted=adjusted)
+    for method in methods:
+        np.testing.assert_allclose(ours, sm_stattools.pacf(x, nlags=20, method=method), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("p", [1, 2, 5, 9])
+def test_fit_ar_equals_autoreg(p):
+    x = ts.load_sunspots().to_numpy()
+    ours = ts.fit_ar(x, p)
+    theirs = AutoReg(x, lags=p, trend="c").fit().params
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "phi,theta", [([0.7], []), ([], [0.8]), ([0.5, -0.4], [0.3]), ([1.2, -0.5], [-0.4, 0.2])]
+)
+def test_simulated_arma_acf_matches_theory(phi, theta):
+    n = 20000
+    x = ts.simulate_arma(phi, theta, n=n, seed=1)
+    sample = ts.acf(x, nlags=10)
+    theory = ArmaProcess(ar=np.r_[1, -np.asarray(phi)], ma=np.r_[1, np.asarray(theta)]).acf(11)
+    # sampling error of r_k is of order 1/sqrt(n) (0.007 here); 5 standard errors, inflated for persistence
+    assert np.max(np.abs(sample - theory)) < 5 * 3 / np.sqrt(n), (sample, theory)
+    # and a different process is told apart: the check can fail
+    other = ArmaProcess(ar=[1, 0.5], ma=[1]).acf(11)
+    assert np.max(np.abs(sample - other)) > 0.1
+
+
+def test_simulate_arma_is_seeded_and_has_the_given_mean():
+    a = ts.simulate_arma([0.5], [0.2], n=50, seed=3)
+    b = ts.simulate_arma([0.5], [0.2], n=50, seed=3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, ts.simulate_arma([0.5], [0.2], n=50, seed=4))
+    x = ts.simulate_arma([0.5], n=20000, seed=0, const=2.0)
+    assert abs(x.mean() - 4.0) < 0.1  # mean c / (1 - phi) = 2 / 0.5
+
+
+def test_pacf_of_ar2_cuts_off_after_lag_2():
+    x = ts.simulate_arma([0.6, 0.25], n=5000, seed=0)
+    p = ts.pacf(x, 10)
+    assert abs(p[2] - 0.25) < 0.05 and np.all(np.abs(p[3:]) < 4 / np.sqrt(5000))
+
+
+def test_arima_forecaster_matches_a_manual_statsmodels_filter():
+    from statsmodels.tsa.arima.model import ARIMA
+
+    y = ts.load_sunspots()
+    train, test = y.iloc[:-40], y.iloc[-40:]
+    ours = ts.rolling_forecast(ts.ARIMAForecaster((2, 0, 0), trend="c"), train, test)
+    res = ARIMA(train, order=(2, 0, 0), trend="c").fit()
+    theirs = res.append(test, refit=False).get_prediction(start=len(train)).predicted_mean
+    np.testing.assert_allclose(ours, theirs.to_numpy(), rtol=0, atol=1e-8)
+
+
+# ----- worked numbers of the issue (sunspots, last 40 years held out) ---------------------------
+
+def test_sunspot_baselines_reproduce_the_issue_numbers():
+    y = ts.load_sunspots()
+    assert len(y) == 309 and str(y.index[0]) == "1700" and str(y.index[-1]) == "2008"
+    train, test = y.iloc[:-40], y.iloc[-40:]
+    assert round(ts.rmse(test, ts.naive(train, test)), 1) == 29.9
+    assert round(ts.rmse(test, ts.rolling_forecast(ts.ARForecaster(2), train, test)), 1) == 20.6  # issue: 20.7 (ML fit)
+    assert round(ts.rmse(test, ts.rolling_forecast(ts.ARForecaster(9), train, test)), 1) == 17.3
+    arima = ts.rolling_forecast(ts.ARIMAForecaster((2, 1, 2)), train, test)
+    assert round(ts.rmse(test, arima), 1) == 17.7
+
+
+def test_co2_is_monthly_without_gaps():
+    y = ts.load_co2()
+    assert len(y) == 526 and y.index.freqstr == "MS" and not y.isna().any()
+    assert 310 < y.iloc[0] < 320 and 365 < y.iloc[-1] < 375
+
+
+def test_no_statsmodels_warnings_with_proper_index():
+    y = ts.load_co2().iloc[:200]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ts.fit_arima(y, (1, 1, 1), seasonal_order=(0, 1, 1, 12))
+        ts.select_arima_order(ts.load_sunspots(), p_values=(1, 2), d=1, q_values=(1, 2))
+
+
+def test_select_arima_order_ranks_by_aic_and_finds_an_ar2():
+    x = ts.simulate_arma([0.6, -0.3], n=600, seed=2)
+    table = ts.select_arima_order(x, p_values=(0, 1, 2, 3), d=0, q_values=(0, 1))
+    assert list(table.columns) == ["p", "d", "q", "aic", "converged"]
+    assert np.all(np.diff(table["aic"]) >= 0)
+    assert (table.loc[0, "p"], table.loc[0, "q"]) in {(2, 0), (3, 0), (2, 1)}
+    white_noise = table[(table.p == 0) & (table.q == 0)].aic.item()
+    assert white_noise > table.loc[0, "aic"] + 100  # AIC sees the autocorrelation
+
+
+# ----- laws -------------------------------------------------------------------------------------
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(finite, min_size=8, max_size=40), st.integers(0, 3), st.integers(1, 2))
+def test_inverse_difference_undoes_difference(values, d, lag):
+    x = np.asarray(values)
+    if d * lag >= x.size:
+        return
+    z = ts.difference(x, d, lag=lag)
+    assert z.size == x.size - d * lag
+    np.testing.assert_allclose(ts.inverse_difference(z, x[: d * lag], d, lag=lag), x, rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(5, 60), st.integers(1, 10), st.integers(1, 3))
+def test_make_windows_shapes_and_alignment(n, window, horizon):
+    x = np.arange(n, dtype=float)
+    if window + horizon > n:
+        with pytest.raises(ValueError, match="too short"):
+            ts.make_windows(x, window, horizon)
+        return
+    X, Y = ts.make_windows(x, window, horizon)
+    assert X.shape == (n - window - horizon + 1, window) and Y.shape == (X.shape[0], horizon)
+    np.testing.assert_array_equal(Y[:, 0], X[:, -1] + 1)  # the target follows the window
+
+
+def test_difference_of_polynomial_and_seasonal():
+    np.testing.assert_array_equal(ts.difference([1.0, 4.0, 9.0, 16.0], d=2), [2.0, 2.0])
+    t = np.arange(48)
+    seasonal = 0.5 * t + np.tile(np.arange(12.0), 4)
+    np.testing.assert_allclose(ts.difference(seasonal, 1, lag=12), np.full(36, 6.0))
+
+
+@pytest.mark.parametrize(
+    "model",
+    [ts.NaiveForecaster(), ts.SeasonalNaiveForecaster(12), ts.ARForecaster(3), ts.ARIMAForecaster((1, 0, 0), trend="c"),
+     ts.NeuralForecaster("gru", window=6, epochs=5), ts.NeuralForecaster("mlp", window=6, epochs=5, d=1)],
+    ids=["naive", "snaive", "ar", "arima", "gru", "mlp-d1"],
+)
+def test_one_step_forecasts_never_look_ahead(model):
+    x = _series(0, n=120)
+    model.fit(x[:80])
+    before = model.predict_one_step(x, 80)
+    assert before.shape == (40,)
+    changed = x.copy()
+    changed[100:] += 50.0  # change the future from t = 100 on
+    after = model.predict_one_step(changed, 80)
+    np.testing.assert_allclose(after[:20], before[:20], rtol=0, atol=1e-9)  # forecasts up to t = 100 unchanged
+    assert not np.allclose(after[21:], before[21:])  # later forecasts do use the new data
+
+
+def test_naive_baselines_and_refit():
+    train, test = np.arange(24.0), np.arange(24.0, 30.0)
+    np.testing.assert_array_equal(ts.naive(train, test), np.arange(23.0, 29.0))
+    np.testing.assert_array_equal(ts.seasonal_naive(train, test, 12), np.arange(12.0, 18.0))
+    x = ts.simulate_arma([0.8], n=200, seed=0)
+    fixed = ts.rolling_forecast(ts.ARForecaster(1), x[:150], x[150:])
+    refit = ts.rolling_forecast(ts.ARForecaster(1), x[:150], x[150:], refit=10)
+    np.testing.assert_allclose(fixed[:10], refit[:10])
+    assert not np.allclose(fixed[10:], refit[10:])
+    manual = [ts.fit_ar(x[: 150 + s], 1) @ [1.0, x[149 + s]] for s in range(50)]
+    every = ts.rolling_forecast(ts.ARForecaster(1), x[:150], x[150:], refit=1)
+    np.testing.assert_allclose(every, manual, rtol=1e-10)
+
+
+def test_metrics_and_mape_skips_zeros():
+    y, y_hat = np.array([0.0, 2.0, 4.0]), np.array([1.0, 1.0, 5.0])
+    assert ts.rmse(y, y_hat) == pytest.approx(1.0)
+    assert ts.mae(y, y_hat) == pytest.approx(1.0)
+    assert ts.mape(y, y_hat) == pytest.approx(100 * (0.5 + 0.25) / 2)
+    assert ts.forecast_metrics(y, y_hat)["MAPE"] == ts.mape(y, y_hat)
+    from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
+
+    a, b = np.array([3.0, -1.0, 2.5, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])
+    assert ts.rmse(a, b) == pytest.approx(root_mean_squared_error(a, b), rel=1e-12)
+    assert ts.mae(a, b) == pytest.approx(mean_absolute_error(a, b), rel=1e-12)
+    assert ts.mape(a, b) == pytest.approx(100 * mean_absolute_percentage_error(a, b), rel=1e-12)
+
+
+def test_neural_forecaster_learns_a_sine_and_scales_on_train_only():
+    import torch
+
+    torch.set_num_threads(1)
+    t = np.arange(200)
+    y = 10 + 3 * np.sin(2 * np.pi * t / 12)
+    model = ts.NeuralForecaster("lstm", window=12, hidden_size=8, epochs=150, lr=0.02, seed=0)
+    pred = ts.rolling_forecast(model, y[:160], y[160:])
+    assert model.mean_ == pytest.approx(y[:160].mean()) and model.std_ == pytest.approx(y[:160].std())
+    assert ts.rmse(y[160:], pred) < 0.3 * ts.rmse(y[160:], ts.naive(y[:160], y[160:]))
+    again = ts.rolling_forecast(ts.NeuralForecaster("lstm", window=12, hidden_size=8, epochs=150, lr=0.02, seed=0),
+                                y[:160], y[160:])
+    np.testing.assert_array_equal(pred, again)
+
+
+# ----- bad input --------------------------------------------------------------------------------
+
+def test_bad_input_messages():
+    with pytest.raises(ValueError, match="finite.*interpolate"):
+        ts.acf([1.0, np.nan, 2.0, 3.0], 1)
+    with pytest.raises(ValueError, match="finite"):
+        ts.fit_ar(np.r_[np.arange(10.0), np.inf], 2)
+    with pytest.raises(ValueError, match="1-dimensional"):
+        ts.pacf(np.zeros((3, 4)), 1)
+    with pytest.raises(ValueError, match="constant"):
+        ts.acf(np.ones(10), 2)
+    with pytest.raises(ValueError, match="nlags must be <="):
+        ts.acf(np.arange(5.0), 5)
+    with pytest.raises(ValueError, match=r"d \* lag must be smaller"):
+        ts.difference([1.0, 2.0, 3.0], d=3)
+    with pytest.raises(ValueError, match="initial must hold"):
+        ts.inverse_difference([1.0, 2.0], [0.0], d=2)
+    with pytest.raises(ValueError, match="too short"):
+        ts.make_windows(np.arange(5.0), window=5)
+    with pytest.raises(ValueError, match="too few to fit AR"):
+        ts.fit_ar(np.arange(6.0), 3)
+    with pytest.raises(ValueError, match="non-stationary"):
+        ts.simulate_arma([1.0], n=10)
+    with pytest.raises(TypeError, match="window must be an integer"):
+        ts.NeuralForecaster("lstm", window=2.5)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ts.NeuralForecaster("transformer")
+    with pytest.raises(ValueError, match="same length"):
+        ts.rmse([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="every actual value y is 0"):
+        ts.mape([0.0, 0.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="start must be >= 12"):
+        ts.SeasonalNaiveForecaster(12).predict_one_step(np.arange(30.0), 5)
+    with pytest.raises(ValueError, match="trend must be None"):
+        ts.fit_arima(np.arange(30.0), (1, 1, 0), trend="c")
+    with pytest.raises(TypeError, match="predict_one_step"):
+        ts.rolling_forecast(object(), [1.0, 2.0], [3.0])
+    with pytest.raises(RuntimeError, match="call fit"):
+        ts.NeuralForecaster("mlp").predict_one_step(np.arange(30.0), 20)
+    with pytest.raises(ValueError, match="too short"):
+        ts.NeuralForecaster("mlp", window=12).fit(np.arange(10.0))
+
+
+# ----- the ARMA explorer widget -----------------------------------------------------------------
+
+def test_arma_explore_pure_function():
+    from dlcourse.widgets import arma_explore
+
+    ar = arma_explore(0.9, 0.0, 0.0, 0, n=300)
+    assert ar["order"] == (1, 0, 0) and ar["stationary"] and ar["converged"]
+    assert abs(ar["params"]["ar.L1"] - 0.9) < 0.1
+    assert np.all(ar["lower"] < ar["forecast"]) and np.all(ar["forecast"] < ar["upper"])
+    width = ar["upper"] - ar["lower"]
+    assert width[-1] > width[0]  # uncertainty grows with the horizon
+    ma = arma_explore(0.0, 0.0, 0.8, 0, n=300)
+    assert ma["order"] == (0, 0, 1)
+    assert abs(ma["acf"][1] - 0.8 / 1.64) < 0.1 and np.all(np.abs(ma["acf"][3:]) < 0.2)  # MA(1) ACF cuts off
+    integrated = arma_explore(0.5, 0.0, 0.0, 1, n=300)
+    assert integrated["order"] == (1, 1, 0) and integrated["acf"][10] > 0.5  # slow ACF decay: not stationary
+    bad = arma_explore(0.7, 0.5, 0.0, 0)
+    assert not bad["stationary"] and "forecast" not in bad
+    with pytest.raises(ValueError, match="d must be <= 2"):
+        arma_explore(0.5, 0.0, 0.0, 3)
+
+
+def test_arma_explorer_widget_recomputes_on_slider_change():
+    from dlcourse.widgets import arma_explorer, arma_figure
+
+    w = arma_explorer(phi1=0.6)
+    assert w.result["order"] == (1, 0, 0) and len(w.image.value) > 1000
+    w.controls["theta1"].value = 0.5
+    assert w.result["order"] == (1, 0, 1) and "ma.L1" in w.result["params"]
+    w.controls["d"].value = 2
+    assert w.result["order"] == (1, 2, 1) and "fitted ARIMA(1, 2, 1)" in w.html.value
+    w.controls["phi2"].value = 0.6  # phi1 + phi2 > 1: outside the stationarity triangle
+    assert not w.result["stationary"] and "not stationary" in w.html.value
+    import matplotlib.pyplot as plt
+
+    fig = arma_figure()
+    assert len(fig.axes) == 9
+    plt.close(fig)
