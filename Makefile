@@ -17,7 +17,7 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env book test unit notebooks widgets7 lab execute student clean
+.PHONY: help env book test unit notebooks widgets7 lab execute student coverage clean
 
 help:
 	@echo "make book      build the HTML book strictly into _build/html"
@@ -25,6 +25,7 @@ help:
 	@echo "make lab       open JupyterLab in the pinned environment"
 	@echo "make execute   re-execute notebooks and store their outputs (NB=path to pick one)"
 	@echo "make student   regenerate the student versions of the exercises"
+	@echo "make coverage  regenerate the exercise coverage page from the instructor notebooks"
 
 # The pinned environment: created if missing, reinstalled when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -70,6 +71,9 @@ execute: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py
+
+coverage: $(STAMP)
+	$(BIN)/python tools/exercise_catalog.py
 
 clean:
 	rm -rf _build .pytest_cache
