@@ -9,6 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import companion_figure, render_png
+from .attention import (
+    DEMO_KEYS,
+    attention_explorer,
+    attention_figure,
+    attention_weights_2d,
+    render_attention,
+    summarize_attention,
+)
 from .rnn import (
     char_sampling,
     gradient_flow_explorer,
@@ -40,6 +48,12 @@ __all__ = [
     "Explorer",
     "companion_figure",
     "render_png",
+    "DEMO_KEYS",
+    "attention_weights_2d",
+    "render_attention",
+    "summarize_attention",
+    "attention_explorer",
+    "attention_figure",
     "softmax_temperature",
     "render_softmax",
     "summarize_softmax",

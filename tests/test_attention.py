@@ -1,0 +1,345 @@
+"""dlcourse.attention: scores, attention, decoders; oracles against torch; properties; bad input; the widget."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlcourse.attention import (
+    SCORES,
+    BahdanauAttentionDecoder,
+    LuongAttentionDecoder,
+    additive_score,
+    attention,
+    dot_score,
+    general_score,
+    local_attention,
+    location_score,
+    scaled_dot_score,
+    softmax_saturation,
+)
+
+D64 = torch.float64
+
+
+def _params(score, d_q, d_k, S, gen):
+    if score == "general":
+        return {"W": torch.randn(d_q, d_k, generator=gen, dtype=D64)}
+    if score == "additive":
+        return {"W": torch.randn(5, d_q + d_k, generator=gen, dtype=D64), "v": torch.randn(5, generator=gen, dtype=D64)}
+    if score == "location":
+        return {"W": torch.randn(S + 3, d_q, generator=gen, dtype=D64)}
+    return {}
+
+
+# ----------------------------------------------------------------- the four steps by hand
+def test_four_steps_by_hand_match_attention():
+    # The syllabus's dot-product attention: e_i = s . h_i, a = softmax(e), a_t = sum_i a_i h_i.
+    s = np.array([1.0, 2.0, 0.5])
+    H = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 1.0, -1.0], [-1.0, 0.5, 2.0]])
+    e = np.array([sum(s[j] * h[j] for j in range(3)) for h in H])  # step 1, written out
+    a = np.exp(e) / np.exp(e).sum()  # step 2
+    a_t = sum(a[i] * H[i] for i in range(4))  # step 3
+    context, weights = attention(torch.tensor(s), torch.tensor(H), torch.tensor(H))
+    np.testing.assert_allclose(e, [1.5, 2.0, 2.5, 1.0])
+    np.testing.assert_allclose(weights.numpy(), a, rtol=1e-14)
+    np.testing.assert_allclose(context.numpy(), a_t, rtol=1e-14)
+    # step 4: v_t = [a_t; s_t] has size 2d
+    assert np.concatenate([a_t, s]).shape == (6,)
+
+
+# ----------------------------------------------------------------- oracles against torch
+@pytest.mark.parametrize("masked", [False, True])
+def test_scaled_dot_matches_torch_sdpa(masked):
+    gen = torch.Generator().manual_seed(0)
+    Q = torch.randn(3, 5, 8, generator=gen, dtype=D64)
+    K = torch.randn(3, 7, 8, generator=gen, dtype=D64)
+    V = torch.randn(3, 7, 4, generator=gen, dtype=D64)
+    mask = torch.arange(7) < torch.tensor([7, 4, 1])[:, None] if masked else None
+    context, weights = attention(Q, K, V, "scaled_dot", mask)
+    ref = torch.nn.functional.scaled_dot_product_attention(Q, K, V, attn_mask=None if mask is None else mask[:, None, :])
+    torch.testing.assert_close(context, ref, rtol=1e-12, atol=1e-12)
+    # dot score = sdpa with scale 1
+    ctx_dot, _ = attention(Q, K, V, "dot", mask)
+    ref_dot = torch.nn.functional.scaled_dot_product_attention(
+        Q, K, V, attn_mask=None if mask is None else mask[:, None, :], scale=1.0)
+    torch.testing.assert_close(ctx_dot, ref_dot, rtol=1e-12, atol=1e-12)
+
+
+def test_scaled_dot_matches_multihead_attention_with_identity_projections():
+    torch.manual_seed(0)
+    d = 6
+    mha = torch.nn.MultiheadAttention(d, num_heads=1, bias=False, batch_first=True).double()
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.cat([torch.eye(d)] * 3).double())
+        mha.out_proj.weight.copy_(torch.eye(d).double())
+    Q, K, V = (torch.randn(2, n, d, dtype=D64) for n in (4, 9, 9))
+    pad = torch.zeros(2, 9, dtype=torch.bool)
+    pad[1, 5:] = True  # torch: True = ignore
+    ref_out, ref_w = mha(Q, K, V, key_padding_mask=pad, need_weights=True)
+    context, weights = attention(Q, K, V, "scaled_dot", ~pad)
+    torch.testing.assert_close(context, ref_out, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(weights, ref_w, rtol=1e-12, atol=1e-12)
+
+
+def test_scores_against_their_formulas():
+    gen = torch.Generator().manual_seed(1)
+    q = torch.randn(3, generator=gen, dtype=D64)
+    K = torch.randn(5, 3, generator=gen, dtype=D64)
+    torch.testing.assert_close(dot_score(q, K), torch.stack([q @ k for k in K]))
+    torch.testing.assert_close(scaled_dot_score(q, K), dot_score(q, K) / math.sqrt(3))
+    torch.testing.assert_close(general_score(q, K, torch.eye(3, dtype=D64)), dot_score(q, K))
+    W = torch.randn(3, 4, generator=gen, dtype=D64)
+    K4 = torch.randn(5, 4, generator=gen, dtype=D64)
+    torch.testing.assert_close(general_score(q, K4, W), torch.stack([q @ W @ k for k in K4]))
+    Wa = torch.randn(6, 7, generator=gen, dtype=D64)
+    va = torch.randn(6, generator=gen, dtype=D64)
+    ba = torch.randn(6, generator=gen, dtype=D64)
+    expected = torch.stack([va @ torch.tanh(Wa @ torch.cat([q, k]) + ba) for k in K4])  # the concat form
+    torch.testing.assert_close(additive_score(q, K4, Wa, va, ba), expected, rtol=1e-12, atol=1e-12)
+    Wl = torch.randn(8, 3, generator=gen, dtype=D64)
+    torch.testing.assert_close(location_score(q, K4, Wl), (Wl @ q)[:5])
+
+
+def test_matrix_form_equals_one_query_at_a_time():
+    gen = torch.Generator().manual_seed(2)
+    Q = torch.randn(4, 3, generator=gen, dtype=D64)
+    K = torch.randn(6, 3, generator=gen, dtype=D64)
+    V = torch.randn(6, 2, generator=gen, dtype=D64)
+    for score in SCORES:
+        params = _params(score, 3, 3, 6, gen)
+        C, A = attention(Q, K, V, score, **params)
+        assert C.shape == (4, 2) and A.shape == (4, 6)
+        for t in range(4):
+            c, a = attention(Q[t], K, V, score, **params)
+            torch.testing.assert_close(C[t], c, rtol=1e-12, atol=1e-12)
+            torch.testing.assert_close(A[t], a, rtol=1e-12, atol=1e-12)
+    # Attention(Q, K, V) = softmax(Q K^T) V
+    torch.testing.assert_close(attention(Q, K, V)[0], torch.softmax(Q @ K.T, -1) @ V)
+
+
+# ----------------------------------------------------------------- properties (hypothesis)
+shape = st.tuples(st.integers(1, 3), st.integers(1, 7), st.integers(1, 5))
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shape, seed=st.integers(0, 10_000), score=st.sampled_from(sorted(SCORES)), scale=st.floats(0.1, 30.0))
+def test_weights_are_a_distribution_for_every_score(shape, seed, score, scale):
+    B, S, d = shape
+    gen = torch.Generator().manual_seed(seed)
+    q = scale * torch.randn(B, d, generator=gen, dtype=D64)
+    K = scale * torch.randn(B, S, d, generator=gen, dtype=D64)
+    V = torch.randn(B, S, 2, generator=gen, dtype=D64)
+    context, w = attention(q, K, V, score, **_params(score, d, d, S, gen))
+    assert torch.isfinite(w).all() and (w >= 0).all()
+    torch.testing.assert_close(w.sum(-1), torch.ones(B, dtype=D64), rtol=0, atol=1e-12)
+    # the context lies in the convex hull of the values: between their min and max per coordinate
+    assert (context <= V.max(1).values + 1e-12).all() and (context >= V.min(1).values - 1e-12).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shape, seed=st.integers(0, 10_000), score=st.sampled_from(sorted(SCORES)))
+def test_masked_positions_get_exactly_zero_weight(shape, seed, score):
+    B, S, d = shape
+    gen = torch.Generator().manual_seed(seed)
+    q = torch.randn(B, d, generator=gen, dtype=D64)
+    K = torch.randn(B, S, d, generator=gen, dtype=D64)
+    V = torch.randn(B, S, 3, generator=gen, dtype=D64)
+    lengths = torch.randint(1, S + 1, (B,), generator=gen)
+    mask = torch.arange(S) < lengths[:, None]
+    params = _params(score, d, d, S, gen)
+    context, w = attention(q, K, V, score, mask, **params)
+    assert (w[~mask] == 0).all()
+    torch.testing.assert_close(w.sum(-1), torch.ones(B, dtype=D64), rtol=0, atol=1e-12)
+    # changing the padded keys and values changes nothing
+    K2, V2 = K.clone(), V.clone()
+    K2[~mask] = 1e3
+    V2[~mask] = -1e3
+    if score != "location":
+        context2, w2 = attention(q, K2, V2, score, mask, **params)
+        torch.testing.assert_close(context2, context, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shape, seed=st.integers(0, 10_000), score=st.sampled_from(["dot", "scaled_dot", "general", "additive"]))
+def test_permuting_keys_and_values_permutes_weights_keeps_context(shape, seed, score):
+    B, S, d = shape
+    gen = torch.Generator().manual_seed(seed)
+    q = torch.randn(B, d, generator=gen, dtype=D64)
+    K = torch.randn(B, S, d, generator=gen, dtype=D64)
+    V = torch.randn(B, S, 3, generator=gen, dtype=D64)
+    params = _params(score, d, d, S, gen)
+    perm = torch.randperm(S, generator=gen)
+    c1, w1 = attention(q, K, V, score, **params)
+    c2, w2 = attention(q, K[:, perm], V[:, perm], score, **params)
+    torch.testing.assert_close(w2, w1[:, perm], rtol=1e-12, atol=1e-13)
+    torch.testing.assert_close(c2, c1, rtol=1e-10, atol=1e-12)
+
+
+def test_location_score_is_not_permutation_invariant():
+    # the exception that proves the rule: location scores ignore the content of the keys
+    gen = torch.Generator().manual_seed(3)
+    q, K, V = torch.randn(2, dtype=D64), torch.randn(4, 2, dtype=D64), torch.randn(4, 2, dtype=D64)
+    W = torch.randn(4, 2, generator=gen, dtype=D64)
+    _, w1 = attention(q, K, V, "location", W=W)
+    _, w2 = attention(q, K.flip(0), V.flip(0), "location", W=W)
+    torch.testing.assert_close(w1, w2)  # same weights by position, whatever the keys
+
+
+def test_scaling_keeps_softmax_from_saturating():
+    out = softmax_saturation(dims=(4, 64, 1024), num_keys=10, trials=500, seed=0)
+    # the dot score's spread grows like sqrt(d); the scaled one stays near 1
+    np.testing.assert_allclose(out["dot_score_std"], np.sqrt([4, 64, 1024]), rtol=0.1)
+    np.testing.assert_allclose(out["scaled_score_std"], 1.0, rtol=0.1)
+    assert out["dot_max_weight"][-1] > 0.95 and np.all(np.diff(out["dot_max_weight"]) > 0)
+    assert np.ptp(out["scaled_max_weight"]) < 0.05 and out["scaled_max_weight"].max() < 0.5
+    assert out["dot_grad_norm"][-1] < 0.1 < out["scaled_grad_norm"][-1]
+
+
+def test_local_attention_window():
+    gen = torch.Generator().manual_seed(4)
+    q, K, V = torch.randn(3, dtype=D64), torch.randn(10, 3, dtype=D64), torch.randn(10, 2, dtype=D64)
+    context, w = local_attention(q, K, V, center=4.3, half_width=2)
+    outside = (torch.arange(10) - 4.3).abs() > 2
+    assert (w[outside] == 0).all() and (w[~outside] > 0).all() and w.sum() <= 1
+    torch.testing.assert_close(context, w @ V)
+    # the Gaussian factor applied to the window's softmax
+    inside = ~outside
+    _, w_win = attention(q, K[inside], V[inside])
+    gauss = torch.exp(-((torch.arange(10, dtype=D64)[inside] - 4.3) ** 2) / (2 * 1.0**2))
+    torch.testing.assert_close(w[inside], w_win * gauss)
+
+
+# ----------------------------------------------------------------- bad input
+def test_mismatched_dimensions_name_the_shapes():
+    with pytest.raises(ValueError, match=r"query \(4,\).*d_q = 4.*keys \(5, 3\)"):
+        dot_score(torch.zeros(4), torch.zeros(5, 3))
+    with pytest.raises(ValueError, match=r"W must have shape \(d_q, d_k\) = \(4, 3\).*got W \(3, 3\)"):
+        general_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 3))
+    with pytest.raises(ValueError, match=r"W must have shape \(A, d_q \+ d_k\) = \(\*, 7\)"):
+        additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 6), torch.zeros(2))
+    with pytest.raises(ValueError, match=r"v must have shape \(A,\) = \(2,\)"):
+        additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 7), torch.zeros(3))
+    with pytest.raises(ValueError, match=r"S_max >= S = 5"):
+        location_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 4))
+    with pytest.raises(ValueError, match=r"values must have shape \(\.\.\., S, d_v\) with the same S = 5"):
+        attention(torch.zeros(3), torch.zeros(5, 3), torch.zeros(4, 3))
+    with pytest.raises(ValueError, match=r"one dimension fewer than keys"):
+        attention(torch.zeros(2, 2, 2, 3), torch.zeros(5, 3), torch.zeros(5, 3))
+    with pytest.raises(ValueError, match=r"keys must have shape \(\.\.\., S, d_k\)"):
+        dot_score(torch.zeros(3), torch.zeros(3))
+
+
+def test_mask_that_hides_everything_raises():
+    q, K = torch.zeros(2, 3), torch.zeros(2, 4, 3)
+    mask = torch.tensor([[True, True, False, False], [False, False, False, False]])
+    with pytest.raises(ValueError, match=r"mask hides every source position for the query at index \(1, 0\)"):
+        attention(q, K, K, mask=mask)
+    with pytest.raises(TypeError, match="mask must be a boolean tensor"):
+        attention(q, K, K, mask=mask.int())
+    with pytest.raises(ValueError, match=r"mask must have shape \(\.\.\., S\) with S = 4"):
+        attention(q, K, K, mask=mask[:, :3])
+    with pytest.raises(ValueError, match="score must be one of"):
+        attention(q, K, K, score="cosine")
+    with pytest.raises(ValueError, match="holds no visible source position"):
+        local_attention(q[0], K[0], K[0], center=20.0, half_width=2)
+
+
+# ----------------------------------------------------------------- decoders in chapter 9's Seq2Seq
+@pytest.mark.parametrize("cls,kwargs", [
+    (LuongAttentionDecoder, {}), (LuongAttentionDecoder, {"score": "general"}),
+    (LuongAttentionDecoder, {"score": "additive", "cell": "lstm", "num_layers": 2}),
+    (LuongAttentionDecoder, {"score": "location", "max_source_len": 8}),
+    (BahdanauAttentionDecoder, {}), (BahdanauAttentionDecoder, {"cell": "lstm"}),
+])
+def test_decoders_plug_into_seq2seq(cls, kwargs):
+    from dlcourse.seq2seq import Encoder, Seq2Seq, greedy_decode
+
+    torch.manual_seed(0)
+    cell, layers = kwargs.pop("cell", "gru"), kwargs.pop("num_layers", 1)
+    model = Seq2Seq(Encoder(13, 8, 16, cell=cell, num_layers=layers),
+                    cls(13, 8, 16, cell=cell, num_layers=layers, **kwargs))
+    src = torch.tensor([[5, 6, 7, 8, 9], [4, 3, 0, 0, 0]])
+    lengths = torch.tensor([5, 2])
+    tgt = torch.tensor([[1, 9, 8, 7, 6, 5, 2], [1, 3, 4, 2, 0, 0, 0]])
+    logits = model(src, lengths, tgt)
+    assert logits.shape == (2, 6, 13)
+    A = model.last_attention
+    assert A.shape == (2, 6, 5)
+    torch.testing.assert_close(A.sum(-1), torch.ones(2, 6))
+    assert (A[1, :, 2:] == 0).all()  # padding gets no attention
+    logits.sum().backward()
+    assert all(p.grad is not None for n, p in model.decoder.named_parameters() if "embedding" not in n)
+    # the padded row decodes exactly as it does alone, without padding
+    alone = model(src[1:, :2], lengths[1:], tgt[1:, :4])
+    torch.testing.assert_close(alone[0], logits[1, :3], rtol=1e-5, atol=1e-6)
+    tokens, att = greedy_decode(model, src, lengths, max_len=7)
+    assert len(tokens) == 2 and att.shape[0] == 2 and att.shape[2] == 5
+
+
+def test_luong_step_follows_its_equations():
+    torch.manual_seed(1)
+    dec = LuongAttentionDecoder(11, 4, 6).double()
+    H = torch.randn(2, 5, 6, dtype=D64)
+    state = torch.randn(1, 2, 6, dtype=D64)
+    token = torch.tensor([3, 4])
+    logits, new_state, w = dec.forward_step(token, state, H, torch.ones(2, 5, dtype=torch.bool))
+    s_t = dec.rnn(dec.embedding(token)[:, None], state)[1][-1]  # (2, 6)
+    e = torch.einsum("bh,bsh->bs", s_t, H)
+    a = torch.softmax(e, -1)
+    a_t = torch.einsum("bs,bsh->bh", a, H)
+    s_tilde = torch.tanh(torch.cat([a_t, s_t], -1) @ dec.combine.weight.T + dec.combine.bias)
+    torch.testing.assert_close(w, a)
+    torch.testing.assert_close(logits, s_tilde @ dec.out.weight.T + dec.out.bias)
+
+
+def test_bahdanau_step_attends_with_the_previous_state():
+    torch.manual_seed(2)
+    dec = BahdanauAttentionDecoder(11, 4, 6, attention_size=5).double()
+    H = torch.randn(2, 5, 6, dtype=D64)
+    state = torch.randn(1, 2, 6, dtype=D64)
+    _, _, w = dec.forward_step(torch.tensor([3, 4]), state, H, torch.ones(2, 5, dtype=torch.bool))
+    e = torch.tanh(dec.W_s(state[-1])[:, None] + dec.W_h(H)) @ dec.v_a.weight[0]  # (2, 5)
+    torch.testing.assert_close(w, torch.softmax(e, -1))
+
+
+def test_decoder_bad_input():
+    with pytest.raises(ValueError, match="score must be one of"):
+        LuongAttentionDecoder(10, 4, 8, score="cosine")
+    with pytest.raises(ValueError, match="cell must be one of"):
+        BahdanauAttentionDecoder(10, 4, 8, cell="rnn")
+    dec = LuongAttentionDecoder(10, 4, 8)
+    with pytest.raises(ValueError, match=r"encoder_outputs must have shape \(B, S, H\) = \(2, \*, 8\); got \(2, 5, 7\)"):
+        dec.forward_step(torch.tensor([1, 1]), torch.zeros(1, 2, 8), torch.zeros(2, 5, 7))
+
+
+# ----------------------------------------------------------------- the widget, driven from code
+def test_attention_widget_pure_function_and_explorer():
+    from dlcourse.widgets import DEMO_KEYS, attention_explorer, attention_weights_2d
+
+    out = attention_weights_2d((1.0, 0.5), "dot", 1.0)
+    e = DEMO_KEYS @ np.array([1.0, 0.5])
+    np.testing.assert_allclose(out["scores"], e)
+    np.testing.assert_allclose(out["weights"], np.exp(e) / np.exp(e).sum())
+    np.testing.assert_allclose(out["context"], out["weights"] @ DEMO_KEYS)
+
+    ex = attention_explorer()
+    ex.controls["qx"].value = -2.0
+    ex.controls["qy"].value = 0.5
+    ex.controls["temperature"].value = 0.5
+    w = np.exp(DEMO_KEYS @ np.array([-2.0, 0.5]) / 0.5)
+    np.testing.assert_allclose(ex.result["weights"], w / w.sum(), rtol=1e-12)
+    assert ex.result["argmax"] == 2  # the key pointing left
+    ex.controls["score"].value = "scaled_dot"
+    w = np.exp(DEMO_KEYS @ np.array([-2.0, 0.5]) / math.sqrt(2) / 0.5)
+    np.testing.assert_allclose(ex.result["weights"], w / w.sum(), rtol=1e-12)
+    ex.controls["score"].value = "by hand"
+    ex.controls["w1"].value = 0.0
+    ex.controls["w2"].value = 0.5
+    np.testing.assert_allclose(ex.result["weights"], [0.0, 0.5 / 2.5, 1 / 2.5, 1 / 2.5])
+    np.testing.assert_allclose(ex.result["context"], ex.result["weights"] @ DEMO_KEYS)
+    assert len(ex.image.value) > 1000 and "context" in ex.html.value
+    with pytest.raises(ValueError, match="manual_weights must be 4 non-negative numbers"):
+        attention_weights_2d((1.0, 0.0), "by hand", 1.0, manual_weights=[1.0, -1.0, 0.0, 0.0])
