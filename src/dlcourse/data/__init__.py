@@ -4,6 +4,7 @@ Generators (no network, seeded, returning tensors):
 :func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
 Non-overlapping train/test splits of sequence pairs: :func:`split_pairs` (chapter 9).
 Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
+Noisy canvases with one class-defining shape and its mask: :func:`shapes_localisation` (chapter 12).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
@@ -21,6 +22,7 @@ from .sequences import (
     reversal_task,
 )
 from .sensors import SENSOR_NAMES, sensor_windows
+from .shapes import SHAPE_CLASSES, ShapesData, draw_shape, shapes_localisation
 from .splits import source_keys, split_pairs, subset_pairs
 from .texts import TEXTS, load_text
 
@@ -42,6 +44,10 @@ __all__ = [
     "source_keys",
     "sensor_windows",
     "SENSOR_NAMES",
+    "shapes_localisation",
+    "ShapesData",
+    "SHAPE_CLASSES",
+    "draw_shape",
     "load_text",
     "TEXTS",
     "RemoteFile",

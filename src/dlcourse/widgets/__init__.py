@@ -43,6 +43,7 @@ from .learning_rate import learning_rate_descent, learning_rate_explorer, learni
 from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
 from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
 from .arma import arma_explore, arma_explorer, arma_figure, render_arma, summarize_arma
+from .xai import explain_image, render_explanation, summarize_explanation, xai_explorer, xai_figure
 
 __all__ = [
     "Explorer",
@@ -93,6 +94,11 @@ __all__ = [
     "summarize_convolution",
     "convolution_explorer",
     "convolution_figure",
+    "explain_image",
+    "render_explanation",
+    "summarize_explanation",
+    "xai_explorer",
+    "xai_figure",
     "arma_explore",
     "render_arma",
     "summarize_arma",
