@@ -3,11 +3,25 @@
 Generators (no network, seeded, returning tensors):
 :func:`reversal_task`, :func:`copy_task`, :func:`adding_problem`, :func:`copy_memory_task`.
 Non-overlapping train/test splits of sequence pairs: :func:`split_pairs` (chapter 9).
+Date normalisation ("25 June 2009" -> "2009-06-25"): :func:`date_task`, :func:`date_splits` (chapter 9).
 Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
 Noisy canvases with one class-defining shape and its mask: :func:`shapes_localisation` (chapter 12).
+Word-embedding corpus with planted analogies: :func:`analogy_corpus` (chapter 5).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
+from .dates import (
+    DATE_CHARS,
+    DATE_FORMATS,
+    DATE_VOCAB_SIZE,
+    MONTHS,
+    date_splits,
+    date_task,
+    decode_chars,
+    encode_chars,
+    format_date,
+)
+from .analogies import CAPITALS, PEOPLE, VERBS, PlantedCorpus, analogy_corpus
 from .documents import DOCUMENT_TOPICS, Document, load_documents
 from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
 from .sequences import (
@@ -27,6 +41,11 @@ from .splits import source_keys, split_pairs, subset_pairs
 from .texts import TEXTS, load_text
 
 __all__ = [
+    "PlantedCorpus",
+    "analogy_corpus",
+    "PEOPLE",
+    "CAPITALS",
+    "VERBS",
     "Document",
     "DOCUMENT_TOPICS",
     "load_documents",
@@ -42,6 +61,15 @@ __all__ = [
     "split_pairs",
     "subset_pairs",
     "source_keys",
+    "date_task",
+    "date_splits",
+    "format_date",
+    "encode_chars",
+    "decode_chars",
+    "DATE_FORMATS",
+    "DATE_CHARS",
+    "DATE_VOCAB_SIZE",
+    "MONTHS",
     "sensor_windows",
     "SENSOR_NAMES",
     "shapes_localisation",

@@ -26,6 +26,18 @@ from .rnn import (
     sampling_explorer,
     sampling_figure,
 )
+from .embeddings import (
+    analogy_explorer,
+    analogy_figure,
+    analogy_view,
+    render_analogy,
+    render_window_pairs,
+    summarize_analogy,
+    summarize_window_pairs,
+    window_explorer,
+    window_figure,
+    window_pairs_view,
+)
 from .tokenizer import render_tokens, summarize_tokens, tokenize_sentence, tokenizer_explorer, tokenizer_figure
 from .convolution import (
     KERNELS,
@@ -36,12 +48,33 @@ from .convolution import (
     render_convolution,
     summarize_convolution,
 )
+from .decoding import (
+    decode_trace,
+    decoding_explorer,
+    decoding_figure,
+    decoding_step,
+    render_decoding,
+    summarize_decoding,
+    token_label,
+)
 from .softmax import render_softmax, softmax_explorer, softmax_figure, softmax_temperature, summarize_softmax
 from .linefit import line_fit, line_fit_explorer, line_fit_figure, render_line_fit, summarize_line_fit
 from .threshold import render_threshold, summarize_threshold, threshold_explorer, threshold_figure, threshold_metrics
 from .learning_rate import learning_rate_descent, learning_rate_explorer, learning_rate_figure, render_learning_rate
 from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
 from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
+from .gates import (
+    WORKED_LSTM,
+    gru_gate_arithmetic,
+    gru_gate_explorer,
+    gru_gate_figure,
+    lstm_gate_explorer,
+    lstm_gate_figure,
+    render_gru_gates,
+    render_lstm_gates,
+    summarize_gru_gates,
+    summarize_lstm_gates,
+)
 from .arma import arma_explore, arma_explorer, arma_figure, render_arma, summarize_arma
 from .xai import explain_image, render_explanation, summarize_explanation, xai_explorer, xai_figure
 
@@ -55,6 +88,13 @@ __all__ = [
     "summarize_attention",
     "attention_explorer",
     "attention_figure",
+    "decode_trace",
+    "decoding_step",
+    "render_decoding",
+    "summarize_decoding",
+    "decoding_explorer",
+    "decoding_figure",
+    "token_label",
     "softmax_temperature",
     "render_softmax",
     "summarize_softmax",
@@ -70,6 +110,16 @@ __all__ = [
     "summarize_threshold",
     "threshold_explorer",
     "threshold_figure",
+    "window_pairs_view",
+    "render_window_pairs",
+    "summarize_window_pairs",
+    "window_explorer",
+    "window_figure",
+    "analogy_view",
+    "render_analogy",
+    "summarize_analogy",
+    "analogy_explorer",
+    "analogy_figure",
     "tokenize_sentence",
     "render_tokens",
     "summarize_tokens",

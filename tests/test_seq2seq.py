@@ -1,0 +1,393 @@
+"""Tests of dlcourse.seq2seq, the chapter-9 data generators and the decoding widget."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from dlcourse.data import (
+    DATE_FORMATS,
+    DATE_VOCAB_SIZE,
+    EOS,
+    PAD,
+    SOS,
+    date_splits,
+    date_task,
+    decode_chars,
+    encode_chars,
+    format_date,
+    reversal_task,
+    source_keys,
+    split_pairs,
+)
+from dlcourse.seq2seq import (
+    BOTTLENECK,
+    Decoder,
+    Encoder,
+    Seq2Seq,
+    accuracy_by_length,
+    bottleneck_data,
+    corpus_bleu,
+    evaluate_seq2seq,
+    exact_match,
+    greedy_decode,
+    lengths_to_mask,
+    make_bottleneck_model,
+    sequence_loss,
+    strip_special,
+    token_accuracy,
+    train_seq2seq,
+)
+
+
+def _batch(n=5, seed=0, min_len=2, max_len=7):
+    pairs = reversal_task(n, min_len=min_len, max_len=max_len, seed=seed)
+    return pairs.src, pairs.src_lengths, pairs.tgt
+
+
+# ----------------------------------------------------------------------------- encoder
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_encoder_matches_torch_rnn_run_on_each_unpadded_row(cell, num_layers):
+    torch.manual_seed(0)
+    enc = Encoder(13, 6, 8, cell=cell, num_layers=num_layers).double()
+    src, lengths, _ = _batch()
+    outputs, state = enc(src, lengths)
+    assert outputs.shape == (5, src.shape[1], 8)
+    for b in range(5):
+        n = int(lengths[b])
+        out_b, state_b = enc.rnn(enc.embedding(src[b : b + 1, :n]))  # oracle: no padding at all
+        torch.testing.assert_close(outputs[b, :n], out_b[0], rtol=0, atol=1e-12)
+        assert float(outputs[b, n:].detach().abs().sum()) == 0.0  # zeros at padded positions
+        if cell == "gru":
+            torch.testing.assert_close(state[:, b], state_b[:, 0], rtol=0, atol=1e-12)
+        else:
+            assert isinstance(state, tuple) and len(state) == 2
+            torch.testing.assert_close(state[0][:, b], state_b[0][:, 0], rtol=0, atol=1e-12)
+            torch.testing.assert_close(state[1][:, b], state_b[1][:, 0], rtol=0, atol=1e-12)
+
+
+def test_encoder_is_blind_to_extra_padding_columns():
+    torch.manual_seed(0)
+    enc = Encoder(13, 6, 8)
+    src, lengths, _ = _batch()
+    wider = torch.cat([src, torch.zeros(5, 4, dtype=torch.long)], 1)
+    out1, h1 = enc(src, lengths)
+    out2, h2 = enc(wider, lengths)
+    torch.testing.assert_close(out2[:, : src.shape[1]], out1, rtol=0, atol=0)
+    torch.testing.assert_close(h2, h1, rtol=0, atol=0)
+
+
+# ----------------------------------------------------------------------------- seq2seq
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_teacher_forced_forward_equals_one_torch_rnn_call_over_the_shifted_target(cell):
+    torch.manual_seed(1)
+    enc, dec = Encoder(13, 6, 8, cell=cell).double(), Decoder(13, 6, 8, cell=cell).double()
+    model = Seq2Seq(enc, dec, teacher_forcing_ratio=1.0)
+    src, lengths, tgt = _batch()
+    logits = model(src, lengths, tgt)
+    assert logits.shape == (5, tgt.shape[1] - 1, 13)
+    _, state = enc(src, lengths)
+    out, _ = dec.rnn(dec.embedding(tgt[:, :-1]), state)  # oracle: the whole shifted target at once
+    torch.testing.assert_close(logits, dec.out(out), rtol=0, atol=1e-12)
+    assert model.last_attention is None
+    assert model.last_teacher_forced == [True] * (tgt.shape[1] - 2)
+
+
+class _Recorder(nn.Module):
+    """A decoder that records the tokens it is fed and outputs a fixed script of tokens."""
+
+    def __init__(self, script, vocab=13, hidden=4):
+        super().__init__()
+        self.script, self.vocab, self.hidden_size = script, vocab, hidden
+        self.fed, self.dummy = [], nn.Parameter(torch.zeros(()))
+
+    def forward_step(self, token, state, encoder_outputs, src_mask):
+        step = len(self.fed)
+        self.fed.append(token.clone())
+        logits = torch.full((token.shape[0], self.vocab), -10.0) + self.dummy
+        for b, row in enumerate(self.script):
+            logits[b, row[min(step, len(row) - 1)]] = 10.0
+        weights = src_mask.float() / src_mask.float().sum(1, keepdim=True)
+        return logits, state, weights
+
+
+def test_teacher_forcing_zero_feeds_the_models_own_predictions_and_keeps_attention():
+    torch.manual_seed(0)
+    src, lengths, tgt = _batch(2)
+    dec = _Recorder([[5, 6, 7, 8, 9, 10, 11, 12, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9]])
+    model = Seq2Seq(Encoder(13, 4, 4), dec, teacher_forcing_ratio=0.0)
+    model(src, lengths, tgt)
+    fed = torch.stack(dec.fed, 1)  # (B, T-1)
+    assert fed[:, 0].tolist() == [SOS, SOS]
+    assert fed[0, 1:4].tolist() == [5, 6, 7] and fed[1, 1:4].tolist() == [9, 9, 9]
+    assert model.last_attention.shape == (2, tgt.shape[1] - 1, src.shape[1])
+    torch.testing.assert_close(model.last_attention.sum(-1), torch.ones(2, tgt.shape[1] - 1))
+
+
+def test_teacher_forcing_coin_uses_torchs_rng_and_is_reproducible():
+    src, lengths, tgt = _batch(3, max_len=10)
+    model = Seq2Seq(Encoder(13, 4, 6), Decoder(13, 4, 6), teacher_forcing_ratio=0.5)
+    torch.manual_seed(3)
+    model(src, lengths, tgt)
+    first = list(model.last_teacher_forced)
+    torch.manual_seed(3)
+    model(src, lengths, tgt)
+    assert model.last_teacher_forced == first
+    assert 0 < sum(first) < len(first) or len(first) < 4
+
+
+def test_greedy_decode_stops_each_row_at_its_first_eos():
+    dec = _Recorder([[5, 6, EOS, 7, 8], [4, EOS, 9, 9, 9], [7, 7, 7, 7, 7]])
+    model = Seq2Seq(Encoder(13, 4, 4), dec)
+    src, lengths, _ = _batch(3)
+    out, weights = greedy_decode(model, src, lengths, max_len=4)
+    assert out == [[5, 6], [4], [7, 7, 7, 7]]  # the third never emits EOS: cut at max_len
+    assert weights.shape == (3, 4, src.shape[1])
+    assert float(weights[1, 2:].abs().sum()) == 0.0  # a finished row keeps zeros
+    dec2 = _Recorder([[5, EOS], [EOS, 4]])
+    out2, _ = greedy_decode(Seq2Seq(Encoder(13, 4, 4), dec2), src[:2], lengths[:2], max_len=10)
+    assert out2 == [[5], []] and len(dec2.fed) == 2  # stops as soon as every row is done
+
+
+def test_greedy_decode_matches_teacher_forcing_when_fed_its_own_output():
+    torch.manual_seed(0)
+    model = Seq2Seq(Encoder(13, 6, 8), Decoder(13, 6, 8))
+    src, lengths, _ = _batch(1)
+    out, _ = greedy_decode(model, src, lengths, max_len=6)
+    out = out[0]
+    forced = torch.tensor([[SOS] + out + [EOS]])
+    with torch.no_grad():
+        logits = model(src, lengths, forced)
+    assert logits.argmax(-1)[0, : len(out)].tolist() == out
+
+
+# ----------------------------------------------------------------------------- loss and masking
+
+
+def test_sequence_loss_equals_cross_entropy_on_real_tokens_and_ignores_padding():
+    torch.manual_seed(0)
+    logits = torch.randn(3, 5, 7, dtype=torch.float64, requires_grad=True)
+    targets = torch.tensor([[3, 4, 2, 0, 0], [5, 2, 0, 0, 0], [3, 3, 3, 4, 2]])
+    loss = sequence_loss(logits, targets)
+    mask = targets != PAD
+    manual = nn.functional.cross_entropy(logits[mask], targets[mask])
+    torch.testing.assert_close(loss, manual, rtol=0, atol=1e-12)
+    loss.backward()
+    assert float(logits.grad[~mask].abs().sum()) == 0.0  # no gradient through padding
+    changed = logits.detach().clone()
+    changed[~mask] = 1e3 * torch.randn_like(changed[~mask])
+    torch.testing.assert_close(sequence_loss(changed, targets), loss.detach(), rtol=0, atol=0)
+
+
+def test_model_loss_is_unchanged_by_padding_the_batch_wider():
+    torch.manual_seed(0)
+    model = Seq2Seq(Encoder(13, 6, 8), Decoder(13, 6, 8)).double()
+    src, lengths, tgt = _batch()
+    loss1 = sequence_loss(model(src, lengths, tgt), tgt[:, 1:])
+    src2 = torch.cat([src, torch.zeros(5, 3, dtype=torch.long)], 1)
+    tgt2 = torch.cat([tgt, torch.zeros(5, 3, dtype=torch.long)], 1)
+    loss2 = sequence_loss(model(src2, lengths, tgt2), tgt2[:, 1:])
+    torch.testing.assert_close(loss2, loss1, rtol=0, atol=1e-12)
+
+
+def test_lengths_to_mask():
+    assert lengths_to_mask(torch.tensor([3, 1]), 4).tolist() == [[True, True, True, False], [True, False, False, False]]
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def test_token_accuracy_and_exact_match_worked_numbers():
+    hyps, refs = [[1, 2, 3], [4], [7, 8]], [[1, 2, 4], [4, 5], [7, 8]]
+    assert token_accuracy(hyps, refs) == pytest.approx(5 / 7)
+    assert exact_match(hyps, refs) == pytest.approx(1 / 3)
+    assert strip_special([SOS, 5, 6, EOS, PAD]) == [5, 6]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(3, 8), min_size=0, max_size=12),
+                          st.lists(st.integers(3, 8), min_size=1, max_size=12)), min_size=1, max_size=8))
+def test_corpus_bleu_equals_sacrebleu(rows):
+    import sacrebleu
+
+    hyps = [h for h, _ in rows]
+    refs = [r for _, r in rows]
+    expected = sacrebleu.corpus_bleu(
+        [" ".join(map(str, h)) for h in hyps], [[" ".join(map(str, r)) for r in refs]], tokenize="none"
+    ).score
+    assert corpus_bleu(hyps, refs) == pytest.approx(expected, abs=1e-9)
+
+
+def test_corpus_bleu_without_smoothing_equals_sacrebleu_and_perfect_is_100():
+    import sacrebleu
+
+    hyps = [["the", "cat", "sat", "on", "the", "mat"], ["a", "b", "c"]]
+    refs = [["the", "cat", "sat", "on", "a", "mat"], ["a", "b", "d", "e"]]
+    expected = sacrebleu.corpus_bleu([" ".join(h) for h in hyps], [[" ".join(r) for r in refs]],
+                                     tokenize="none", smooth_method="none").score
+    assert corpus_bleu(hyps, refs, smooth="none") == pytest.approx(expected, abs=1e-9)
+    assert corpus_bleu(refs, refs) == pytest.approx(100.0)
+
+
+def test_metrics_bad_input():
+    with pytest.raises(ValueError, match="same number"):
+        token_accuracy([[1]], [[1], [2]])
+    with pytest.raises(ValueError, match="at least one"):
+        exact_match([], [])
+    with pytest.raises(ValueError, match="smooth"):
+        corpus_bleu([[1]], [[1]], smooth="add-k")
+
+
+# ----------------------------------------------------------------------------- training and the experiment
+
+
+def test_train_seq2seq_learns_a_tiny_copy_like_task_and_is_reproducible():
+    pairs = reversal_task(500, min_len=2, max_len=4, vocab_size=6, seed=0)
+    results = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        model = Seq2Seq(Encoder(6, 8, 32), Decoder(6, 8, 32))
+        results.append(train_seq2seq(model, pairs, steps=150, batch_size=32, lr=1e-2, seed=0))
+    assert results[0] == results[1]
+    losses = results[0]
+    assert len(losses) == 150 and np.mean(losses[-10:]) < 0.5 * np.mean(losses[:10])
+    by_length = accuracy_by_length(model, pairs)
+    assert set(by_length) == {2, 3, 4} and all(0 <= v <= 1 for v in by_length.values())
+    metrics = evaluate_seq2seq(model, pairs)
+    assert set(metrics) == {"token_accuracy", "exact_match", "bleu"} and metrics["token_accuracy"] > 0.5
+
+
+def test_bottleneck_settings_and_identical_models_for_chapter_10():
+    for key in ("task", "task_kwargs", "n_train", "n_test", "embedding_dim", "hidden_size", "cell",
+                "steps", "batch_size", "lr", "seed"):
+        assert key in BOTTLENECK
+    a, b = make_bottleneck_model(), make_bottleneck_model()
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+    train, test = bottleneck_data({"n_train": 300, "n_test": 50})
+    assert not set(source_keys(train)) & set(source_keys(test))
+    assert int(train.src_lengths.max()) <= BOTTLENECK["task_kwargs"]["max_len"]
+
+
+def test_seq2seq_bad_input():
+    with pytest.raises(ValueError, match="cell"):
+        Encoder(13, 4, 4, cell="rnn")
+    with pytest.raises(TypeError, match="forward_step"):
+        Seq2Seq(Encoder(13, 4, 4), nn.Linear(3, 3))
+    with pytest.raises(ValueError, match="hidden_size"):
+        Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 5))
+    with pytest.raises(ValueError, match="teacher_forcing_ratio"):
+        Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 4), teacher_forcing_ratio=1.5)
+    model = Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 4))
+    src, lengths, tgt = _batch(2)
+    with pytest.raises(TypeError, match="int64"):
+        model(src.float(), lengths, tgt)
+    with pytest.raises(ValueError, match="one length per row"):
+        model(src, lengths[:1], tgt)
+    with pytest.raises(ValueError, match="src_lengths must lie"):
+        model(src, lengths + 50, tgt)
+    with pytest.raises(ValueError, match="tgt must have shape"):
+        model(src, lengths, tgt[:, :1])
+    with pytest.raises(ValueError, match="targets must have shape"):
+        sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 4, dtype=torch.long))
+    with pytest.raises(ValueError, match="only padding"):
+        sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match="max_len"):
+        greedy_decode(model, src, lengths, max_len=0)
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def test_split_pairs_never_shares_a_source_between_train_and_test():
+    pairs = reversal_task(3000, min_len=2, max_len=4, vocab_size=7, seed=0)  # many duplicates
+    assert len(set(source_keys(pairs))) < len(pairs)
+    train, test = split_pairs(pairs, 400, seed=0)
+    assert not set(source_keys(train)) & set(source_keys(test))
+    assert len(train) + len(test) == len(pairs) and len(test) >= 400
+    with pytest.raises(ValueError, match="no training rows"):
+        split_pairs(reversal_task(20, min_len=1, max_len=1, vocab_size=4), 20)
+
+
+_PARSE = {
+    "d Month yyyy": "%d %B %Y", "Month dth, yy": None, "yyyy/mm/dd": "%Y/%m/%d",
+    "dd.mm.yyyy": "%d.%m.%Y", "Mon d, yyyy": "%b %d, %Y",
+}
+
+
+def test_date_task_targets_are_the_iso_form_of_the_source():
+    pairs = date_task(300, seed=1)
+    for src, tgt in zip(pairs.src.tolist(), pairs.tgt.tolist()):
+        text, iso = decode_chars(src), decode_chars(tgt)
+        date = dt.date.fromisoformat(iso)
+        assert 1950 <= date.year <= 2049
+        assert text in {format_date(date, f) for f in DATE_FORMATS}
+        for fmt, pattern in _PARSE.items():
+            if pattern and text == format_date(date, fmt):
+                assert dt.datetime.strptime(text, pattern).date() == date  # oracle: the standard library
+    assert format_date(dt.date(2009, 6, 25), "Month dth, yy") == "June 25th, 09"
+    assert format_date(dt.date(2011, 3, 12), "Month dth, yy") == "March 12th, 11"
+    assert format_date(dt.date(1972, 1, 22), "Month dth, yy") == "January 22nd, 72"
+    assert pairs.vocab_size == DATE_VOCAB_SIZE and int(pairs.src.max()) < DATE_VOCAB_SIZE
+
+
+def test_date_splits_never_share_a_calendar_date():
+    train, test = date_splits(3000, 500, seed=0)
+    train_dates = {decode_chars(r) for r in train.tgt.tolist()}
+    test_dates = {decode_chars(r) for r in test.tgt.tolist()}
+    assert len(test_dates) == 500 and not train_dates & test_dates
+
+
+def test_date_bad_input():
+    with pytest.raises(ValueError, match="characters"):
+        encode_chars("25 June 2009!")
+    with pytest.raises(ValueError, match="fmt"):
+        format_date(dt.date(2009, 6, 25), "mm/dd/yy")
+    with pytest.raises(ValueError, match="formats"):
+        date_task(3, formats=[])
+
+
+# ----------------------------------------------------------------------------- widget
+
+
+def test_decoding_widget_driven_from_code():
+    from dlcourse.widgets import decode_trace, decoding_explorer, decoding_figure
+
+    torch.manual_seed(0)
+    model = Seq2Seq(Encoder(13, 6, 8), Decoder(13, 6, 8))
+    pairs = reversal_task(1, min_len=4, max_len=4, seed=2)
+    src = pairs.src[0].tolist()
+    tgt = pairs.tgt[0].tolist()
+    explorer = decoding_explorer(model, src, tgt, top_k=3)
+    assert explorer.result["step"] == 0 and explorer.result["input"] == SOS
+    explorer.controls["step"].value = 2
+    r = explorer.result
+    assert r["input"] == tgt[2] and r["target"] == tgt[3]  # teacher forcing feeds the truth
+    with torch.no_grad():
+        logits = model(pairs.src, pairs.src_lengths, pairs.tgt)[0, 2]
+    np.testing.assert_allclose(r["top_probabilities"], torch.softmax(logits.double(), -1).sort(descending=True).values[:3].numpy(), atol=1e-6)
+    assert r["chosen"] == int(logits.argmax())
+    explorer.controls["mode"].value = "greedy"
+    explorer.controls["step"].value = 0
+    out, _ = greedy_decode(model, pairs.src, pairs.src_lengths, max_len=11)
+    trace = decode_trace(model, src, tgt, mode="greedy")
+    assert [t for t in trace["chosen"] if t != EOS] == out[0]
+    assert trace["inputs"][1:] == trace["chosen"][:-1]  # greedy feeds its own choice
+    assert len(explorer.image.value) > 0 and "fed so far" in explorer.html.value
+    import matplotlib.pyplot as plt
+
+    fig = decoding_figure(model, src, tgt, steps=(0, 1))
+    assert len(fig.axes) == 2
+    plt.close(fig)
+    with pytest.raises(ValueError, match="mode"):
+        decode_trace(model, src, tgt, mode="beam")
