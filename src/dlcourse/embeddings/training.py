@@ -1,0 +1,207 @@
+"""Train skip-gram or CBOW on tokenised sentences, word2vec-style, in batches."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .._validation import check_choice, check_float, check_int
+from .model import CBOW, SkipGram, keep_probabilities, noise_distribution
+from .vectors import WordVectors
+
+__all__ = ["build_vocab", "window_pairs", "train_word2vec"]
+
+
+def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple[list[str], np.ndarray]:
+    """Words seen at least ``min_count`` times, most frequent first (ties in order of first appearance).
+
+    Returns ``(words, counts)`` with ``counts`` a ``(V,)`` int64 array.
+    """
+    min_count = check_int(min_count, "min_count", minimum=1)
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        if isinstance(sentence, str):
+            raise TypeError("sentences must be lists of tokens, not strings; split each sentence first.")
+        counts.update(sentence)
+    kept = [(w, c) for w, c in counts.items() if c >= min_count]
+    kept.sort(key=lambda wc: -wc[1])  # stable: ties keep first-appearance order
+    if not kept:
+        raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count or add text.")
+    return [w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
+
+
+def window_pairs(
+    ids: np.ndarray, sentence_ids: np.ndarray, window: int, spans: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (centre, context) id pairs of a concatenated corpus, vectorised.
+
+    ``ids`` ``(N,)`` word ids of the corpus laid end to end; ``sentence_ids`` ``(N,)``
+    which sentence each token came from (pairs never cross a sentence); ``spans``
+    ``(N,)`` the window actually used by each centre word (word2vec draws it uniformly
+    from 1..window, which weights near neighbours more); default ``window`` for all.
+    Returns ``(centres, contexts)``, grouped by offset (not in reading order).
+    """
+    if spans is None:
+        spans = np.full(len(ids), window)
+    centres, contexts = [], []
+    for o in range(1, window + 1):
+        same = sentence_ids[o:] == sentence_ids[:-o]  # tokens t and t+o in one sentence  (N-o,)
+        right = same & (spans[:-o] >= o)  # centre t, context t+o
+        left = same & (spans[o:] >= o)  # centre t+o, context t
+        centres += [ids[:-o][right], ids[o:][left]]
+        contexts += [ids[o:][right], ids[:-o][left]]
+    return np.concatenate(centres), np.concatenate(contexts)
+
+
+def _cbow_examples(
+    ids: np.ndarray, sentence_ids: np.ndarray, window: int, spans: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Padded context matrix ``(N, 2 window)``, its mask and the centres, for CBOW."""
+    n = len(ids)
+    context = np.zeros((n, 2 * window), dtype=np.int64)
+    mask = np.zeros((n, 2 * window), dtype=bool)
+    for o in range(1, window + 1):
+        same = sentence_ids[o:] == sentence_ids[:-o]
+        col = window - o  # left neighbour t-o of centre t
+        ok = same & (spans[o:] >= o)
+        context[o:, col][ok] = ids[:-o][ok]
+        mask[o:, col] = ok
+        col = window + o - 1  # right neighbour t+o of centre t
+        ok = same & (spans[:-o] >= o)
+        context[:-o, col][ok] = ids[o:][ok]
+        mask[:-o, col] = ok
+    has = mask.any(axis=1)
+    return context[has], mask[has], ids[has]
+
+
+def train_word2vec(
+    sentences: Sequence[Sequence[str]],
+    *,
+    sg: int = 1,
+    vector_size: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    epochs: int = 5,
+    min_count: int = 5,
+    sample: float = 1e-3,
+    alpha: float = 0.025,
+    min_alpha: float = 0.0001,
+    ns_exponent: float = 0.75,
+    batch_size: int = 1024,
+    shrink_windows: bool = True,
+    seed: int = 0,
+    progress: bool = True,
+) -> WordVectors:
+    r"""Train Word2Vec (skip-gram or CBOW, negative sampling) and return the word vectors.
+
+    The arguments are named and defaulted as in gensim's ``Word2Vec`` so the two can
+    be run side by side. Per epoch: (1) frequent words are subsampled with
+    :func:`keep_probabilities`; (2) each remaining token draws its window
+    :math:`b \sim U\{1, \dots, \text{window}\}`; (3) every (centre, context) pair (or,
+    for CBOW, every centre with its context) is formed at once with NumPy and
+    shuffled; (4) for each batch, ``negative`` noise words per example are drawn from
+    :math:`P_n(w) \propto f(w)^{0.75}` and one SGD step is taken with the hand-derived
+    gradients of :class:`SkipGram` / :class:`CBOW`, the learning rate falling linearly
+    from ``alpha`` to ``min_alpha`` over training.
+
+    Args:
+        sentences: list of token lists.
+        sg: 1 for skip-gram, 0 for CBOW.
+        vector_size: :math:`D`.
+        window: largest distance between centre and context word.
+        negative: :math:`K`, noise words per example.
+        epochs: passes over the corpus.
+        min_count: words rarer than this are dropped from the corpus.
+        sample: subsampling threshold :math:`s` (0 disables it).
+        alpha, min_alpha: first and last learning rate.
+        ns_exponent: exponent of the noise distribution.
+        batch_size: examples per SGD step.
+        shrink_windows: draw a window per token (word2vec) or always use ``window``.
+        seed: seeds the initialisation, subsampling, windows, shuffling and noise.
+        progress: show a progress bar over epochs.
+
+    Returns:
+        :class:`WordVectors` whose ``info`` holds ``loss`` (mean loss per example,
+        one per epoch), ``seconds`` (CPU time of training), ``raw_words`` (corpus
+        tokens times epochs), ``words_per_second`` and ``examples``.
+
+    Example:
+        >>> from dlcourse.data import analogy_corpus
+        >>> wv = train_word2vec(analogy_corpus(300).sentences, vector_size=10, epochs=1,
+        ...                     min_count=1, progress=False)
+        >>> wv.vectors.shape[1]
+        10
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    sg = check_choice(sg, "sg", (0, 1))
+    vector_size = check_int(vector_size, "vector_size", minimum=1)
+    window = check_int(window, "window", minimum=1)
+    negative = check_int(negative, "negative", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    alpha = check_float(alpha, "alpha", minimum=0.0, strict_minimum=True)
+    min_alpha = check_float(min_alpha, "min_alpha", minimum=0.0, maximum=alpha)
+    if isinstance(sentences, str) or not hasattr(sentences, "__len__"):
+        raise TypeError("sentences must be a list of token lists, e.g. [['the', 'cat'], ['a', 'dog']].")
+
+    start = time.process_time()
+    words, counts = build_vocab(sentences, min_count)
+    index = {w: i for i, w in enumerate(words)}
+    encoded = [[index[w] for w in s if w in index] for s in sentences]
+    ids = np.fromiter((i for s in encoded for i in s), dtype=np.int64)  # (N,)
+    sentence_ids = np.repeat(np.arange(len(encoded)), [len(s) for s in encoded])  # (N,)
+    raw_words = sum(len(s) for s in sentences)
+    keep = keep_probabilities(counts, sample)  # (V,)
+    # Noise sampling by inverse CDF on integer weights, as gensim's cum_table does.
+    cum = torch.from_numpy(np.cumsum(noise_distribution(counts, ns_exponent)))  # (V,)
+    cum[-1] = 1.0
+
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model: SkipGram | CBOW = (SkipGram if sg else CBOW)(len(words), vector_size, seed=seed)
+    losses: list[float] = []
+    n_examples = 0
+    for epoch in tqdm(range(epochs), desc="word2vec epochs", disable=not progress, leave=False):
+        kept = rng.random(len(ids)) < keep[ids]  # subsampling
+        e_ids, e_sid = ids[kept], sentence_ids[kept]
+        spans = rng.integers(1, window + 1, size=len(e_ids)) if shrink_windows else None
+        if sg:
+            centre, context = window_pairs(e_ids, e_sid, window, spans)
+            order = rng.permutation(len(centre))
+            tensors = [torch.from_numpy(centre[order]), torch.from_numpy(context[order])]
+        else:
+            ctx, mask, centre = _cbow_examples(e_ids, e_sid, window, spans if spans is not None else np.full(len(e_ids), window))
+            order = rng.permutation(len(centre))
+            tensors = [torch.from_numpy(ctx[order]), torch.from_numpy(centre[order]), torch.from_numpy(mask[order])]
+        n = len(order)
+        if n == 0:
+            losses.append(float("nan"))
+            continue
+        noise = torch.searchsorted(cum, torch.rand(n * negative, generator=gen, dtype=torch.float64), right=True)
+        noise = noise.clamp_(max=len(words) - 1).view(n, negative)  # (n, K)
+        total = 0.0
+        for lo in range(0, n, batch_size):
+            hi = min(n, lo + batch_size)
+            progress_frac = (epoch + lo / n) / epochs
+            lr = alpha - (alpha - min_alpha) * progress_frac
+            if sg:
+                total += model.sgd_step(tensors[0][lo:hi], tensors[1][lo:hi], noise[lo:hi], lr)
+            else:
+                total += model.sgd_step(tensors[0][lo:hi], tensors[1][lo:hi], noise[lo:hi], lr, mask=tensors[2][lo:hi])
+        losses.append(total / n)
+        n_examples += n
+    seconds = time.process_time() - start
+    info = {
+        "loss": losses,
+        "seconds": seconds,
+        "raw_words": raw_words * epochs,
+        "words_per_second": raw_words * epochs / seconds if seconds > 0 else float("inf"),
+        "examples": n_examples,
+        "model": "skip-gram" if sg else "CBOW",
+    }
+    return WordVectors(words, model.vectors(), info=info)

@@ -1,0 +1,233 @@
+r"""Trained word vectors and how to query and evaluate them.
+
+:class:`WordVectors` plays the role of gensim's ``KeyedVectors``: a ``(V, D)``
+matrix with a word for each row, cosine similarity, nearest neighbours, analogies
+by vector arithmetic (3CosAdd) and the two standard evaluations, analogy accuracy
+and the Spearman correlation with human similarity ratings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .._validation import check_int, check_type
+
+__all__ = ["WordVectors", "PairEvaluation", "AnalogyEvaluation", "neighbour_overlap"]
+
+
+@dataclass(frozen=True)
+class PairEvaluation:
+    """Result of :meth:`WordVectors.evaluate_word_pairs`.
+
+    ``spearman``/``pearson``: correlation between the model's cosine similarities and the
+    gold scores over the pairs whose two words are both in the vocabulary; ``n_used``
+    of ``n_pairs`` pairs; ``oov_rate``: the fraction skipped because a word is missing.
+    """
+
+    spearman: float
+    pearson: float
+    n_pairs: int
+    n_used: int
+    oov_rate: float
+
+
+@dataclass(frozen=True)
+class AnalogyEvaluation:
+    """Result of :meth:`WordVectors.evaluate_analogies`: accuracy over the answerable questions."""
+
+    accuracy: float
+    n_questions: int
+    n_used: int
+    oov_rate: float
+    per_category: dict[str, float] = field(default_factory=dict)
+
+
+class WordVectors:
+    r"""Word vectors: row :math:`i` of ``vectors`` belongs to ``words[i]``.
+
+    Similarities are cosines, :math:`\cos(x, y) = x^\top y / (\lVert x \rVert \lVert y \rVert)`,
+    computed from the row-normalised matrix :math:`\hat E` (each row divided by its length).
+
+    Args:
+        words: the vocabulary, one distinct string per row.
+        vectors: ``(V, D)`` array.
+        info: optional training record (loss per epoch, time, words per second).
+
+    Example:
+        >>> wv = WordVectors(["a", "b", "c"], np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]))
+        >>> round(wv.similarity("a", "b"), 2), wv.most_similar("a", topn=1)[0][0]
+        (0.8, 'b')
+    """
+
+    def __init__(self, words: Sequence[str], vectors: Any, info: Mapping[str, Any] | None = None) -> None:
+        words = list(words)
+        E = np.asarray(vectors, dtype=np.float32)
+        if E.ndim != 2 or E.shape[0] != len(words):
+            raise ValueError(
+                f"vectors must have shape (len(words), dim) = ({len(words)}, *); got {E.shape}."
+            )
+        for w in words:
+            check_type(w, "each word", str)
+        if len(set(words)) != len(words):
+            raise ValueError("words must be distinct; found a word listed twice.")
+        self.words = words
+        self.vectors = E
+        self.key_to_index = {w: i for i, w in enumerate(words)}
+        norms = np.linalg.norm(E, axis=1, keepdims=True)  # (V, 1)
+        self.normed = E / np.where(norms > 0, norms, 1.0)  # (V, D)
+        self.info: dict[str, Any] = dict(info or {})
+
+    @classmethod
+    def from_gensim(cls, keyed_vectors: Any) -> "WordVectors":
+        """Wrap a gensim ``KeyedVectors`` (``model.wv``) so both models answer the same queries."""
+        return cls(list(keyed_vectors.index_to_key), np.asarray(keyed_vectors.vectors))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.key_to_index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self._index(word)]
+
+    def __repr__(self) -> str:
+        return f"WordVectors({len(self)} words, dim={self.vectors.shape[1]})"
+
+    def _index(self, word: str) -> int:
+        check_type(word, "word", str)
+        if word not in self.key_to_index:
+            raise KeyError(f"word {word!r} is not in the vocabulary of {len(self)} words; check spelling and case.")
+        return self.key_to_index[word]
+
+    def similarity(self, word1: str, word2: str) -> float:
+        """Cosine similarity of two words' vectors, in [-1, 1]."""
+        return float(self.normed[self._index(word1)] @ self.normed[self._index(word2)])
+
+    def most_similar(
+        self,
+        positive: str | Iterable[str] = (),
+        negative: str | Iterable[str] = (),
+        topn: int = 10,
+    ) -> list[tuple[str, float]]:
+        r"""The ``topn`` words closest to :math:`\sum_{p} \hat e_p - \sum_{n} \hat e_n`, input words excluded.
+
+        Like gensim: each query word's *unit* vector :math:`\hat e` is added (positive) or
+        subtracted (negative), the sum is normalised, and words are ranked by cosine
+        with it. ``most_similar(positive=["b", "c"], negative=["a"])`` is 3CosAdd.
+        """
+        positive = [positive] if isinstance(positive, str) else list(positive)
+        negative = [negative] if isinstance(negative, str) else list(negative)
+        if not positive and not negative:
+            raise ValueError("most_similar needs at least one word in positive or negative; got none.")
+        topn = check_int(topn, "topn", minimum=1)
+        query = np.zeros(self.vectors.shape[1], dtype=np.float64)
+        for w in positive:
+            query += self.normed[self._index(w)]
+        for w in negative:
+            query -= self.normed[self._index(w)]
+        norm = np.linalg.norm(query)
+        scores = self.normed @ (query / norm if norm > 0 else query)  # (V,)
+        for w in positive + negative:
+            scores[self.key_to_index[w]] = -np.inf
+        k = min(topn, len(self) - len(set(positive + negative)))
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(self.words[i], float(scores[i])) for i in order]
+
+    def analogy(self, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
+        r"""Answer ":math:`a` is to :math:`b` as :math:`c` is to ?" by 3CosAdd.
+
+        .. math::
+            d^* = \arg\max_{d \notin \{a, b, c\}} \cos(e_d,\ \hat e_b - \hat e_a + \hat e_c)
+
+        where :math:`\hat e_w` is the unit vector of word :math:`w`. For
+        ``analogy("man", "king", "woman")`` the hoped-for answer is ``"queen"``
+        (king - man + woman).
+        """
+        return self.most_similar(positive=[b, c], negative=[a], topn=topn)
+
+    def evaluate_analogies(
+        self, quads: Iterable[Sequence[str]], categories: Sequence[str] | None = None
+    ) -> AnalogyEvaluation:
+        """Top-1 accuracy of :meth:`analogy` over ``(a, b, c, d)`` questions (``d`` expected).
+
+        Questions with a word outside the vocabulary are skipped and counted in ``oov_rate``.
+        """
+        quads = [tuple(q) for q in quads]
+        for q in quads:
+            if len(q) != 4:
+                raise ValueError(f"each analogy must have 4 words (a, b, c, d); got {q!r}.")
+        if categories is not None and len(categories) != len(quads):
+            raise ValueError(f"categories must have one entry per analogy ({len(quads)}); got {len(categories)}.")
+        cats = list(categories) if categories is not None else ["all"] * len(quads)
+        hits: dict[str, list[bool]] = {}
+        used = 0
+        for (a, b, c, d), cat in zip(quads, cats):
+            if not all(w in self for w in (a, b, c, d)):
+                continue
+            used += 1
+            hits.setdefault(cat, []).append(self.analogy(a, b, c, topn=1)[0][0] == d)
+        flat = [h for v in hits.values() for h in v]
+        n = len(quads)
+        return AnalogyEvaluation(
+            accuracy=float(np.mean(flat)) if flat else float("nan"),
+            n_questions=n,
+            n_used=used,
+            oov_rate=(n - used) / n if n else 0.0,
+            per_category={k: float(np.mean(v)) for k, v in hits.items()},
+        )
+
+    def evaluate_word_pairs(self, pairs: Iterable[Sequence[Any]]) -> PairEvaluation:
+        """Spearman (and Pearson) correlation of cosine similarity with gold scores.
+
+        ``pairs`` holds ``(word1, word2, score)``. Pairs with a word outside the
+        vocabulary are skipped; the fraction skipped is reported as ``oov_rate``
+        (gensim reports the same number in percent). Words are looked up as given
+        (lower-case them first if the vocabulary is lower case).
+        """
+        from scipy import stats
+
+        pairs = [tuple(p) for p in pairs]
+        if not pairs:
+            raise ValueError("pairs must hold at least one (word1, word2, score) triple; got none.")
+        gold, model = [], []
+        for p in pairs:
+            if len(p) != 3:
+                raise ValueError(f"each pair must be (word1, word2, score); got {p!r}.")
+            w1, w2, score = p
+            if w1 in self and w2 in self:
+                gold.append(float(score))
+                model.append(self.similarity(w1, w2))
+        n_used = len(gold)
+        if n_used < 3:
+            raise ValueError(f"only {n_used} of {len(pairs)} pairs have both words in the vocabulary; need 3.")
+        return PairEvaluation(
+            spearman=float(stats.spearmanr(gold, model).statistic),
+            pearson=float(stats.pearsonr(gold, model).statistic),
+            n_pairs=len(pairs),
+            n_used=n_used,
+            oov_rate=(len(pairs) - n_used) / len(pairs),
+        )
+
+
+def neighbour_overlap(first: Any, second: Any, words: Iterable[str] | None = None, topn: int = 10) -> float:
+    """Mean fraction of shared words in the ``topn`` nearest neighbours of each word in two models.
+
+    ``first`` and ``second`` are :class:`WordVectors` (or gensim ``KeyedVectors``);
+    ``words`` defaults to the words both know. 1 means identical neighbour lists (as
+    sets), 0 means none shared.
+    """
+    a = first if isinstance(first, WordVectors) else WordVectors.from_gensim(first)
+    b = second if isinstance(second, WordVectors) else WordVectors.from_gensim(second)
+    topn = check_int(topn, "topn", minimum=1)
+    shared = [w for w in (a.words if words is None else words) if w in a and w in b]
+    if not shared:
+        raise ValueError("the two models share none of the words asked for.")
+    overlaps = []
+    for w in shared:
+        na = {x for x, _ in a.most_similar(w, topn=topn)}
+        nb = {x for x, _ in b.most_similar(w, topn=topn)}
+        overlaps.append(len(na & nb) / max(1, min(len(na), len(nb))))
+    return float(np.mean(overlaps))
