@@ -7,6 +7,11 @@
 - :mod:`dlcourse.rnn.charlm`: a character-level language model with sampling at a
   temperature and perplexity.
 - :mod:`dlcourse.rnn.gradient_flow`: norms of :math:`\\partial h_T / \\partial h_k`.
+- :mod:`dlcourse.rnn.gates_numpy` (chapter 7): one LSTM or GRU step in NumPy returning
+  every gate and state, for worked tables and widgets.
+- :mod:`dlcourse.rnn.lstm` and :mod:`dlcourse.rnn.gru` (chapter 7): :class:`LSTMCell`,
+  :class:`PeepholeLSTMCell`, :class:`LSTM`, :class:`GRUCell`, :class:`GRU` from scratch,
+  equal to :class:`torch.nn.LSTM` and :class:`torch.nn.GRU`; :func:`count_parameters`.
 """
 from .charlm import CharLM, fit_char_lm, unigram_perplexity
 from .gradient_flow import gradient_flow
@@ -20,6 +25,18 @@ from .numpy_rnn import (
     rnn_step_forward,
 )
 from .torch_rnn import RNN, RNNCell
+from .gates_numpy import (
+    GRU_CONVENTIONS,
+    gru_step,
+    gru_update,
+    init_gru_params,
+    init_lstm_params,
+    lstm_cell_update,
+    lstm_step,
+    sigmoid,
+)
+from .gru import GRU, GRUCell, count_parameters
+from .lstm import LSTM, LSTMCell, PeepholeLSTMCell
 
 __all__ = [
     "RNNCache",
@@ -35,4 +52,18 @@ __all__ = [
     "fit_char_lm",
     "unigram_perplexity",
     "gradient_flow",
+    "sigmoid",
+    "init_lstm_params",
+    "init_gru_params",
+    "lstm_cell_update",
+    "lstm_step",
+    "gru_update",
+    "gru_step",
+    "GRU_CONVENTIONS",
+    "LSTMCell",
+    "PeepholeLSTMCell",
+    "LSTM",
+    "GRUCell",
+    "GRU",
+    "count_parameters",
 ]

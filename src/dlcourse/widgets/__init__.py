@@ -154,6 +154,16 @@ __all__ = [
     "summarize_arma",
     "arma_explorer",
     "arma_figure",
+    "WORKED_LSTM",
+    "render_lstm_gates",
+    "summarize_lstm_gates",
+    "lstm_gate_explorer",
+    "lstm_gate_figure",
+    "gru_gate_arithmetic",
+    "render_gru_gates",
+    "summarize_gru_gates",
+    "gru_gate_explorer",
+    "gru_gate_figure",
 ]
 
 

@@ -1,0 +1,116 @@
+r"""The loop shared by the from-scratch :class:`~dlcourse.rnn.LSTM` and :class:`~dlcourse.rnn.GRU`.
+
+A gated cell splits its step in two, which is what makes the loop fast:
+
+- ``cell.input_projection(x)`` computes the input's contribution to *every* gate at
+  *every* time step in one matrix product, ``(L, N, D_in) -> (L, N, G * H)``, because it
+  does not depend on the recurrence;
+- ``cell.recur(xp_t, *state)`` does the rest of one step: one product with the
+  stacked recurrent weights for all ``G`` gates at once, then element-wise arithmetic.
+
+Layers, directions, ``batch_first`` and unbatched input are handled here once, exactly
+as in :class:`dlcourse.rnn.RNN` and :class:`torch.nn.LSTM` / :class:`torch.nn.GRU`.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .._validation import check_int, check_ndim, check_shape
+
+__all__: list[str] = []
+
+
+class _StackedRecurrent(nn.Module):
+    """Layers x directions of one cell type; subclasses set ``_cell_class`` and ``_n_states``."""
+
+    _cell_class: type
+    _n_states: int  # 1 for (h,), 2 for (h, c)
+
+    def __init__(
+        self, input_size: int, hidden_size: int, num_layers: int, bias: bool, batch_first: bool,
+        bidirectional: bool, *, dtype: torch.dtype | None = None, **cell_kwargs: object,
+    ) -> None:
+        super().__init__()
+        self.input_size = check_int(input_size, "input_size", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
+        self.bias = bool(bias)
+        self.batch_first = bool(batch_first)
+        self.bidirectional = bool(bidirectional)
+        self.num_directions = 2 if self.bidirectional else 1
+        cells = []
+        for layer in range(self.num_layers):
+            layer_in = self.input_size if layer == 0 else self.hidden_size * self.num_directions
+            for _ in range(self.num_directions):
+                cells.append(self._cell_class(layer_in, self.hidden_size, self.bias, dtype=dtype, **cell_kwargs))
+        self.cells = nn.ModuleList(cells)  # index = layer * num_directions + direction
+
+    def _run(self, x: torch.Tensor, states: tuple[torch.Tensor | None, ...], names: tuple[str, ...]
+             ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        check_ndim(x, "x", (2, 3), names="(seq_len, batch, input_size) or (seq_len, input_size)")
+        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
+        unbatched = x.dim() == 2
+        if unbatched:
+            x = x.unsqueeze(1)  # (L, 1, H_in)
+            states = tuple(None if s is None else s.unsqueeze(1) for s in states)
+        elif self.batch_first:
+            x = x.transpose(0, 1)  # (N, L, H_in) -> (L, N, H_in)
+        L, N, _ = x.shape
+        if L < 1:
+            raise ValueError("x must hold at least one time step; got seq_len = 0.")
+        n_cells = self.num_layers * self.num_directions
+        full = []
+        for s, name in zip(states, names):
+            if s is None:
+                s = x.new_zeros(n_cells, N, self.hidden_size)
+            check_shape(s, name, (n_cells, N, self.hidden_size), names="(D * num_layers, batch, hidden_size)")
+            full.append(s)
+        layer_input = x  # (L, N, H_in)
+        finals: list[tuple[torch.Tensor, ...]] = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(self.num_directions):
+                index = layer * self.num_directions + direction
+                cell = self.cells[index]
+                xp = cell.input_projection(layer_input)  # (L, N, G * H): every gate, every step, one matmul
+                steps = xp.unbind(0)  # L x (N, G * H); one backward node, not L (indexing xp[t] would be slow)
+                state = tuple(s[index] for s in full)  # each (N, H)
+                hs: list[torch.Tensor] = [None] * L  # type: ignore[list-item]
+                for t in (range(L) if direction == 0 else range(L - 1, -1, -1)):
+                    state = cell.recur(steps[t], *state)
+                    hs[t] = state[0]
+                outputs.append(torch.stack(hs))  # (L, N, H)
+                finals.append(state)
+            layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)  # (L, N, D * H)
+        output = layer_input
+        last = tuple(torch.stack([f[k] for f in finals]) for k in range(self._n_states))  # each (D * layers, N, H)
+        if unbatched:
+            return output.squeeze(1), tuple(s.squeeze(1) for s in last)
+        if self.batch_first:
+            output = output.transpose(0, 1)  # (N, L, D * H)
+        return output, last
+
+    def _copy_from(self, module: nn.Module) -> None:
+        with torch.no_grad():
+            for layer in range(self.num_layers):
+                for direction in range(self.num_directions):
+                    cell = self.cells[layer * self.num_directions + direction]
+                    suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                    for name, p in cell.named_parameters():
+                        p.copy_(getattr(module, name + suffix))
+
+    def extra_repr(self) -> str:
+        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+                f"batch_first={self.batch_first}, bidirectional={self.bidirectional}")
+
+
+def check_torch_module(module: object, cls: type, name: str) -> None:
+    """``module`` must be an instance of ``cls`` without dropout (and without projections)."""
+    if not isinstance(module, cls):
+        raise TypeError(f"module must be a torch.nn.{name}; got {type(module).__name__}.")
+    if getattr(module, "dropout", 0):
+        raise ValueError(f"module.dropout must be 0 (this {name} has no dropout between layers); "
+                         f"got {module.dropout}.")
+    if getattr(module, "proj_size", 0):
+        raise ValueError(f"module.proj_size must be 0 (projections are not implemented); got {module.proj_size}.")

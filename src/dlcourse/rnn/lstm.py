@@ -1,0 +1,246 @@
+r"""Long short-term memory (LSTM) from scratch in PyTorch, equal to :class:`torch.nn.LSTM`.
+
+Only the arithmetic of one step is written by hand (:meth:`LSTMCell.recur`); autograd
+does the backward pass. For speed the four gates share one stacked weight matrix, and
+the input's contribution to all gates at all time steps is one matrix product before
+the time loop (:meth:`LSTMCell.input_projection`), as cuDNN and PyTorch do.
+:class:`PeepholeLSTMCell` adds the peephole connections of Gers and Schmidhuber (2000).
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .._validation import check_int, check_ndim, check_shape
+from ._stacked import _StackedRecurrent, check_torch_module
+
+__all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM"]
+
+
+class LSTMCell(nn.Module):
+    r"""One step of a long short-term memory cell.
+
+    .. math::
+        \begin{aligned}
+        i &= \sigma(x W_{ii}^\top + b_{ii} + h W_{hi}^\top + b_{hi}) &
+        f &= \sigma(x W_{if}^\top + b_{if} + h W_{hf}^\top + b_{hf}) \\
+        g &= \tanh(x W_{ig}^\top + b_{ig} + h W_{hg}^\top + b_{hg}) &
+        o &= \sigma(x W_{io}^\top + b_{io} + h W_{ho}^\top + b_{ho}) \\
+        c' &= f \odot c + i \odot g & h' &= o \odot \tanh(c')
+        \end{aligned}
+
+    where :math:`x` is the input ``(B, D)``, :math:`h` and :math:`c` the previous hidden and
+    cell states ``(B, H)``, :math:`i, f, o` the input, forget and output gates, :math:`g` the
+    candidate, :math:`\sigma` the sigmoid and :math:`\odot` the element-wise product. The four
+    weight matrices of each side are stacked row-wise in the order ``i, f, g, o``:
+    ``weight_ih`` ``(4H, D)``, ``weight_hh`` ``(4H, H)``, ``bias_ih`` and ``bias_hh`` ``(4H,)``,
+    as in :class:`torch.nn.LSTMCell`. Initialisation as PyTorch: every parameter from
+    :math:`\mathcal{U}(-1/\sqrt{H}, 1/\sqrt{H})`.
+
+    Shapes: input ``(B, D)`` or ``(D,)``; ``hx = (h, c)`` each ``(B, H)`` or ``(H,)`` (zeros if
+    omitted); returns ``(h', c')`` of the same shapes.
+
+    Example
+    -------
+    >>> cell = LSTMCell(3, 5)
+    >>> h, c = cell(torch.zeros(2, 3))
+    >>> tuple(h.shape), tuple(c.shape)
+    ((2, 5), (2, 5))
+    """
+
+    n_gates = 4
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: torch.dtype | None = None) -> None:
+        super().__init__()
+        self.input_size = check_int(input_size, "input_size", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.bias = bool(bias)
+        G, H, D = self.n_gates, self.hidden_size, self.input_size
+        self.weight_ih = nn.Parameter(torch.empty(G * H, D, dtype=dtype))
+        self.weight_hh = nn.Parameter(torch.empty(G * H, H, dtype=dtype))
+        if self.bias:
+            self.bias_ih = nn.Parameter(torch.empty(G * H, dtype=dtype))
+            self.bias_hh = nn.Parameter(torch.empty(G * H, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self._init_extra(dtype)
+        self.reset_parameters()
+
+    def _init_extra(self, dtype: torch.dtype | None) -> None:
+        """Hook for subclasses that add parameters (peepholes)."""
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn.LSTMCell does."""
+        k = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -k, k)
+
+    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
+        """The input's share of all gate pre-activations, ``x W_ih^T + b_ih + b_hh``: ``(..., D) -> (..., 4H)``.
+
+        Applied to a whole sequence ``(L, N, D)`` at once, it replaces ``L`` small products
+        inside the time loop by one large one.
+        """
+        xp = x @ self.weight_ih.T  # (..., 4H)
+        if self.bias:
+            xp = xp + (self.bias_ih + self.bias_hh)  # both biases folded in once
+        return xp
+
+    def recur(self, xp: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step given the input projection ``xp`` ``(B, 4H)`` and the state ``h, c`` ``(B, H)``."""
+        H = self.hidden_size
+        a = torch.addmm(xp, h, self.weight_hh.T)  # (B, 4H): every gate's pre-activation, one matmul
+        s = torch.sigmoid(a)  # (B, 4H): the three gates (the g slot is overwritten below)
+        i, f, o = s[:, :H], s[:, H:2 * H], s[:, 3 * H:]  # views, (B, H) each
+        g = torch.tanh(a[:, 2 * H:3 * H])  # (B, H) candidate
+        c_new = torch.addcmul(f * c, i, g)  # c' = f * c + i * g
+        h_new = o * torch.tanh(c_new)  # h' = o * tanh(c')
+        return h_new, c_new
+
+    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step; see the class docstring for the equations and shapes."""
+        check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
+        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
+        unbatched = x.dim() == 1
+        if unbatched:
+            x = x.unsqueeze(0)  # (1, D)
+        if hx is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
+            h, c = zeros, zeros
+        else:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise TypeError(f"hx must be a pair (h, c) of tensors; got {type(hx).__name__}.")
+            h, c = (s.unsqueeze(0) if unbatched else s for s in hx)
+            for s, name in ((h, "h"), (c, "c")):
+                check_shape(s, name, (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
+        h_new, c_new = self.recur(self.input_projection(x), h, c)
+        if unbatched:
+            return h_new.squeeze(0), c_new.squeeze(0)
+        return h_new, c_new
+
+    @classmethod
+    def from_torch(cls, module: nn.LSTMCell) -> "LSTMCell":
+        """A cell with a copy of the weights (and dtype, device) of a ``torch.nn.LSTMCell``."""
+        if not isinstance(module, nn.LSTMCell):
+            raise TypeError(f"module must be a torch.nn.LSTMCell; got {type(module).__name__}.")
+        cell = cls(module.input_size, module.hidden_size, module.bias, dtype=module.weight_ih.dtype)
+        with torch.no_grad():
+            for name, p in cell.named_parameters():
+                if hasattr(module, name):
+                    p.copy_(getattr(module, name))
+                else:  # a peephole weight: zero makes the cell equal to the plain LSTM
+                    p.zero_()
+        return cell.to(module.weight_ih.device)
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
+
+
+class PeepholeLSTMCell(LSTMCell):
+    r"""An LSTM cell whose gates also see the cell state (Gers and Schmidhuber, 2000).
+
+    .. math::
+        \begin{aligned}
+        i &= \sigma(x W_{ii}^\top + h W_{hi}^\top + b_i + w_{ci} \odot c) &
+        f &= \sigma(x W_{if}^\top + h W_{hf}^\top + b_f + w_{cf} \odot c) \\
+        c' &= f \odot c + i \odot g &
+        o &= \sigma(x W_{io}^\top + h W_{ho}^\top + b_o + w_{co} \odot c') \\
+        h' &= o \odot \tanh(c')
+        \end{aligned}
+
+    where :math:`w_{ci}, w_{cf}, w_{co}` ``(H,)`` are the diagonal peephole weights
+    ``weight_ci``, ``weight_cf``, ``weight_co`` (each unit's gates look at its own cell only),
+    :math:`b_\cdot = b_{i\cdot} + b_{h\cdot}`, and everything else is as in :class:`LSTMCell`.
+    The output gate looks at the *new* cell state :math:`c'`. With zero peephole weights
+    the cell equals :class:`LSTMCell`; :meth:`from_torch` starts from that.
+
+    Example
+    -------
+    >>> cell = PeepholeLSTMCell(3, 5)
+    >>> tuple(cell.weight_ci.shape)
+    (5,)
+    """
+
+    def _init_extra(self, dtype: torch.dtype | None) -> None:
+        H = self.hidden_size
+        self.weight_ci = nn.Parameter(torch.empty(H, dtype=dtype))
+        self.weight_cf = nn.Parameter(torch.empty(H, dtype=dtype))
+        self.weight_co = nn.Parameter(torch.empty(H, dtype=dtype))
+
+    def recur(self, xp: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step given ``xp`` ``(B, 4H)`` and ``h, c`` ``(B, H)``; the gates peek at ``c``."""
+        a = torch.addmm(xp, h, self.weight_hh.T)  # (B, 4H)
+        a_i, a_f, a_g, a_o = a.chunk(4, dim=1)  # 4 x (B, H)
+        i = torch.sigmoid(a_i + self.weight_ci * c)
+        f = torch.sigmoid(a_f + self.weight_cf * c)
+        g = torch.tanh(a_g)
+        c_new = torch.addcmul(f * c, i, g)  # (B, H)
+        o = torch.sigmoid(a_o + self.weight_co * c_new)
+        return o * torch.tanh(c_new), c_new
+
+
+class LSTM(_StackedRecurrent):
+    r"""A multi-layer (optionally bidirectional) LSTM built from :class:`LSTMCell`.
+
+    For each layer :math:`l` and time step :math:`t`, with
+    :math:`a_t = x_t^{(l)} W_{ih}^{(l)\top} + b_{ih}^{(l)} + h_{t-1}^{(l)} W_{hh}^{(l)\top} + b_{hh}^{(l)}`
+    split into four blocks :math:`(a_i, a_f, a_g, a_o)`:
+
+    .. math::
+        i_t, f_t, o_t = \sigma(a_i), \sigma(a_f), \sigma(a_o), \quad g_t = \tanh(a_g), \quad
+        c_t^{(l)} = f_t \odot c_{t-1}^{(l)} + i_t \odot g_t, \quad h_t^{(l)} = o_t \odot \tanh(c_t^{(l)})
+
+    where :math:`x_t^{(0)} = x_t` is the input and :math:`x_t^{(l)} = h_t^{(l-1)}` the output of
+    the layer below. With ``bidirectional=True`` each layer also runs a second cell from
+    :math:`t = T-1` down to 0 and the next layer reads :math:`[\overrightarrow{h}_t; \overleftarrow{h}_t]`.
+    With ``peephole=True`` the cells are :class:`PeepholeLSTMCell`. Parameter names,
+    initialisation and the order of the final states match :class:`torch.nn.LSTM`.
+
+    Shapes (``N`` batch, ``L`` length, ``D`` = 2 if bidirectional else 1)
+    ------
+    input: ``(L, N, H_in)`` (``(N, L, H_in)`` with ``batch_first``) or ``(L, H_in)``.
+    hx: ``(h_0, c_0)``, each ``(D * num_layers, N, H)`` (or ``(D * num_layers, H)``); zeros if omitted.
+    output: ``(L, N, D * H)`` (``(N, L, D * H)`` with ``batch_first``), the last layer's :math:`h_t`;
+    ``(h_n, c_n)``: each ``(D * num_layers, N, H)``, ordered layer 0 forward, layer 0 backward, ...
+
+    Example
+    -------
+    >>> lstm = LSTM(3, 5, num_layers=2, bidirectional=True, batch_first=True)
+    >>> out, (h_n, c_n) = lstm(torch.zeros(4, 7, 3))
+    >>> tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape)
+    ((4, 7, 10), (4, 4, 5), (4, 4, 5))
+    """
+
+    _n_states = 2
+
+    def __init__(
+        self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+        batch_first: bool = False, bidirectional: bool = False, *, peephole: bool = False,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        self._cell_class = PeepholeLSTMCell if peephole else LSTMCell
+        self.peephole = bool(peephole)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, bidirectional, dtype=dtype)
+
+    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Run over the sequence; see the class docstring for the shapes."""
+        if hx is None:
+            hx = (None, None)  # type: ignore[assignment]
+        elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            raise TypeError(f"hx must be a pair (h_0, c_0) of tensors; got {type(hx).__name__}.")
+        output, (h_n, c_n) = self._run(x, tuple(hx), ("h_0", "c_0"))
+        return output, (h_n, c_n)
+
+    @classmethod
+    def from_torch(cls, module: nn.LSTM) -> "LSTM":
+        """An :class:`LSTM` with a copy of the weights (and dtype, device) of a ``torch.nn.LSTM``."""
+        check_torch_module(module, nn.LSTM, "LSTM")
+        model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
+                    module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype)
+        model._copy_from(module)
+        return model.to(module.weight_ih_l0.device)
