@@ -63,6 +63,17 @@ from .threshold import render_threshold, summarize_threshold, threshold_explorer
 from .learning_rate import learning_rate_descent, learning_rate_explorer, learning_rate_figure, render_learning_rate
 from .optimizers import optimizer_explorer, optimizer_figure, optimizer_paths, render_optimizers
 from .vanishing import render_vanishing, vanishing_explorer, vanishing_figure, vanishing_gradients
+from .transformer import (
+    ATTENTION_KINDS,
+    attention_head,
+    attention_head_explorer,
+    attention_head_figure,
+    positional_encoding_explorer,
+    positional_encoding_figure,
+    positional_encoding_view,
+    render_attention_head,
+    render_positional_encoding,
+)
 from .gates import (
     WORKED_LSTM,
     gru_gate_arithmetic,
@@ -164,6 +175,15 @@ __all__ = [
     "summarize_gru_gates",
     "gru_gate_explorer",
     "gru_gate_figure",
+    "positional_encoding_view",
+    "render_positional_encoding",
+    "positional_encoding_explorer",
+    "positional_encoding_figure",
+    "ATTENTION_KINDS",
+    "attention_head",
+    "render_attention_head",
+    "attention_head_explorer",
+    "attention_head_figure",
 ]
 
 
