@@ -38,6 +38,7 @@ $(STAMP): requirements.txt pyproject.toml
 env: $(STAMP)
 
 book: $(STAMP)
+	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
@@ -54,6 +55,7 @@ widgets7: $(W7)/.installed
 	$(W7)/bin/python -m pytest -q -p no:cacheprovider tests/test_widgets.py
 
 test: $(STAMP) widgets7
+	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
 

@@ -134,6 +134,11 @@ def _explorer_class() -> type:
             self._figsize = figsize
             self.result: Mapping[str, Any] = {}
             self.image = widgets.Image(format="png")
+            if "tooltip" in self.image.trait_names():
+                # ipywidgets >= 8 renders the tooltip as the image's title, its accessible name
+                # (the widget protocol has no alt attribute); ipywidgets 7 has no tooltip.
+                self.image.tooltip = (f"Interactive figure: {title}. " if title else "Interactive figure. ") + (
+                    "The static figure below it shows the same plot at three settings, described in words.")
             self.html = widgets.HTML()
             children = []
             if title:
