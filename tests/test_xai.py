@@ -324,6 +324,10 @@ def test_deletion_curve_starts_at_the_model_score_and_ends_at_the_baseline_score
     auc = xai.deletion_auc(fractions, np.ones((2, 9)))
     np.testing.assert_allclose(auc, [1.0, 1.0])
     np.testing.assert_allclose(xai.deletion_auc([0.0, 1.0], [[0.0, 1.0]]), [0.5])
+    np.testing.assert_allclose(xai.deletion_auc([0.0, 0.25], [[0.0, 1.0]]), [0.5])  # normalised by the range
+    fr, sc = xai.deletion_curve(net, x, maps, 0, steps=4, max_fraction=0.25)
+    assert fr.tolist() == [0.0, 0.0625, 0.125, 0.1875, 0.25] and sc.shape == (3, 5)
+    np.testing.assert_allclose(sc[:, 0], net(x).softmax(1)[:, 0].detach().numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match="same T"):
         xai.deletion_auc(fractions, np.ones((2, 3)))
     with pytest.raises(ValueError, match="maps"):

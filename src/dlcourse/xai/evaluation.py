@@ -108,16 +108,18 @@ def deletion_curve(
     target: Any,
     *,
     steps: int = 16,
+    max_fraction: float = 1.0,
     baseline: float = 0.0,
     score: str = "probability",
     batch_size: int = 256,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Deletion curve (Petsiuk et al., 2018): remove the most relevant pixels first.
 
-    For fractions :math:`f = 0, 1/T, \dots, 1` (``T = steps``) the :math:`\lfloor f HW \rfloor`
-    pixels with the largest map values are set to ``baseline`` (in every channel) and the
-    class score is recorded. A good explanation makes the score drop fast, so a *small*
-    area under the curve (:func:`deletion_auc`) is better.
+    For ``steps + 1`` evenly spaced fractions :math:`f` from 0 to ``max_fraction`` the
+    :math:`\lfloor f HW \rfloor` pixels with the largest map values are set to ``baseline``
+    (in every channel) and the class score is recorded. A good explanation makes the score
+    drop fast, so a *small* area under the curve (:func:`deletion_auc`) is better. A
+    ``max_fraction`` below 1 zooms in on the start of the curve, where small objects are removed.
 
     Parameters
     ----------
@@ -137,6 +139,7 @@ def deletion_curve(
     if maps.shape != (x.shape[0], *x.shape[-2:]):
         raise ValueError(f"maps must have shape (B, H, W) = {(x.shape[0], *x.shape[-2:])}; got {tuple(maps.shape)}.")
     steps = check_int(steps, "steps", minimum=1)
+    max_fraction = check_float(max_fraction, "max_fraction", minimum=0.0, maximum=1.0, strict_minimum=True)
     baseline = check_float(baseline, "baseline")
     check_choice(score, "score", ("probability", "logit"))
     batch_size = check_int(batch_size, "batch_size", minimum=1)
@@ -144,7 +147,7 @@ def deletion_curve(
     order = maps.flatten(1).argsort(dim=1, descending=True, stable=True)  # (B, H*W) most relevant first
     rank = torch.empty_like(order)
     rank.scatter_(1, order, torch.arange(H * W, device=order.device).expand(B, -1))  # rank of every pixel
-    fractions = np.linspace(0.0, 1.0, steps + 1)
+    fractions = np.linspace(0.0, max_fraction, steps + 1)
     scores = np.empty((B, steps + 1))
     with torch.no_grad():
         idx = check_target(target, B, model(x[:1]).shape[1])
@@ -161,11 +164,22 @@ def deletion_curve(
 
 
 def deletion_auc(fractions: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    r"""Area under a deletion curve by the trapezoid rule, per image: (B,) (lower is better)."""
+    r"""Normalised area under a deletion curve, per image: (B,) (lower is better).
+
+    .. math:: \text{AUC} = \frac{1}{f_T - f_0} \int_{f_0}^{f_T} p(f)\, df
+
+    by the trapezoid rule, where :math:`p(f)` is the score after removing the fraction
+    :math:`f` of the pixels. Dividing by the range of fractions makes it the mean score along
+    the curve, comparable between curves over [0, 1] and over [0, ``max_fraction``].
+    """
     fractions = np.asarray(fractions, dtype=float)
     scores = np.asarray(scores, dtype=float)
     if fractions.ndim != 1 or scores.ndim != 2 or scores.shape[1] != fractions.shape[0]:
         raise ValueError(
             f"fractions must be (T,) and scores (B, T) with the same T; got {fractions.shape} and {scores.shape}."
         )
-    return np.trapezoid(scores, fractions, axis=1) if hasattr(np, "trapezoid") else np.trapz(scores, fractions, axis=1)
+    span = fractions[-1] - fractions[0]
+    if span <= 0:
+        raise ValueError(f"fractions must increase from first to last; got {fractions[0]} to {fractions[-1]}.")
+    trapezoid = np.trapezoid if hasattr(np, "trapezoid") else np.trapz
+    return trapezoid(scores, fractions, axis=1) / span
