@@ -17,7 +17,7 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env book test unit notebooks widgets7 lab execute student coverage clean
+.PHONY: help env book test unit notebooks widgets7 lab execute student coverage bench clean
 
 help:
 	@echo "make book      build the HTML book strictly into _build/html"
@@ -26,6 +26,7 @@ help:
 	@echo "make execute   re-execute notebooks and store their outputs (NB=path to pick one)"
 	@echo "make student   regenerate the student versions of the exercises"
 	@echo "make coverage  regenerate the exercise coverage page from the instructor notebooks"
+	@echo "make bench     time every notebook and the from-scratch layers; writes book/performance.md"
 
 # The pinned environment: created if missing, reinstalled when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -76,6 +77,10 @@ student: $(STAMP)
 
 coverage: $(STAMP)
 	$(BIN)/python tools/exercise_catalog.py
+
+# Timings depend on the machine: run on an otherwise idle one.
+bench: $(STAMP)
+	MPLBACKEND= PYTHONHASHSEED=0 $(BIN)/python tools/bench.py
 
 clean:
 	rm -rf _build .pytest_cache
