@@ -14,6 +14,19 @@ from statsmodels.tsa.ar_model import AutoReg  # noqa: E402
 from statsmodels.tsa.arima_process import ArmaProcess  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Small fits run fastest on one thread; on a shared 2-core machine BLAS threads only spin."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        yield
+    torch.set_num_threads(before)
+
+
 def _series(seed, n=300):
     rng = np.random.default_rng(seed)
     return np.cumsum(rng.normal(size=n)) * 0.1 + rng.normal(size=n)
@@ -208,9 +221,6 @@ def test_metrics_and_mape_skips_zeros():
 
 
 def test_neural_forecaster_learns_a_sine_and_scales_on_train_only():
-    import torch
-
-    torch.set_num_threads(1)
     t = np.arange(200)
     y = 10 + 3 * np.sin(2 * np.pi * t / 12)
     model = ts.NeuralForecaster("lstm", window=12, hidden_size=8, epochs=150, lr=0.02, seed=0)
