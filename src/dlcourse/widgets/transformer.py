@@ -81,8 +81,11 @@ def render_positional_encoding(result: Mapping[str, Any], ax: Any) -> None:
         f"PE at pos {result['position']}; dim {result['dimension']} has wavelength {result['wavelength']:.3g}",
         fontsize=8,
     )
-    ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="PE value")
-    low = _split(ax)
+    from mpl_toolkits.axes_grid1 import make_axes_locatable
+
+    divider = make_axes_locatable(ax)
+    ax.figure.colorbar(image, cax=divider.append_axes("right", size="4%", pad=0.08), label="PE value")
+    low = divider.append_axes("bottom", size="45%", pad=0.55)
     positions = np.arange(len(pe))
     low.plot(positions, result["similarity"], color="C0", label="cosine similarity to pos")
     low.plot(positions, result["column"], color="C1", lw=0.8, label=f"PE(pos, {result['dimension']})")
