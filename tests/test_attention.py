@@ -343,3 +343,30 @@ def test_attention_widget_pure_function_and_explorer():
     assert len(ex.image.value) > 1000 and "context" in ex.html.value
     with pytest.raises(ValueError, match="manual_weights must be 4 non-negative numbers"):
         attention_weights_2d((1.0, 0.0), "by hand", 1.0, manual_weights=[1.0, -1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("decoder", ["plain", "dot", "general", "additive", "location"])
+def test_parallel_teacher_forcing_equals_the_step_loop(cell, decoder):
+    """With ratio 1, Seq2Seq runs the decoder over the whole target at once; same numbers as the loop."""
+    from dlcourse.data import reversal_task
+    from dlcourse.seq2seq import Decoder, Encoder, Seq2Seq, sequence_loss
+
+    torch.manual_seed(0)
+    dec = (Decoder(13, 8, 16, cell=cell, num_layers=2) if decoder == "plain"
+           else LuongAttentionDecoder(13, 8, 16, cell=cell, num_layers=2, score=decoder))
+    model = Seq2Seq(Encoder(13, 8, 16, cell=cell, num_layers=2), dec).double()
+    batch = reversal_task(7, min_len=2, max_len=9, seed=1)
+    results = []
+    for parallel in (True, False):
+        model.parallel_teacher_forcing = parallel
+        logits = model(batch.src, batch.src_lengths, batch.tgt)
+        grads = torch.autograd.grad(sequence_loss(logits, batch.tgt[:, 1:]), list(model.parameters()))
+        results.append((logits.detach(), model.last_attention, grads))
+    (fast, w_fast, g_fast), (slow, w_slow, g_slow) = results
+    torch.testing.assert_close(fast, slow, rtol=1e-12, atol=1e-12)
+    assert (w_fast is None) == (w_slow is None) == (decoder == "plain")
+    if w_fast is not None:
+        torch.testing.assert_close(w_fast, w_slow, rtol=1e-12, atol=1e-12)
+    for a, b in zip(g_fast, g_slow):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)

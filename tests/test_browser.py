@@ -117,10 +117,8 @@ RAW_DOLLARS = """() => {
     copy.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .cell_output').forEach(n => n.remove());
     return (copy.textContent.match(/\\$[^$\\s][^$\\n]{0,80}?\\$/g) || []).slice(0, 5);
 }"""
-# An image's accessible name: its alt text; for a widget's live image (the widget protocol
-# has no alt attribute), the title the Explorer sets through the widget's tooltip.
-IMAGES = """() => Array.from(document.images).map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0,
-    alt: (i.getAttribute('alt') || (i.closest('.jupyter-widgets') ? i.getAttribute('title') : '') || '').trim()}))"""
+IMAGES = """() => Array.from(document.images).map(i => ({src: (i.getAttribute('src') || '').slice(0, 80),
+    ok: i.complete && i.naturalWidth > 0, alt: (i.getAttribute('alt') || '').trim()}))"""
 HEADINGS = """() => Array.from(document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6'))
     .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
 

@@ -590,6 +590,21 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
         logits = self.out(s_tilde)  # (B, V)
         return logits, state, weights
 
+    def forward_sequence(
+        self, tokens: torch.Tensor, state: Any, encoder_outputs: torch.Tensor, src_mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """All steps at once under full teacher forcing: ``tokens (B, T)`` -> ``logits (B, T, V)``, ``weights (B, T, S)``.
+
+        Luong's :math:`s_t` depends only on the previous token and state, not on the
+        attention, so with teacher forcing the RNN runs over the whole target in one call
+        and the attention is one batched product for all :math:`T` queries: the same
+        numbers as :meth:`forward_step` column by column.
+        """
+        s, _ = self.rnn(self.embedding(tokens), state)  # (B, T, H): the top layer's s_t for every t
+        a, weights = attention(s, encoder_outputs, encoder_outputs, self.score, src_mask, **self._score_params())
+        s_tilde = torch.tanh(self.combine(torch.cat([a, s], dim=-1)))  # (B, T, H)
+        return self.out(s_tilde), weights
+
 
 class BahdanauAttentionDecoder(_AttentionDecoderBase):
     r"""A decoder with Bahdanau et al.'s (2014) additive attention, one step at a time.

@@ -197,6 +197,21 @@ class Decoder(nn.Module):
         logits = self.out(output[:, 0])  # (B, V)
         return logits, state, None
 
+    def forward_sequence(
+        self,
+        tokens: torch.Tensor,
+        state: Any,
+        encoder_outputs: torch.Tensor | None = None,
+        src_mask: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, None]:
+        """All steps at once under full teacher forcing: ``tokens (B, T)`` -> ``logits (B, T, V)``.
+
+        The same computation as calling :meth:`forward_step` on each column of ``tokens``
+        (the inputs do not depend on earlier outputs), in one RNN call instead of ``T``.
+        """
+        output, _ = self.rnn(self.embedding(tokens), state)  # (B, T, H)
+        return self.out(output), None
+
 
 class Seq2Seq(nn.Module):
     r"""Encoder-decoder trained with teacher forcing.
@@ -231,6 +246,9 @@ class Seq2Seq(nn.Module):
             )
         self.encoder = encoder
         self.decoder = decoder
+        #: With ratio 1, use the decoder's ``forward_sequence`` (if it has one) instead of the
+        #: step loop; set to False to run the loop (the tests compare the two).
+        self.parallel_teacher_forcing = True
         self.teacher_forcing_ratio = check_probability(teacher_forcing_ratio, "teacher_forcing_ratio")
         self.last_attention: torch.Tensor | None = None
         self.last_teacher_forced: list[bool] = []
@@ -253,6 +271,14 @@ class Seq2Seq(nn.Module):
                 f"got {tuple(tgt.shape)}."
             )
         encoder_outputs, state, src_mask = self.encode(src, src_lengths)
+        if self.teacher_forcing_ratio >= 1.0 and self.parallel_teacher_forcing and hasattr(
+                self.decoder, "forward_sequence"):
+            # Every input is the ground truth, so no step waits for the previous one: one call
+            # for the whole sequence (tests prove it equals the step-by-step loop below).
+            logits, weights = self.decoder.forward_sequence(tgt[:, :-1], state, encoder_outputs, src_mask)
+            self.last_teacher_forced = [True] * (tgt.shape[1] - 2)
+            self.last_attention = None if weights is None else weights.detach()
+            return logits
         token = tgt[:, 0]  # (B,) SOS
         all_logits, all_weights, forced = [], [], []
         for t in range(1, tgt.shape[1]):

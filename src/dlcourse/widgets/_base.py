@@ -14,16 +14,28 @@ A widget has three parts, each testable on its own:
 
 :class:`Explorer` wires them together: controls observed with ``observe`` (works in
 JupyterLab, Notebook, Colab and Thebe, with ipywidgets 7 and 8), the picture shown
-as a PNG in an ``ipywidgets.Image`` (no ``display`` call, no global pyplot state).
+as a PNG ``<img>`` with alt text inside an ``ipywidgets.HTML`` (no ``display`` call, no
+global pyplot state). Not an ``ipywidgets.Image``: its HTML view has no alt text, and
+giving it a tooltip instead breaks its view in the ipywidgets 8 HTML manager (the
+tooltip code reads a ``description`` an image does not have).
 Builders such as :func:`dlcourse.widgets.softmax_explorer` return an
 :class:`Explorer`; the notebook displays it by leaving it as the cell's last value.
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Explorer", "render_png", "companion_figure"]
+
+
+class _Picture:
+    """The last PNG an :class:`Explorer` rendered, as ``value`` (bytes)."""
+
+    def __init__(self) -> None:
+        self.value = b""
 
 
 def render_png(
@@ -104,7 +116,9 @@ def _explorer_class() -> type:
         result:
             The dict returned by the last ``compute`` call (tests assert on it).
         image:
-            An ``ipywidgets.Image`` holding the last rendered PNG (empty without ``render``).
+            Holds the last rendered PNG as ``image.value`` (bytes; empty without ``render``).
+        picture:
+            The ``ipywidgets.HTML`` that shows it: an ``<img>`` with alt text.
         html:
             An ``ipywidgets.HTML`` holding ``summary(result)`` (empty without ``summary``).
         """
@@ -133,18 +147,18 @@ def _explorer_class() -> type:
             self._summary = summary
             self._figsize = figsize
             self.result: Mapping[str, Any] = {}
-            self.image = widgets.Image(format="png")
-            if "tooltip" in self.image.trait_names():
-                # ipywidgets >= 8 renders the tooltip as the image's title, its accessible name
-                # (the widget protocol has no alt attribute); ipywidgets 7 has no tooltip.
-                self.image.tooltip = (f"Interactive figure: {title}. " if title else "Interactive figure. ") + (
-                    "The static figure below it shows the same plot at three settings, described in words.")
+            self.image = _Picture()
+            self.picture = widgets.HTML()
+            self._alt = html.escape(
+                (f"Live plot of the explorer '{title}'" if title else "Live plot of this explorer")
+                + " at the current slider settings; the static figure below shows the same plot at"
+                " several settings and describes it in words.", quote=True)
             self.html = widgets.HTML()
             children = []
             if title:
                 children.append(widgets.HTML(f"<b>{title}</b>"))
             children.append(widgets.VBox(list(self.controls.values())))
-            children.append(widgets.HBox([self.image, self.html]))
+            children.append(widgets.HBox([self.picture, self.html]))
             super().__init__(children)
             for control in self.controls.values():
                 control.observe(self.update, names="value")
@@ -159,6 +173,9 @@ def _explorer_class() -> type:
             self.result = self._compute(**self.values())
             if self._render is not None:
                 self.image.value = render_png(self._render, self.result, self._figsize)
+                data = base64.b64encode(self.image.value).decode("ascii")
+                self.picture.value = f'<img src="data:image/png;base64,{data}" alt="{self._alt}" style="max-width:100%">'
+
             if self._summary is not None:
                 self.html.value = self._summary(self.result)
 
