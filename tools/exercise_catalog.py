@@ -256,16 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed page is stale")
     args = parser.parse_args(argv)
-    page = render_page()
-    if args.check:
-        if not PAGE.exists() or PAGE.read_text(encoding="utf-8") != page:
-            print(f"{PAGE.relative_to(nbtools.ROOT)} is stale: run `python tools/exercise_catalog.py`.")
-            return 1
-        print("exercise coverage page is up to date")
-        return 0
-    PAGE.write_text(page, encoding="utf-8")
-    print(f"wrote {PAGE.relative_to(nbtools.ROOT)}")
-    return 0
+    return nbtools.write_generated_page(PAGE, render_page(), check=args.check, command="make coverage")
 
 
 if __name__ == "__main__":

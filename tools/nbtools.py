@@ -31,6 +31,23 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 SETUP_MARKER = "# Colab setup"
 
 
+def write_generated_page(path: Path, text: str, *, check: bool, command: str) -> int:
+    """Write a generated book page, or with ``check`` report whether the committed one is current.
+
+    Returns the exit status: 1 when ``check`` finds the page stale (``command`` regenerates it).
+    """
+    name = path.relative_to(ROOT)
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"{name} is stale: run `{command}`.")
+            return 1
+        print(f"{name} is up to date")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {name}")
+    return 0
+
+
 def book_config() -> dict:
     return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 

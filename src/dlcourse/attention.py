@@ -43,6 +43,7 @@ import torch
 from torch import nn
 
 from .data.sequences import PAD
+from .seq2seq import TokenRNN
 from ._validation import check_choice, check_float, check_int, format_shape
 
 __all__ = [
@@ -473,21 +474,8 @@ def _top(state: Any) -> torch.Tensor:
     return h[-1]
 
 
-class _AttentionDecoderBase(nn.Module):
-    def __init__(
-        self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1
-    ) -> None:
-        super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
-        self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.cell = check_choice(cell, "cell", ("gru", "lstm"))
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
-        self.embedding = nn.Embedding(self.vocab_size, self.embedding_dim, padding_idx=PAD)
-
-    def _rnn(self, input_size: int) -> nn.Module:
-        rnn_cls = nn.GRU if self.cell == "gru" else nn.LSTM
-        return rnn_cls(input_size, self.hidden_size, num_layers=self.num_layers, batch_first=True)
+class _AttentionDecoderBase(TokenRNN):
+    """Chapter 9's sizes, embedding and RNN factory (:class:`dlcourse.seq2seq.TokenRNN`), plus a step check."""
 
     def _check_step(self, token: torch.Tensor, encoder_outputs: torch.Tensor) -> None:
         if token.ndim != 1:

@@ -49,6 +49,7 @@ from ._validation import check_choice, check_float, check_int, check_ndim, check
 from .data.sequences import EOS, PAD, SOS, SequencePairs
 
 __all__ = [
+    "TokenRNN",
     "Encoder",
     "Decoder",
     "Seq2Seq",
@@ -104,7 +105,31 @@ def _check_src(src: Any, src_lengths: Any) -> None:
         )
 
 
-class Encoder(nn.Module):
+class TokenRNN(nn.Module):
+    """What the encoder and every decoder share: checked sizes, a token embedding, an RNN factory.
+
+    ``vocab_size`` token ids (``PAD`` embeds to zeros), embeddings of ``embedding_dim``, a
+    ``cell`` ("gru" or "lstm") RNN of ``num_layers`` layers and ``hidden_size`` units, batch
+    first. Subclasses build their RNN with :meth:`_rnn` (its input size differs: a
+    Bahdanau decoder also feeds the context vector).
+    """
+
+    def __init__(
+        self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1
+    ) -> None:
+        super().__init__()
+        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
+        self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.cell = check_choice(cell, "cell", _CELLS)
+        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
+        self.embedding = nn.Embedding(self.vocab_size, self.embedding_dim, padding_idx=PAD)
+
+    def _rnn(self, input_size: int) -> nn.Module:
+        return _CELLS[self.cell](input_size, self.hidden_size, num_layers=self.num_layers, batch_first=True)
+
+
+class Encoder(TokenRNN):
     r"""Embedding followed by a GRU or LSTM that reads a padded batch of variable-length sources.
 
     .. math::
@@ -132,14 +157,8 @@ class Encoder(nn.Module):
     def __init__(
         self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1
     ) -> None:
-        super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
-        self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.cell = check_choice(cell, "cell", _CELLS)
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
-        self.rnn = _CELLS[cell](embedding_dim, hidden_size, num_layers=num_layers, batch_first=True)
+        super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)
+        self.rnn = self._rnn(self.embedding_dim)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple[torch.Tensor, Any]:
         from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -152,7 +171,7 @@ class Encoder(nn.Module):
         return outputs, state
 
 
-class Decoder(nn.Module):
+class Decoder(TokenRNN):
     r"""A GRU or LSTM decoder without attention: one token in, a distribution over the next out.
 
     .. math::
@@ -175,14 +194,8 @@ class Decoder(nn.Module):
     def __init__(
         self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1
     ) -> None:
-        super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
-        self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.cell = check_choice(cell, "cell", _CELLS)
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
-        self.rnn = _CELLS[cell](embedding_dim, hidden_size, num_layers=num_layers, batch_first=True)
+        super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)
+        self.rnn = self._rnn(self.embedding_dim)
         self.out = nn.Linear(hidden_size, vocab_size)
 
     def forward_step(

@@ -7,18 +7,17 @@ both, and the chapter shows they are one model.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int, check_ndim, check_shape
+from .._validation import check_choice, check_int
+from ._cell import _RecurrentCell
 from ._stacked import _StackedRecurrent, check_torch_module
 
 __all__ = ["GRUCell", "GRU", "count_parameters"]
 
 
-class GRUCell(nn.Module):
+class GRUCell(_RecurrentCell):
     r"""One step of a gated recurrent unit (Cho et al., 2014), as :class:`torch.nn.GRUCell`.
 
     .. math::
@@ -49,28 +48,6 @@ class GRUCell(nn.Module):
 
     n_gates = 3
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: torch.dtype | None = None) -> None:
-        super().__init__()
-        self.input_size = check_int(input_size, "input_size", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.bias = bool(bias)
-        G, H, D = self.n_gates, self.hidden_size, self.input_size
-        self.weight_ih = nn.Parameter(torch.empty(G * H, D, dtype=dtype))
-        self.weight_hh = nn.Parameter(torch.empty(G * H, H, dtype=dtype))
-        if self.bias:
-            self.bias_ih = nn.Parameter(torch.empty(G * H, dtype=dtype))
-            self.bias_hh = nn.Parameter(torch.empty(G * H, dtype=dtype))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn.GRUCell does."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -k, k)
-
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
         """The input's share of the three pre-activations, ``x W_ih^T + b_ih``: ``(..., D) -> (..., 3H)``."""
         xp = x @ self.weight_ih.T  # (..., 3H)
@@ -92,15 +69,8 @@ class GRUCell(nn.Module):
 
     def forward(self, x: torch.Tensor, h: torch.Tensor | None = None) -> torch.Tensor:
         """One step; see the class docstring for the equations and shapes."""
-        check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
-        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
-        unbatched = x.dim() == 1
-        if unbatched:
-            x = x.unsqueeze(0)  # (1, D)
-            h = None if h is None else h.unsqueeze(0)
-        if h is None:
-            h = x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
-        check_shape(h, "h", (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
+        x, unbatched = self._batched(x)  # (B, D)
+        h = self._state(h, x, unbatched, "h")  # (B, H), zeros if omitted
         (h_new,) = self.recur(self.input_projection(x), h)
         return h_new.squeeze(0) if unbatched else h_new
 

@@ -8,18 +8,16 @@ the time loop (:meth:`LSTMCell.input_projection`), as cuDNN and PyTorch do.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
-from .._validation import check_int, check_ndim, check_shape
+from ._cell import _RecurrentCell
 from ._stacked import _StackedRecurrent, check_torch_module
 
 __all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM"]
 
 
-class LSTMCell(nn.Module):
+class LSTMCell(_RecurrentCell):
     r"""One step of a long short-term memory cell.
 
     .. math::
@@ -52,32 +50,6 @@ class LSTMCell(nn.Module):
 
     n_gates = 4
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: torch.dtype | None = None) -> None:
-        super().__init__()
-        self.input_size = check_int(input_size, "input_size", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.bias = bool(bias)
-        G, H, D = self.n_gates, self.hidden_size, self.input_size
-        self.weight_ih = nn.Parameter(torch.empty(G * H, D, dtype=dtype))
-        self.weight_hh = nn.Parameter(torch.empty(G * H, H, dtype=dtype))
-        if self.bias:
-            self.bias_ih = nn.Parameter(torch.empty(G * H, dtype=dtype))
-            self.bias_hh = nn.Parameter(torch.empty(G * H, dtype=dtype))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self._init_extra(dtype)
-        self.reset_parameters()
-
-    def _init_extra(self, dtype: torch.dtype | None) -> None:
-        """Hook for subclasses that add parameters (peepholes)."""
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn.LSTMCell does."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -k, k)
-
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
         """The input's share of all gate pre-activations, ``x W_ih^T + b_ih + b_hh``: ``(..., D) -> (..., 4H)``.
 
@@ -103,20 +75,10 @@ class LSTMCell(nn.Module):
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """One step; see the class docstring for the equations and shapes."""
-        check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
-        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
-        unbatched = x.dim() == 1
-        if unbatched:
-            x = x.unsqueeze(0)  # (1, D)
-        if hx is None:
-            zeros = x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
-            h, c = zeros, zeros
-        else:
-            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                raise TypeError(f"hx must be a pair (h, c) of tensors; got {type(hx).__name__}.")
-            h, c = (s.unsqueeze(0) if unbatched else s for s in hx)
-            for s, name in ((h, "h"), (c, "c")):
-                check_shape(s, name, (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
+        x, unbatched = self._batched(x)  # (B, D)
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"hx must be a pair (h, c) of tensors; got {type(hx).__name__}.")
+        h, c = (self._state(None if hx is None else s, x, unbatched, name) for s, name in zip(hx or (None, None), "hc"))
         h_new, c_new = self.recur(self.input_projection(x), h, c)
         if unbatched:
             return h_new.squeeze(0), c_new.squeeze(0)

@@ -7,20 +7,18 @@ does the backward pass (BPTT), and :meth:`RNN.from_torch` copies the weights of 
 """
 from __future__ import annotations
 
-import math
-
-
 import torch
 from torch import nn
 
 from .._validation import check_choice, check_int, check_ndim, check_shape
+from ._cell import _RecurrentCell
 
 __all__ = ["RNNCell", "RNN"]
 
 _ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
-class RNNCell(nn.Module):
+class RNNCell(_RecurrentCell):
     r"""One step of an Elman RNN.
 
     .. math::
@@ -45,39 +43,13 @@ class RNNCell(nn.Module):
         self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
         *, dtype: torch.dtype | None = None,
     ) -> None:
-        super().__init__()
-        self.input_size = check_int(input_size, "input_size", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        super().__init__(input_size, hidden_size, bias, dtype=dtype)  # weights, biases, initialisation
         self.nonlinearity = check_choice(nonlinearity, "nonlinearity", _ACTIVATIONS)
-        self.bias = bool(bias)
-        H, D = self.hidden_size, self.input_size
-        self.weight_ih = nn.Parameter(torch.empty(H, D, dtype=dtype))
-        self.weight_hh = nn.Parameter(torch.empty(H, H, dtype=dtype))
-        if self.bias:
-            self.bias_ih = nn.Parameter(torch.empty(H, dtype=dtype))
-            self.bias_hh = nn.Parameter(torch.empty(H, dtype=dtype))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn.RNNCell does."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -k, k)
 
     def forward(self, x: torch.Tensor, h: torch.Tensor | None = None) -> torch.Tensor:
         """One step; see the class docstring for the equation and shapes."""
-        check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
-        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
-        unbatched = x.dim() == 1
-        if unbatched:
-            x = x.unsqueeze(0)  # (1, D)
-            h = None if h is None else h.unsqueeze(0)
-        if h is None:
-            h = x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
-        check_shape(h, "h", (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
+        x, unbatched = self._batched(x)  # (B, D)
+        h = self._state(h, x, unbatched, "h")  # (B, H), zeros if omitted
         a = x @ self.weight_ih.T + h @ self.weight_hh.T  # (B, H)
         if self.bias:
             a = a + self.bias_ih + self.bias_hh

@@ -1,0 +1,60 @@
+"""What :class:`RNNCell`, :class:`GRUCell` and :class:`LSTMCell` share: their parameters.
+
+Each cell stacks the weights of its ``n_gates`` gates row-wise, as PyTorch does:
+``weight_ih`` ``(G H, D)``, ``weight_hh`` ``(G H, H)`` and, with ``bias``, ``bias_ih`` and
+``bias_hh`` ``(G H,)``, every one drawn from :math:`\\mathcal{U}(-1/\\sqrt{H}, 1/\\sqrt{H})`.
+The cells differ only in the arithmetic of a step, which each writes itself.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .._validation import check_int, check_ndim, check_shape
+
+
+class _RecurrentCell(nn.Module):
+    n_gates = 1
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, dtype: torch.dtype | None = None) -> None:
+        super().__init__()
+        self.input_size = check_int(input_size, "input_size", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.bias = bool(bias)
+        G, H, D = self.n_gates, self.hidden_size, self.input_size
+        self.weight_ih = nn.Parameter(torch.empty(G * H, D, dtype=dtype))
+        self.weight_hh = nn.Parameter(torch.empty(G * H, H, dtype=dtype))
+        if self.bias:
+            self.bias_ih = nn.Parameter(torch.empty(G * H, dtype=dtype))
+            self.bias_hh = nn.Parameter(torch.empty(G * H, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self._init_extra(dtype)
+        self.reset_parameters()
+
+    def _init_extra(self, dtype: torch.dtype | None) -> None:
+        """Hook for cells with more parameters (the peephole LSTM)."""
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as PyTorch's recurrent cells do."""
+        k = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -k, k)
+
+    def _batched(self, x: torch.Tensor) -> tuple[torch.Tensor, bool]:
+        """Check ``x`` ``(B, D)`` or ``(D,)``; return it as ``(B, D)`` and whether it was unbatched."""
+        check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
+        check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
+        unbatched = x.dim() == 1
+        return (x.unsqueeze(0) if unbatched else x), unbatched
+
+    def _state(self, s: torch.Tensor | None, x: torch.Tensor, unbatched: bool, name: str) -> torch.Tensor:
+        """A state ``(B, H)`` for the batch ``x``: zeros if ``s`` is None, else ``s`` checked."""
+        if s is None:
+            return x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
+        s = s.unsqueeze(0) if unbatched else s
+        check_shape(s, name, (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
+        return s
