@@ -14,7 +14,8 @@ when first used. Core helpers are available at the top level:
 from __future__ import annotations
 
 from .core import device, seed_everything, show_source
+from .reporting import record
 
 __version__ = "0.1.0"
 
-__all__ = ["seed_everything", "device", "show_source", "__version__"]
+__all__ = ["seed_everything", "device", "show_source", "record", "__version__"]
