@@ -17,7 +17,7 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env book test unit notebooks widgets7 lab execute student coverage bench clean
+.PHONY: help env preflight book test unit notebooks widgets7 lab execute student coverage bench clean
 
 help:
 	@echo "make book      build the HTML book strictly into _build/html"
@@ -28,8 +28,14 @@ help:
 	@echo "make coverage  regenerate the exercise coverage page from the instructor notebooks"
 	@echo "make bench     time every notebook and the from-scratch layers; writes book/performance.md"
 
+# Before anything slow: the Python the pins are for; `make test` also needs Chromium
+# (installed here when this user may, otherwise the one command to run is printed).
+preflight:
+	@bash tools/preflight.sh $(PYTHON) --browser
+
 # The pinned environment: created if missing, reinstalled when the pins change.
 $(STAMP): requirements.txt pyproject.toml
+	@bash tools/preflight.sh $(PYTHON)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -55,13 +61,14 @@ $(W7)/.installed: requirements-ipywidgets7.txt pyproject.toml
 widgets7: $(W7)/.installed
 	$(W7)/bin/python -m pytest -q -p no:cacheprovider tests/test_widgets.py
 
-test: $(STAMP) widgets7
+test: preflight $(STAMP) widgets7
 	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
 
+# Unit tests only: no browser, no built book, no notebooks executed.
 unit: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) tests
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 notebooks: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)

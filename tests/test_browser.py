@@ -30,6 +30,8 @@ import pytest
 
 from tools import nbtools
 
+pytestmark = pytest.mark.browser  # `make unit` leaves these out: they need Chromium and a built book
+
 ROOT = nbtools.ROOT
 HTML = Path(os.environ.get("DLCOURSE_BOOK_HTML", ROOT / "_build" / "html"))  # override to test another build
 SHOTS = ROOT / "_build" / "screenshots"
