@@ -43,6 +43,39 @@ def test_heatmap_annotates_every_cell_with_contrasting_text():
     plt.close("all")
 
 
+@pytest.mark.parametrize("cmap", ["Blues", "viridis", "magma", "Greys_r", "coolwarm", "RdBu"])
+def test_heatmap_text_contrasts_with_the_cell_colour(cmap):
+    # A confusion matrix like chapter 1's: on "Blues" the small counts sit on almost white
+    # cells, where the old rule (white text below half the range) made FN = 3 and FP = 5 invisible.
+    from dlcourse.plot import relative_luminance
+
+    m = np.array([[39, 3], [5, 67]])
+    ax = heatmap(m, fmt="{:d}", cmap=cmap, colorbar=False)
+    image = ax.images[0]
+    for text, value in zip(ax.texts, m.ravel()):
+        lum = relative_luminance(image.cmap(image.norm(value)))
+        text_lum = 0.0 if text.get_color() == "black" else 1.0
+        contrast = (max(lum, text_lum) + 0.05) / (min(lum, text_lum) + 0.05)
+        assert contrast >= 4.5, (cmap, value, text.get_color(), lum)   # WCAG AA for normal text
+    plt.close("all")
+
+
+def test_heatmap_small_counts_on_blues_are_dark():
+    ax = heatmap(np.array([[39, 3], [5, 67]]), fmt="{:d}", cmap="Blues", colorbar=False)
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["3"] == "black" and colours["5"] == "black" and colours["67"] == "white"
+    plt.close("all")
+
+
+def test_text_colour_for_extremes():
+    from dlcourse.plot import text_colour_for
+
+    assert text_colour_for((1.0, 1.0, 1.0, 1.0)) == "black"
+    assert text_colour_for((0.0, 0.0, 0.0)) == "white"
+    assert text_colour_for((1.0, 1.0, 0.0)) == "black"      # yellow is light
+    assert text_colour_for((0.0, 0.0, 0.8)) == "white"      # dark blue
+
+
 def test_heatmap_bad_input():
     with pytest.raises(ValueError, match="matrix must be 2-dimensional"):
         heatmap(np.zeros(3))

@@ -11,7 +11,26 @@ import numpy as np
 
 from ._validation import check_ndim
 
-__all__ = ["plot_history", "heatmap"]
+__all__ = ["plot_history", "heatmap", "text_colour_for", "relative_luminance"]
+
+
+def relative_luminance(rgba: Any) -> float:
+    """WCAG relative luminance (0 black .. 1 white) of an RGB(A) colour with channels in [0, 1]."""
+    rgb = np.asarray(rgba, dtype=float)[:3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def text_colour_for(rgba: Any) -> str:
+    """``"black"`` or ``"white"``, whichever contrasts more with the background colour ``rgba``.
+
+    Compares the WCAG contrast ratios (L1 + 0.05) / (L2 + 0.05) of black and white text
+    on the cell's colour, so it works for every colormap (light-to-dark like ``Blues``,
+    dark-to-light like ``viridis`` or diverging like ``coolwarm``), unlike a rule on the
+    normalised value.
+    """
+    lum = relative_luminance(rgba)
+    return "black" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white"
 
 
 def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
@@ -93,7 +112,8 @@ def heatmap(
     """Draw a 2-D array as a heatmap with optional per-cell annotations.
 
     Used for confusion matrices, attention weights and gate values. Annotation
-    text switches between black and white for contrast with the cell colour.
+    text is black or white, whichever contrasts more with the cell's colour
+    (:func:`text_colour_for`, from the colour's luminance, for any colormap).
 
     Parameters
     ----------
@@ -123,11 +143,10 @@ def heatmap(
     if row_labels is not None:
         ax.set_yticklabels([str(r) for r in row_labels])
     if annotate:
-        norm = image.norm
         for i in range(rows):
             for j in range(cols):
-                shade = norm(values[i, j])
-                colour = "white" if np.ma.is_masked(shade) or shade < 0.5 else "black"
+                cell = image.cmap(image.norm(values[i, j]))  # the RGBA colour the cell is drawn in
+                colour = text_colour_for(cell)
                 ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", color=colour, fontsize=8)
     if xlabel:
         ax.set_xlabel(xlabel)
