@@ -8,6 +8,9 @@ Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6)
 Noisy canvases with one class-defining shape and its mask: :func:`shapes_localisation` (chapter 12).
 Word-embedding corpus with planted analogies: :func:`analogy_corpus` (chapter 5).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
+Real text found inside the installed gensim (no download): :func:`wiki_text`, :func:`wiki_sentences`,
+:func:`wiki_articles` (a shortened English Wikipedia dump), :func:`analogy_questions`,
+:func:`word_similarity` (WordSim-353, SimLex-999), :func:`lee_corpus` (chapters 5-7).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
 from .dates import (
@@ -20,6 +23,20 @@ from .dates import (
     decode_chars,
     encode_chars,
     format_date,
+)
+from .corpora import (
+    analogy_questions,
+    gensim_data_path,
+    lee_corpus,
+    lee_path,
+    questions_words_path,
+    simlex999_path,
+    tokenize_words,
+    wiki_articles,
+    wiki_sentences,
+    wiki_text,
+    word_similarity,
+    wordsim353_path,
 )
 from .analogies import CAPITALS, PEOPLE, VERBS, PlantedCorpus, analogy_corpus
 from .documents import DOCUMENT_TOPICS, Document, load_documents
@@ -78,6 +95,18 @@ __all__ = [
     "draw_shape",
     "load_text",
     "TEXTS",
+    "wiki_text",
+    "wiki_sentences",
+    "wiki_articles",
+    "tokenize_words",
+    "analogy_questions",
+    "questions_words_path",
+    "word_similarity",
+    "wordsim353_path",
+    "simlex999_path",
+    "lee_corpus",
+    "lee_path",
+    "gensim_data_path",
     "RemoteFile",
     "REGISTRY",
     "register",
