@@ -10,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dlcourse.exercises import (
+    UNANSWERED,
+    CheckAuthorError,
     ExerciseError,
+    check_format,
     check_choice,
     check_close,
     check_equal,
@@ -76,6 +79,81 @@ def test_other_checks():
         check_choice("a", ["a", "b"], "b")
     with pytest.raises(ExerciseError, match="custom message"):
         check_true(False, "custom message")
+
+
+def test_check_equal_compares_arrays_and_tensors(capsys):
+    check_equal(np.array([1, 2]), np.array([1, 2]))
+    check_equal(torch.tensor([[1, 2]]), np.array([[1, 2]]), name="ids")
+    assert capsys.readouterr().out.count("\u2714") == 2
+    with pytest.raises(ExerciseError, match=r"ids differs first at index \(1,\): got 3, expected 2"):
+        check_equal(np.array([1, 3]), np.array([1, 2]), name="ids")
+    with pytest.raises(ExerciseError, match=r"has shape \(3,\), but shape \(2,\)"):
+        check_equal(np.array([1, 2, 3]), np.array([1, 2]))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: check_choice("b", ["a", "b"], "z"),
+        lambda: check_choice("b", [], "b"),
+        lambda: check_in_range(0.5, 2.0, 1.0),
+        lambda: check_in_range(0.5, float("nan"), 1.0),
+        lambda: check_close(1.0, None),
+        lambda: check_close(1.0, "1.0"),
+        lambda: check_close(1.0, 1.0, rtol=-1),
+        lambda: check_true(True, ""),
+        lambda: check_format(1.0, "float"),
+    ],
+)
+def test_a_wrong_call_of_a_check_is_the_authors_error_not_the_students(call):
+    with pytest.raises(CheckAuthorError, match="mistake in the exercise, not in your answer") as info:
+        call()
+    assert not isinstance(info.value, AssertionError)  # not counted as the student's wrong answer
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: check_close(UNANSWERED, 1.0),
+        lambda: check_equal(UNANSWERED, 3),
+        lambda: check_in_range(..., 0, 1),
+        lambda: check_choice(UNANSWERED, ["a", "b"], "a"),
+        lambda: check_shape(UNANSWERED, (2,)),
+        lambda: check_format(UNANSWERED, str),
+    ],
+)
+def test_an_unanswered_question_gets_a_sentence(call):
+    with pytest.raises(ExerciseError, match="not answered yet: replace UNANSWERED"):
+        call()
+
+
+def test_check_format_accepts_without_a_tick(capsys):
+    import numbers
+
+    check_format(0.7, numbers.Real, name="q2")
+    out = capsys.readouterr().out
+    assert "format accepted - the value is graded by hidden tests" in out and "\u2714" not in out
+    with pytest.raises(ExerciseError, match="should be a Real; got str"):
+        check_format("0.7", numbers.Real)
+    with pytest.raises(ExerciseError, match="should be a Real; got bool"):
+        check_format(True, numbers.Real)
+    with pytest.raises(ExerciseError, match="is empty"):
+        check_format("  ", str)
+
+
+def test_the_checks_hide_their_own_frames():
+    import inspect
+
+    import dlcourse.exercises as ex
+
+    for name in ("check_close", "check_equal", "check_shape", "check_in_range", "check_choice",
+                 "check_true", "check_format"):
+        assert "__tracebackhide__ = True" in inspect.getsource(getattr(ex, name)), name
+
+
+def test_complex_answers_are_not_silently_truncated():
+    with pytest.raises(ExerciseError, match="should be a number"):
+        check_close(1 + 5j, 1.0)
 
 
 # --- the nbgrader pattern -------------------------------------------------------------

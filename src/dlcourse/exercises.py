@@ -9,8 +9,20 @@ message such as::
     The largest difference is at index (1,): got 0.3, expected 0.2447 (off by 0.05526;
     tolerance 1e-06). Expected shape (3,), got (3,).
 
-A student who has not written their answer yet (``NotImplementedError`` or a
-missing name) gets nbgrader's normal failure; these checks are for wrong answers.
+A student who has not answered yet gets a sentence, not a traceback: answer
+variables start as :data:`UNANSWERED`, which every check recognises.
+
+Two kinds of mistakes are kept apart. A wrong *answer* raises :class:`ExerciseError`
+(the student's to fix). A wrong *call of a check* (a correct option missing from the
+options, an empty range, no expected value) raises :class:`CheckAuthorError`: it is a
+mistake in the exercise, and its message says so instead of blaming the student.
+
+A tick (✔) means the answer was verified. Where a visible check can only look at the
+form of an answer (the value is graded by hidden tests), :func:`check_format` says so
+without a tick.
+
+Each check sets ``__tracebackhide__`` so that IPython and pytest show the student the
+message, not the frames of this module.
 
 Why print rather than return a value: nbgrader reads the value a graded cell ends
 with (its ``execute_result``) as *partial credit*; anything that is not a number is
@@ -26,17 +38,70 @@ import numpy as np
 
 __all__ = [
     "ExerciseError",
-        "check_close",
+    "CheckAuthorError",
+    "UNANSWERED",
+    "check_close",
     "check_equal",
     "check_shape",
     "check_in_range",
     "check_choice",
     "check_true",
+    "check_format",
 ]
 
 
 class ExerciseError(AssertionError):
     """A student's answer is wrong; the message says how."""
+
+
+class CheckAuthorError(ValueError):
+    """A check was called wrongly by the exercise's author (not the student's mistake)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            f"This is a mistake in the exercise, not in your answer: {message} "
+            "Please tell your instructor."
+        )
+
+
+class _Unanswered:
+    """The placeholder an answer variable holds until the student replaces it."""
+
+    def __repr__(self) -> str:
+        return "UNANSWERED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: Put in answer cells (``q1 = UNANSWERED``): checks then say "not answered yet".
+UNANSWERED = _Unanswered()
+
+
+def _require_answer(actual: Any, name: str) -> None:
+    __tracebackhide__ = True
+    if actual is UNANSWERED or actual is Ellipsis:
+        raise ExerciseError(
+            f"{name} is not answered yet: replace UNANSWERED (or ...) in the answer cell above "
+            "with your answer, run that cell, then run this check again."
+        )
+
+
+def _expected_array(value: Any, what: str) -> np.ndarray:
+    """An expected value given by the author, as a float array (CheckAuthorError if it is not numeric)."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise CheckAuthorError(f"{what} must be a number or an array of numbers; got {value!r:.80}.")
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    try:
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
+            raise TypeError("complex")
+        return array.astype(float)
+    except (TypeError, ValueError):
+        raise CheckAuthorError(
+            f"{what} must be a number or an array of numbers; got {type(value).__name__}."
+        ) from None
 
 
 def _passed(message: str) -> None:
@@ -45,10 +110,15 @@ def _passed(message: str) -> None:
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
+    __tracebackhide__ = True
+    _require_answer(value, name)
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     try:
-        return np.asarray(value, dtype=float)
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
+            raise TypeError("complex")
+        return array.astype(float)
     except (TypeError, ValueError):
         raise ExerciseError(
             f"{name} should be a number or an array of numbers; got {type(value).__name__} ({value!r:.80})."
@@ -72,8 +142,11 @@ def check_close(
     Works for numbers, lists, NumPy arrays and tensors. On failure the message gives
     the shapes, how many elements differ, and the worst one with both values.
     """
+    __tracebackhide__ = True
+    e = _expected_array(expected, "expected")
+    if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
+        raise CheckAuthorError(f"rtol and atol must be finite and >= 0; got rtol={rtol!r}, atol={atol!r}.")
     a = _as_array(actual, name)
-    e = _as_array(expected, "the expected value")
     if a.shape != e.shape:
         raise ExerciseError(
             f"{name} has shape {_shape(a.shape)}, but shape {_shape(e.shape)} was expected. "
@@ -102,9 +175,32 @@ def check_close(
     _passed(f"{name}: {what} correct.")
 
 
+def _equal(actual: Any, expected: Any) -> bool:
+    """Exact equality that also works for arrays and tensors (same shape, same values)."""
+    if any(hasattr(v, "shape") and np.ndim(v) > 0 for v in (actual, expected)):
+        a = actual.detach().cpu().numpy() if hasattr(actual, "detach") else np.asarray(actual)
+        e = expected.detach().cpu().numpy() if hasattr(expected, "detach") else np.asarray(expected)
+        return a.shape == e.shape and bool(np.array_equal(a, e))
+    result = actual == expected
+    if hasattr(result, "shape"):
+        return bool(np.all(result))
+    return bool(result)
+
+
 def check_equal(actual: Any, expected: Any, name: str = "your answer") -> None:
-    """Check exact equality of plain values (ints, strings, lists, tuples, dicts)."""
-    if actual != expected:
+    """Check exact equality of plain values (ints, strings, lists, tuples, dicts) or of arrays."""
+    __tracebackhide__ = True
+    _require_answer(actual, name)
+    if any(hasattr(v, "shape") and np.ndim(v) > 0 for v in (actual, expected)):
+        if not _equal(actual, expected):
+            a, e = np.asarray(actual), np.asarray(expected)
+            if a.shape != e.shape:
+                raise ExerciseError(f"{name} has shape {_shape(a.shape)}, but shape {_shape(e.shape)} was expected.")
+            first = tuple(int(i) for i in np.argwhere(a != e)[0])
+            raise ExerciseError(f"{name} differs first at index {first}: got {a[first].item()!r}, expected {e[first].item()!r}.")
+        _passed(f"{name} is correct.")
+        return
+    if not _equal(actual, expected):
         if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
             if len(actual) != len(expected):
                 raise ExerciseError(f"{name} has {len(actual)} items, but {len(expected)} were expected.")
@@ -117,6 +213,8 @@ def check_equal(actual: Any, expected: Any, name: str = "your answer") -> None:
 
 def check_shape(actual: Any, expected: Sequence[int], name: str = "your answer") -> None:
     """Check the shape of an array or tensor."""
+    __tracebackhide__ = True
+    _require_answer(actual, name)
     shape = tuple(int(s) for s in getattr(actual, "shape", np.shape(actual)))
     expected = tuple(int(s) for s in expected)
     if shape != expected:
@@ -125,7 +223,19 @@ def check_shape(actual: Any, expected: Sequence[int], name: str = "your answer")
 
 
 def check_in_range(actual: Any, low: float, high: float, name: str = "your answer") -> None:
-    """Check that a number lies in ``[low, high]`` (for experiments whose result varies)."""
+    """Check that a number lies in ``[low, high]``.
+
+    Use it only where every correct run lands in the range and the known wrong answers
+    do not (an experiment whose result varies); otherwise verify the value, or use
+    :func:`check_format`.
+    """
+    __tracebackhide__ = True
+    for bound, label in ((low, "low"), (high, "high")):
+        if isinstance(bound, bool) or not isinstance(bound, (numbers.Real, np.floating, np.integer)) or not np.isfinite(bound):
+            raise CheckAuthorError(f"{label} must be a finite number; got {bound!r}.")
+    if low > high:
+        raise CheckAuthorError(f"the range is empty: low = {low} > high = {high}.")
+    _require_answer(actual, name)
     if isinstance(actual, bool) or not isinstance(actual, (numbers.Real, np.floating, np.integer)):
         array = _as_array(actual, name)  # tensors and 0-d arrays of one number are fine
         if array.size != 1:
@@ -144,6 +254,13 @@ def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = 
     An answer outside the options gets a message listing them, so a typo is not
     mistaken for a wrong idea.
     """
+    __tracebackhide__ = True
+    options = list(options)
+    if not options:
+        raise CheckAuthorError("options is empty; list the choices the student may give.")
+    if correct not in options:
+        raise CheckAuthorError(f"the correct answer {correct!r} is not among the options {options!r}.")
+    _require_answer(actual, name)
     if actual not in options:
         listed = ", ".join(repr(o) for o in options)
         raise ExerciseError(f"{name} must be one of {listed}; got {actual!r}.")
@@ -153,7 +270,41 @@ def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = 
 
 
 def check_true(condition: Any, message: str) -> None:
-    """Raise :class:`ExerciseError` with ``message`` unless ``condition`` is true."""
+    """Raise :class:`ExerciseError` with ``message`` unless ``condition`` is true.
+
+    The tick it prints claims correctness: use it only for a condition that verifies
+    the answer, not for one that a wrong answer can also meet.
+    """
+    __tracebackhide__ = True
+    if not isinstance(message, str) or not message:
+        raise CheckAuthorError(f"message must be a non-empty string telling the student what is wrong; got {message!r}.")
+    _require_answer(condition, "your answer")
     if not bool(condition):
         raise ExerciseError(message)
     _passed("check passed.")
+
+
+def check_format(actual: Any, kind: type | tuple[type, ...], name: str = "your answer") -> None:
+    """Accept the *form* of an answer whose value is graded by hidden tests; no tick.
+
+    Raises :class:`ExerciseError` if ``actual`` is unanswered or not of ``kind``
+    (for example ``numbers.Real`` or ``str``); otherwise prints, without a tick, that
+    the format was accepted and the value will be graded later.
+    """
+    __tracebackhide__ = True
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not kinds or not all(isinstance(k, type) for k in kinds):
+        raise CheckAuthorError(f"kind must be a type or a tuple of types; got {kind!r}.")
+    _require_answer(actual, name)
+    if isinstance(actual, bool) and bool not in kinds:
+        ok = False
+    else:
+        ok = isinstance(actual, kinds) or (
+            numbers.Real in kinds and isinstance(actual, (np.floating, np.integer))
+        )
+    if not ok:
+        wanted = " or ".join(k.__name__ for k in kinds)
+        raise ExerciseError(f"{name} should be a {wanted}; got {type(actual).__name__} ({actual!r:.80}).")
+    if isinstance(actual, str) and not actual.strip():
+        raise ExerciseError(f"{name} is empty: write your answer between the quotes.")
+    print(f"{name}: format accepted - the value is graded by hidden tests.")
