@@ -143,7 +143,8 @@ def test_relevance_is_conserved_through_a_cnn_with_zero_biases(cls, rule):
     R = xai.LRP(net, rule=rule, epsilon=1e-9).attribute(x, target)
     assert R.shape == x.shape
     score = out[torch.arange(6), target]
-    torch.testing.assert_close(R.sum(dim=(1, 2, 3)), score.detach(), rtol=0, atol=1e-4)
+    # measured: |sum R - score| <= 1.3e-9 for scores up to 0.24 (epsilon = 1e-9 absorbs the rest)
+    torch.testing.assert_close(R.sum(dim=(1, 2, 3)), score.detach(), rtol=0, atol=1e-8)
 
 
 def test_conservation_in_float32_with_the_default_epsilon():
@@ -152,7 +153,8 @@ def test_conservation_in_float32_with_the_default_epsilon():
     x = torch.randn(4, 1, 16, 16)
     out = net(x)
     R = xai.LRP(net).attribute(x, 1)  # epsilon = 1e-6
-    assert torch.allclose(R.sum(dim=(1, 2, 3)), out[:, 1].detach(), atol=1e-4)
+    # measured: 3.6e-6 for scores up to 0.23 (float32 rounding plus epsilon = 1e-6)
+    assert torch.allclose(R.sum(dim=(1, 2, 3)), out[:, 1].detach(), rtol=0, atol=2e-5)
 
 
 @settings(max_examples=25, deadline=None)

@@ -14,13 +14,8 @@ object masks. Requires PyTorch; the oracle tests compare with Captum.
 """
 from __future__ import annotations
 
-from typing import Any
-
-import torch
-from torch import nn
-
-from .._validation import check_choice
 from .cam import cam, grad_cam, gradient_x_input, upsample
+from .explain import METHODS, explain
 from .evaluation import deletion_auc, deletion_curve, mass_inside, pointing_game, random_maps, spot_size, to_heatmap
 from .lrp import LRP, RULES, lrp_leaves
 from .models import GAPNet, GlobalPoolNet, GMPNet
@@ -46,34 +41,3 @@ __all__ = [
     "deletion_curve",
     "deletion_auc",
 ]
-
-#: The method names :func:`explain` accepts.
-METHODS = ("cam", "grad_cam", "lrp", "gradient_x_input", "random")
-
-
-def explain(model: nn.Module, x: torch.Tensor, target: Any, method: str, *, seed: int = 0, **options: Any) -> torch.Tensor:
-    """A (B, H, W) heatmap of ``x`` for class ``target`` by ``method`` (one of :data:`METHODS`).
-
-    ``"cam"`` needs a :class:`GlobalPoolNet`; ``"grad_cam"`` uses ``model.feature_layer``
-    unless ``layer=`` is given; ``"lrp"`` takes ``rule=`` and ``epsilon=``; ``"random"``
-    ignores the model (seeded by ``seed``). Input-space attributions are summed over channels.
-
-    Example
-    -------
-    >>> net = GAPNet(channels=(4, 8))
-    >>> explain(net, torch.randn(2, 1, 16, 16), 1, "lrp").shape
-    torch.Size([2, 16, 16])
-    """
-    check_choice(method, "method", METHODS)
-    if method == "cam":
-        return cam(model, x, target, **options)
-    if method == "grad_cam":
-        layer = options.pop("layer", None) or getattr(model, "feature_layer", None)
-        if layer is None:
-            raise TypeError("grad_cam needs layer=... for a model without a feature_layer attribute.")
-        return grad_cam(model, layer, x, target, **options)
-    if method == "lrp":
-        return to_heatmap(LRP(model, **options).attribute(x, target))
-    if method == "gradient_x_input":
-        return to_heatmap(gradient_x_input(model, x, target))
-    return random_maps((x.shape[0], *x.shape[-2:]), seed=seed)

@@ -1,0 +1,215 @@
+"""The position-wise feed-forward network and the encoder and decoder layers (equal to ``torch.nn``'s)."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .._validation import check_choice, check_float, check_int, check_type
+from .attention import MultiHeadAttention
+
+__all__ = ["PositionwiseFeedForward", "EncoderLayer", "DecoderLayer"]
+
+
+# ---------------------------------------------------------------------------- feed-forward
+_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+
+
+class PositionwiseFeedForward(nn.Module):
+    r"""The position-wise feed-forward network, applied to every position separately.
+
+    .. math::
+        \mathrm{FFN}(x) = \phi(x W_1 + b_1) W_2 + b_2
+
+    where :math:`x \in \mathbb{R}^{d_{model}}` is one position's vector,
+    :math:`W_1 \in \mathbb{R}^{d_{model} \times d_{ff}}`, :math:`W_2 \in
+    \mathbb{R}^{d_{ff} \times d_{model}}` (:math:`d_{ff} = 2048 = 4 d_{model}` in the
+    paper) and :math:`\phi` is ReLU (or GELU). The same weights act on every position.
+
+    Shapes: input and output ``(..., d_model)``.
+    """
+
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0, activation: str = "relu") -> None:
+        super().__init__()
+        d_model = check_int(d_model, "d_model", minimum=1)
+        d_ff = check_int(d_ff, "d_ff", minimum=1)
+        self.activation = check_choice(activation, "activation", _ACTIVATIONS)
+        self.linear1 = nn.Linear(d_model, d_ff)  # W_1, b_1
+        self.linear2 = nn.Linear(d_ff, d_model)  # W_2, b_2
+        self.dropout = nn.Dropout(check_float(dropout, "dropout", minimum=0.0, maximum=1.0))
+
+    def forward(self, x: Tensor) -> Tensor:
+        hidden = _ACTIVATIONS[self.activation](self.linear1(x))  # (..., d_ff)
+        return self.linear2(self.dropout(hidden))  # (..., d_model)
+
+
+# ---------------------------------------------------------------------------- layers
+def _layer_args(d_model: int, n_heads: int, d_ff: int, dropout: float, layer_norm_eps: float) -> tuple:
+    d_model = check_int(d_model, "d_model", minimum=1)
+    n_heads = check_int(n_heads, "n_heads", minimum=1)
+    d_ff = check_int(d_ff, "d_ff", minimum=1)
+    dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0)
+    layer_norm_eps = check_float(layer_norm_eps, "layer_norm_eps", minimum=0.0, strict_minimum=True)
+    return d_model, n_heads, d_ff, dropout, layer_norm_eps
+
+
+def _copy_linear(dst: nn.Linear, src: nn.Linear) -> None:
+    dst.weight.copy_(src.weight)
+    dst.bias.copy_(src.bias)
+
+
+class EncoderLayer(nn.Module):
+    r"""One encoder layer: self-attention and a feed-forward network, each in a residual block.
+
+    Post-norm (the paper, ``norm_first=False``)::
+
+        x = LayerNorm(x + Dropout(SelfAttention(x)))
+        x = LayerNorm(x + Dropout(FFN(x)))
+
+    Pre-norm (``norm_first=True``, easier to train deep)::
+
+        x = x + Dropout(SelfAttention(LayerNorm(x)))
+        x = x + Dropout(FFN(LayerNorm(x)))
+
+    where LayerNorm normalises each position's vector to zero mean and unit variance
+    and rescales it with learned :math:`\gamma, \beta`. The attribute names follow
+    :class:`torch.nn.TransformerEncoderLayer` (``self_attn``, ``linear1``, ``linear2``,
+    ``norm1``, ``norm2``), so :meth:`from_torch` copies weights one to one.
+
+    Shapes: ``x`` ``(B, S, d_model)``, ``mask`` broadcastable to ``(B, h, S, S)``
+    (usually :func:`padding_mask` of the source); output ``(B, S, d_model)``.
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        d_ff: int = 2048,
+        dropout: float = 0.1,
+        norm_first: bool = False,
+        activation: str = "relu",
+        layer_norm_eps: float = 1e-5,
+    ) -> None:
+        super().__init__()
+        d_model, n_heads, d_ff, dropout, eps = _layer_args(d_model, n_heads, d_ff, dropout, layer_norm_eps)
+        self.norm_first = bool(norm_first)
+        self.self_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout=dropout, activation=activation)
+        self.norm1 = nn.LayerNorm(d_model, eps=eps)
+        self.norm2 = nn.LayerNorm(d_model, eps=eps)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+
+    def _sa(self, x: Tensor, mask: Tensor | None) -> Tensor:
+        return self.dropout1(self.self_attn(x, x, x, mask, need_weights=False)[0])
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        if self.norm_first:
+            x = x + self._sa(self.norm1(x), mask)  # (B, S, d_model)
+            return x + self.dropout2(self.ff(self.norm2(x)))
+        x = self.norm1(x + self._sa(x, mask))
+        return self.norm2(x + self.dropout2(self.ff(x)))
+
+    @classmethod
+    def from_torch(cls, module: nn.TransformerEncoderLayer) -> "EncoderLayer":
+        """An :class:`EncoderLayer` with the weights and settings of a ``torch.nn.TransformerEncoderLayer``."""
+        check_type(module, "module", nn.TransformerEncoderLayer)
+        sa = module.self_attn
+        new = cls(
+            sa.embed_dim, sa.num_heads, module.linear1.out_features, dropout=module.dropout.p,
+            norm_first=module.norm_first, activation=_torch_activation(module), layer_norm_eps=module.norm1.eps,
+        )
+        with torch.no_grad():
+            new.self_attn = MultiHeadAttention.from_torch(sa)
+            _copy_linear(new.ff.linear1, module.linear1)
+            _copy_linear(new.ff.linear2, module.linear2)
+            new.norm1.load_state_dict(module.norm1.state_dict())
+            new.norm2.load_state_dict(module.norm2.state_dict())
+        return new.to(module.linear1.weight.device, module.linear1.weight.dtype)
+
+
+class DecoderLayer(nn.Module):
+    r"""One decoder layer: masked self-attention, cross-attention and a feed-forward network.
+
+    Post-norm (the paper)::
+
+        y = LayerNorm(y + Dropout(SelfAttention(y, mask=tgt_mask)))      # look-ahead mask
+        y = LayerNorm(y + Dropout(Attention(q=y, k=v=memory, mask=memory_mask)))
+        y = LayerNorm(y + Dropout(FFN(y)))
+
+    Pre-norm (``norm_first=True``) puts each LayerNorm inside its residual branch, as in
+    :class:`EncoderLayer`. In the cross-attention (encoder-decoder attention) the queries
+    come from the decoder and the keys and values from the encoder's output ``memory``.
+
+    Shapes: ``y`` ``(B, T, d_model)``, ``memory`` ``(B, S, d_model)``, ``tgt_mask``
+    broadcastable to ``(B, h, T, T)`` (usually :func:`subsequent_mask`, combined with the
+    target's padding), ``memory_mask`` to ``(B, h, T, S)`` (the source's
+    :func:`padding_mask`); output ``(B, T, d_model)``.
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        d_ff: int = 2048,
+        dropout: float = 0.1,
+        norm_first: bool = False,
+        activation: str = "relu",
+        layer_norm_eps: float = 1e-5,
+    ) -> None:
+        super().__init__()
+        d_model, n_heads, d_ff, dropout, eps = _layer_args(d_model, n_heads, d_ff, dropout, layer_norm_eps)
+        self.norm_first = bool(norm_first)
+        self.self_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
+        self.cross_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout=dropout, activation=activation)
+        self.norm1 = nn.LayerNorm(d_model, eps=eps)
+        self.norm2 = nn.LayerNorm(d_model, eps=eps)
+        self.norm3 = nn.LayerNorm(d_model, eps=eps)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+        self.dropout3 = nn.Dropout(dropout)
+
+    def _sa(self, y: Tensor, mask: Tensor | None) -> Tensor:
+        return self.dropout1(self.self_attn(y, y, y, mask, need_weights=False)[0])
+
+    def _ca(self, y: Tensor, memory: Tensor, mask: Tensor | None) -> Tensor:
+        return self.dropout2(self.cross_attn(y, memory, memory, mask, need_weights=False)[0])
+
+    def forward(
+        self, y: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None
+    ) -> Tensor:
+        if self.norm_first:
+            y = y + self._sa(self.norm1(y), tgt_mask)  # (B, T, d_model)
+            y = y + self._ca(self.norm2(y), memory, memory_mask)
+            return y + self.dropout3(self.ff(self.norm3(y)))
+        y = self.norm1(y + self._sa(y, tgt_mask))
+        y = self.norm2(y + self._ca(y, memory, memory_mask))
+        return self.norm3(y + self.dropout3(self.ff(y)))
+
+    @classmethod
+    def from_torch(cls, module: nn.TransformerDecoderLayer) -> "DecoderLayer":
+        """A :class:`DecoderLayer` with the weights and settings of a ``torch.nn.TransformerDecoderLayer``."""
+        check_type(module, "module", nn.TransformerDecoderLayer)
+        sa = module.self_attn
+        new = cls(
+            sa.embed_dim, sa.num_heads, module.linear1.out_features, dropout=module.dropout.p,
+            norm_first=module.norm_first, activation=_torch_activation(module), layer_norm_eps=module.norm1.eps,
+        )
+        with torch.no_grad():
+            new.self_attn = MultiHeadAttention.from_torch(sa)
+            new.cross_attn = MultiHeadAttention.from_torch(module.multihead_attn)
+            _copy_linear(new.ff.linear1, module.linear1)
+            _copy_linear(new.ff.linear2, module.linear2)
+            for mine, theirs in ((new.norm1, module.norm1), (new.norm2, module.norm2), (new.norm3, module.norm3)):
+                mine.load_state_dict(theirs.state_dict())
+        return new.to(module.linear1.weight.device, module.linear1.weight.dtype)
+
+
+def _torch_activation(module: nn.Module) -> str:
+    act = module.activation
+    if act is F.relu or isinstance(act, nn.ReLU):
+        return "relu"
+    if act is F.gelu or isinstance(act, nn.GELU):
+        return "gelu"
+    raise ValueError(f"module.activation must be relu or gelu; got {act!r}.")
