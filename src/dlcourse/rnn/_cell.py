@@ -44,6 +44,23 @@ class _RecurrentCell(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -k, k)
 
+    def sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
+                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """Every step of a sequence, one :meth:`recur` at a time (autograd does the backward pass).
+
+        ``xp`` ``(L, N, G * H)`` are the input projections, ``state`` the initial state (each
+        ``(N, H)``); returns the hidden states ``(L, N, H)`` in time order and the final state.
+        ``reverse=True`` runs from the last step to the first. Cells may override it with a
+        faster path (``fused``) that computes the same numbers.
+        """
+        L = xp.shape[0]
+        steps = xp.unbind(0)  # L x (N, G * H); one backward node, not L (indexing xp[t] would be slow)
+        hs: list[torch.Tensor] = [None] * L  # type: ignore[list-item]
+        for t in (range(L - 1, -1, -1) if reverse else range(L)):
+            state = self.recur(steps[t], *state)
+            hs[t] = state[0]
+        return torch.stack(hs), state
+
     def _batched(self, x: torch.Tensor) -> tuple[torch.Tensor, bool]:
         """Check ``x`` ``(B, D)`` or ``(D,)``; return it as ``(B, D)`` and whether it was unbatched."""
         check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")

@@ -6,7 +6,9 @@ A gated cell splits its step in two, which is what makes the loop fast:
   *every* time step in one matrix product, ``(L, N, D_in) -> (L, N, G * H)``, because it
   does not depend on the recurrence;
 - ``cell.recur(xp_t, *state)`` does the rest of one step: one product with the
-  stacked recurrent weights for all ``G`` gates at once, then element-wise arithmetic.
+  stacked recurrent weights for all ``G`` gates at once, then element-wise arithmetic;
+  ``cell.sequence(xp, state, reverse)`` runs it over every step (the LSTM cell has a
+  fused version with a hand-written backward pass).
 
 Layers, directions, ``batch_first`` and unbatched input are handled here once, exactly
 as in :class:`dlcourse.rnn.RNN` and :class:`torch.nn.LSTM` / :class:`torch.nn.GRU`.
@@ -74,13 +76,9 @@ class _StackedRecurrent(nn.Module):
                 index = layer * self.num_directions + direction
                 cell = self.cells[index]
                 xp = cell.input_projection(layer_input)  # (L, N, G * H): every gate, every step, one matmul
-                steps = xp.unbind(0)  # L x (N, G * H); one backward node, not L (indexing xp[t] would be slow)
                 state = tuple(s[index] for s in full)  # each (N, H)
-                hs: list[torch.Tensor] = [None] * L  # type: ignore[list-item]
-                for t in (range(L) if direction == 0 else range(L - 1, -1, -1)):
-                    state = cell.recur(steps[t], *state)
-                    hs[t] = state[0]
-                outputs.append(torch.stack(hs))  # (L, N, H)
+                hs, state = cell.sequence(xp, state, reverse=direction == 1, fused=getattr(self, "fused", True))
+                outputs.append(hs)  # (L, N, H)
                 finals.append(state)
             layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)  # (L, N, D * H)
         output = layer_input

@@ -1,9 +1,17 @@
 r"""Long short-term memory (LSTM) from scratch in PyTorch, equal to :class:`torch.nn.LSTM`.
 
-Only the arithmetic of one step is written by hand (:meth:`LSTMCell.recur`); autograd
-does the backward pass. For speed the four gates share one stacked weight matrix, and
-the input's contribution to all gates at all time steps is one matrix product before
-the time loop (:meth:`LSTMCell.input_projection`), as cuDNN and PyTorch do.
+The teaching code is one step, :meth:`LSTMCell.recur`: the four gates share one stacked
+weight matrix (one matrix product per step), and autograd does the backward pass. The
+input's contribution to all gates at all time steps is one matrix product before the time
+loop (:meth:`LSTMCell.input_projection`), as cuDNN and PyTorch do.
+
+Autograd records about a dozen small operations per step, and walking that graph
+backwards costs more than the arithmetic at the book's sizes. :class:`LSTMSequence` is the
+same recurrence over a whole sequence with its backward pass written by hand (back-
+propagation through time, the equations in its docstring): per step one matrix product
+forwards and one backwards, and the recurrent weights' gradient as one product over all
+steps at the end. :class:`LSTM` uses it (``fused=True``, the default); ``fused=False``
+runs :meth:`LSTMCell.recur` step by step, and the tests prove the two equal.
 :class:`PeepholeLSTMCell` adds the peephole connections of Gers and Schmidhuber (2000).
 """
 from __future__ import annotations
@@ -14,7 +22,102 @@ from torch import nn
 from ._cell import _RecurrentCell
 from ._stacked import _StackedRecurrent, check_torch_module
 
-__all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM"]
+__all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM", "LSTMSequence"]
+
+
+def _functorch_active() -> bool:
+    """True inside torch.func transforms (vmap, grad, ...), where the step-by-step loop is used."""
+    try:
+        return torch._C._functorch.peek_interpreter_stack() is not None
+    except AttributeError:  # pragma: no cover - older PyTorch
+        return False
+
+
+class LSTMSequence(torch.autograd.Function):
+    r"""A whole LSTM layer direction, forward and hand-written backward, in one autograd node.
+
+    ``LSTMSequence.apply(xp, weight_hh, h0, c0, reverse)`` with ``xp`` ``(L, N, 4H)`` the input
+    projections (biases included), ``weight_hh`` ``(4H, H)``, ``h0, c0`` ``(N, H)``; returns
+    ``hs`` ``(L, N, H)`` (the hidden state at every time step, in time order) and ``c_n``
+    ``(N, H)``. ``reverse=True`` runs from ``t = L-1`` down to 0. The forward pass is
+    :meth:`LSTMCell.recur`'s arithmetic, step for step.
+
+    Backward (back-propagation through time), with :math:`\bar{x} = \partial \ell / \partial x`,
+    :math:`a_t` the pre-activations and the steps taken last first:
+    :math:`\bar{h}_t = \bar{h}^{\text{out}}_t + \bar{a}_{t+1} W_{hh}` (the output's gradient plus
+    what the next step sends back), then
+
+    .. math::
+        \bar{c}_t = \bar{c}_{t+1} \odot f_{t+1} + \bar{h}_t \odot o_t \odot (1 - \tanh^2 c_t), \quad
+        \bar{a}_t = \bigl[\bar{c}_t \odot g_t \odot i_t(1 - i_t),\;
+                         \bar{c}_t \odot c_{t-1} \odot f_t(1 - f_t),\;
+                         \bar{c}_t \odot i_t \odot (1 - g_t^2),\;
+                         \bar{h}_t \odot \tanh c_t \odot o_t(1 - o_t)\bigr]
+
+    and at the end :math:`\bar{W}_{hh} = \sum_t \bar{a}_t^\top h_{t-1}` (one product over all
+    steps), :math:`\bar{x}^p_t = \bar{a}_t`, and :math:`\bar{h}_0, \bar{c}_0` what flows out of
+    the first step. Per step that is one matrix product and about a dozen element-wise
+    operations on ``(N, 4H)`` tensors that are still in the cache. Not twice differentiable.
+    """
+
+    @staticmethod
+    def forward(ctx, xp, weight_hh, h0, c0, reverse):  # type: ignore[override]
+        L, N, G = xp.shape
+        H = G // 4
+        gates = xp.new_empty(L, N, G)  # activated i, f, g, o at each step
+        cs = xp.new_empty(L, N, H)
+        tcs = xp.new_empty(L, N, H)  # tanh(c_t)
+        hs = xp.new_empty(L, N, H)
+        w_t = weight_hh.t()
+        h, c = h0, c0
+        for t in (range(L - 1, -1, -1) if reverse else range(L)):
+            s = torch.addmm(xp[t], h, w_t, out=gates[t])  # (N, 4H) pre-activations, as LSTMCell.recur
+            i, f, g, o = s[:, :H], s[:, H:2 * H], s[:, 2 * H:3 * H], s[:, 3 * H:]
+            s[:, :2 * H].sigmoid_()  # activated in place: i, f
+            g.tanh_()
+            o.sigmoid_()
+            c = torch.addcmul(f * c, i, g, out=cs[t])
+            h = torch.mul(o, torch.tanh(c, out=tcs[t]), out=hs[t])
+        ctx.save_for_backward(weight_hh, h0, c0, gates, cs, tcs, hs)
+        ctx.reverse = reverse
+        return hs, c.clone()
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_hs, grad_cn):  # type: ignore[override]
+        weight_hh, h0, c0, gates, cs, tcs, hs = ctx.saved_tensors
+        reverse = ctx.reverse
+        L, N, G = gates.shape
+        H = G // 4
+        if grad_hs is None:
+            grad_hs = hs.new_zeros(L, N, H)
+        grad_a = gates.new_empty(L, N, G)  # d loss / d pre-activations, every step
+        dc = grad_cn if grad_cn is not None else c0.new_zeros(N, H)
+        order = range(L) if reverse else range(L - 1, -1, -1)  # the forward steps, last first
+        back = 1 if reverse else -1  # where the previous step's state is stored
+        dh = grad_hs[order[0]]
+        for k, t in enumerate(order):
+            s = gates[t]  # (N, 4H) activated gates of this step
+            i, f, g, o = s[:, :H], s[:, H:2 * H], s[:, 2 * H:3 * H], s[:, 3 * H:]
+            tc = tcs[t]
+            c_prev = c0 if k == L - 1 else cs[t + back]
+            dc = torch.addcmul(dc, dh * o, 1 - tc * tc)  # + dh * o * tanh'(c)
+            da = grad_a[t]
+            torch.mul(s, 1 - s, out=da)  # sigmoid' of i, f, o ...
+            da[:, 2 * H:3 * H] = 1 - g * g  # ... and tanh' of g
+            da.mul_(torch.cat((g, c_prev, i, tc), dim=1)).mul_(torch.cat((dc, dc, dc, dh), dim=1))
+            dc = dc * f  # what flows on to c_{t-1}
+            if k + 1 < L:
+                dh = torch.addmm(grad_hs[order[k + 1]], da, weight_hh)  # (N, H): to h_{t-1}
+            else:
+                dh = da @ weight_hh
+        grad_w = None
+        if ctx.needs_input_grad[1]:  # sum_t da_t^T h_{t-1}: two products over all steps
+            if reverse:
+                grad_w = torch.addmm(grad_a[-1].t() @ h0, grad_a[:-1].reshape(-1, G).t(), hs[1:].reshape(-1, H))
+            else:
+                grad_w = torch.addmm(grad_a[0].t() @ h0, grad_a[1:].reshape(-1, G).t(), hs[:-1].reshape(-1, H))
+        return grad_a, grad_w, dh, dc, None
 
 
 class LSTMCell(_RecurrentCell):
@@ -71,6 +174,19 @@ class LSTMCell(_RecurrentCell):
         c_new = torch.addcmul(f * c, i, g)  # c' = f * c + i * g
         h_new = o * torch.tanh(c_new)  # h' = o * tanh(c')
         return h_new, c_new
+
+    def sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
+                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """Every step of a sequence: ``xp`` ``(L, N, 4H)``, ``state = (h0, c0)`` -> ``hs`` ``(L, N, H)``, ``(h_n, c_n)``.
+
+        ``fused=True`` uses :class:`LSTMSequence` (hand-written backward); ``fused=False``, and
+        any subclass that changes :meth:`recur`, loop over :meth:`recur` with autograd.
+        """
+        if not fused or type(self).recur is not LSTMCell.recur or _functorch_active():
+            return super().sequence(xp, state, reverse)
+        h0, c0 = state
+        hs, c_n = LSTMSequence.apply(xp, self.weight_hh, h0, c0, reverse)
+        return hs, (hs[0] if reverse else hs[-1], c_n)
 
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -161,6 +277,9 @@ class LSTM(_StackedRecurrent):
     :math:`t = T-1` down to 0 and the next layer reads :math:`[\overrightarrow{h}_t; \overleftarrow{h}_t]`.
     With ``peephole=True`` the cells are :class:`PeepholeLSTMCell`. Parameter names,
     initialisation and the order of the final states match :class:`torch.nn.LSTM`.
+    ``fused=True`` (the default) runs each layer direction as one :class:`LSTMSequence`
+    (backward written by hand, fewer operations for autograd to record); ``fused=False`` loops over
+    :meth:`LSTMCell.recur` and lets autograd differentiate it. Both compute the same numbers.
 
     Shapes (``N`` batch, ``L`` length, ``D`` = 2 if bidirectional else 1)
     ------
@@ -182,11 +301,12 @@ class LSTM(_StackedRecurrent):
     def __init__(
         self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
         batch_first: bool = False, bidirectional: bool = False, *, peephole: bool = False,
-        dtype: torch.dtype | None = None,
+        dtype: torch.dtype | None = None, fused: bool = True,
     ) -> None:
         self._cell_class = PeepholeLSTMCell if peephole else LSTMCell
         self.peephole = bool(peephole)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, bidirectional, dtype=dtype)
+        self.fused = bool(fused)
 
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
@@ -199,10 +319,10 @@ class LSTM(_StackedRecurrent):
         return output, (h_n, c_n)
 
     @classmethod
-    def from_torch(cls, module: nn.LSTM) -> "LSTM":
+    def from_torch(cls, module: nn.LSTM, *, fused: bool = True) -> "LSTM":
         """An :class:`LSTM` with a copy of the weights (and dtype, device) of a ``torch.nn.LSTM``."""
         check_torch_module(module, nn.LSTM, "LSTM")
         model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
-                    module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype)
+                    module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype, fused=fused)
         model._copy_from(module)
         return model.to(module.weight_ih_l0.device)
