@@ -1,17 +1,56 @@
-"""TF-IDF written from scratch, and a small search engine built on it."""
+"""TF-IDF written from scratch, and a small search engine built on it.
+
+Counting goes straight into a sparse matrix (:mod:`scipy.sparse` CSR: for each document
+the column indices of its distinct terms and their counts), as scikit-learn does: a
+collection of thousands of documents over thousands of terms is almost all zeros.
+"""
 from __future__ import annotations
 
 import numbers
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from .._validation import check_choice, check_type
-from .tokenizers import tokenize
-from .vocab import Vocab, document_term_matrix
+from .tokenizers import _PUNCT, _RULE, tokenize
+from .vocab import Vocab
 
 __all__ = ["TfidfVectorizer", "cosine_similarity", "SearchHit", "SearchIndex"]
+
+
+def _count(docs: Sequence[Sequence[str]], vocabulary: dict[str, int] | None = None
+           ) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    """Term counts of ``docs`` as a CSR matrix ``(D, V)`` and the term -> column mapping.
+
+    With ``vocabulary=None`` every new term gets the next column (in order of first
+    appearance); otherwise terms outside ``vocabulary`` are ignored.
+    """
+    grow = vocabulary is None
+    if grow:
+        vocabulary = defaultdict()
+        vocabulary.default_factory = vocabulary.__len__  # a new term gets the next free column
+    columns: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        counts = Counter(doc)  # term -> count in this document (counted in C)
+        if grow:
+            columns.extend(map(vocabulary.__getitem__, counts))
+            values.extend(counts.values())
+        else:
+            for term, count in counts.items():
+                j = vocabulary.get(term)
+                if j is not None:
+                    columns.append(j)
+                    values.append(count)
+        indptr.append(len(columns))
+    V = len(vocabulary)
+    X = sparse.csr_matrix((np.asarray(values, dtype=float), np.asarray(columns, dtype=np.int64),
+                           np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, V))
+    return X, dict(vocabulary)
 
 
 def _check_df(value: Any, name: str) -> int | float:
@@ -56,6 +95,8 @@ class TfidfVectorizer:
         sublinear_tf: replace tf by :math:`1 + \ln \mathrm{tf}`.
         min_df, max_df: keep only terms whose document frequency lies in
             ``[min_df, max_df]``; an int counts documents, a float is a proportion.
+        sparse_output: return :class:`scipy.sparse.csr_matrix` (as scikit-learn does)
+            instead of a dense array; for large collections, which are mostly zeros.
 
     Attributes:
         vocabulary_: :class:`~dlcourse.text.Vocab` of the kept terms, alphabetical
@@ -64,7 +105,7 @@ class TfidfVectorizer:
         df_: ``(V,)`` document frequency of each column.
 
     Shape:
-        ``D`` documents -> ``(D, V)`` array.
+        ``D`` documents -> ``(D, V)`` array (sparse with ``sparse_output=True``).
 
     Example:
         >>> tv = TfidfVectorizer().fit(["the cat sat", "the dog sat", "the dog barked"])
@@ -85,6 +126,7 @@ class TfidfVectorizer:
         sublinear_tf: bool = False,
         min_df: int | float = 1,
         max_df: int | float = 1.0,
+        sparse_output: bool = False,
     ) -> None:
         self.tokenizer = tokenizer
         self.lowercase = lowercase
@@ -94,6 +136,7 @@ class TfidfVectorizer:
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
         self.max_df = max_df
+        self.sparse_output = sparse_output
 
     # --- helpers ---------------------------------------------------------------------
     def _tokens(self, documents: Any) -> list[list[str]]:
@@ -104,16 +147,23 @@ class TfidfVectorizer:
             )
         if not callable(self.tokenizer):
             check_choice(self.tokenizer, "tokenizer", ("whitespace", "punctuation", "rule", "morpheme"))
+        # The built-in regular-expression tokenizers return strings by construction: call them
+        # directly and skip the per-token type check (most of the time on large collections).
+        fast = {"rule": _RULE.findall, "punctuation": _PUNCT.findall, "whitespace": str.split}.get(
+            self.tokenizer if isinstance(self.tokenizer, str) else "")
         out = []
         for i, doc in enumerate(documents):
-            if isinstance(doc, str):
-                tokens = self.tokenizer(doc) if callable(self.tokenizer) else tokenize(doc, self.tokenizer)
+            if isinstance(doc, str) and fast is not None:
+                tokens = fast(doc)
             else:
-                tokens = list(doc)
-            for token in tokens:
-                if not isinstance(token, str):
-                    raise TypeError(f"documents[{i}] must be a str or a list of str tokens; found {token!r:.40}.")
-            out.append([t.lower() for t in tokens] if self.lowercase else tokens)
+                if isinstance(doc, str):
+                    tokens = self.tokenizer(doc) if callable(self.tokenizer) else tokenize(doc, self.tokenizer)
+                else:
+                    tokens = list(doc)
+                for token in tokens:
+                    if not isinstance(token, str):
+                        raise TypeError(f"documents[{i}] must be a str or a list of str tokens; found {token!r:.40}.")
+            out.append(list(map(str.lower, tokens)) if self.lowercase else tokens)
         return out
 
     def _check_fitted(self) -> None:
@@ -123,18 +173,22 @@ class TfidfVectorizer:
     # --- the estimator API -------------------------------------------------------------
     def fit(self, documents: Sequence[str | Sequence[str]]) -> "TfidfVectorizer":
         """Learn the vocabulary and the idf of each term from ``documents``."""
+        self._fit_counts(self._tokens(documents))
+        return self
+
+    def _fit_counts(self, docs: list[list[str]]) -> sparse.csr_matrix:
+        """Fit on tokenised documents; return their counts ``(n, V)`` over the kept terms."""
         check_choice(self.norm, "norm", ("l2", "l1", None))
         min_df = _check_df(self.min_df, "min_df")
         max_df = _check_df(self.max_df, "max_df")
-        docs = self._tokens(documents)
         n = len(docs)
         if n == 0:
             raise ValueError("documents must hold at least one document; got none.")
-        terms = sorted({t for doc in docs for t in doc})
-        if not terms:
+        counts, seen = _count(docs)  # (n, V0), columns in order of first appearance
+        if not seen:
             raise ValueError("the vocabulary is empty: the documents contain no tokens.")
-        counts = document_term_matrix(docs, Vocab(terms, specials=()))  # (n, V0)
-        df = (counts > 0).sum(axis=0)  # (V0,)
+        terms = sorted(seen)  # the column order: alphabetical, as scikit-learn
+        df = np.bincount(counts.indices, minlength=len(terms))[[seen[t] for t in terms]]  # (V0,)
         low = min_df if isinstance(min_df, int) else min_df * n
         high = max_df if isinstance(max_df, int) else max_df * n
         if high < low:
@@ -145,29 +199,53 @@ class TfidfVectorizer:
                 f"the vocabulary is empty after filtering: no term has a document frequency in "
                 f"[min_df, max_df] = [{self.min_df}, {self.max_df}]. Lower min_df or raise max_df."
             )
-        self.vocabulary_ = Vocab([t for t, k in zip(terms, keep) if k], specials=())
+        kept = [t for t, k in zip(terms, keep) if k]
+        self.vocabulary_ = Vocab(kept, specials=())
         self.df_ = df[keep].astype(float)
         if self.smooth_idf:
             self.idf_ = np.log((1.0 + n) / (1.0 + self.df_)) + 1.0
         else:
             self.idf_ = np.log(n / self.df_) + 1.0
-        return self
+        return counts[:, [seen[t] for t in kept]]  # (n, V): the kept columns, alphabetical
 
-    def transform(self, documents: Sequence[str | Sequence[str]]) -> np.ndarray:
-        """TF-IDF matrix of ``documents`` with the fitted vocabulary; unseen terms are ignored."""
-        self._check_fitted()
-        tf = document_term_matrix(self._tokens(documents), self.vocabulary_)  # (D, V)
+    def _weight(self, tf: sparse.csr_matrix, dense: bool) -> np.ndarray | sparse.csr_matrix:
+        """tf ``(D, V)`` counts -> normalised TF-IDF, computed on the non-zero entries only."""
+        tf = tf.tocsr()
+        tf.sort_indices()
+        data = tf.data  # the non-zero counts, row after row
         if self.sublinear_tf:
-            tf = np.where(tf > 0, 1.0 + np.log(np.where(tf > 0, tf, 1.0)), 0.0)
-        X = tf * self.idf_ if self.use_idf else tf  # (D, V) * (V,)
+            data = 1.0 + np.log(data)
+        if self.use_idf:
+            data = data * self.idf_[tf.indices]
         if self.norm is not None:
-            norms = np.abs(X).sum(axis=1) if self.norm == "l1" else np.sqrt((X**2).sum(axis=1))  # (D,)
-            X = X / np.where(norms > 0, norms, 1.0)[:, None]  # empty rows stay zero
-        return X
+            rows = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))  # the row of each entry
+            if self.norm == "l1":
+                norms = np.bincount(rows, weights=np.abs(data), minlength=tf.shape[0])  # (D,)
+            else:
+                norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=tf.shape[0]))
+            data = data / norms[rows]  # empty rows have no entries to divide
+        X = sparse.csr_matrix((data, tf.indices, tf.indptr), shape=tf.shape)
+        return X.toarray() if dense else X
 
-    def fit_transform(self, documents: Sequence[str | Sequence[str]]) -> np.ndarray:
-        """``fit(documents).transform(documents)``."""
-        return self.fit(documents).transform(documents)
+    def transform(self, documents: Sequence[str | Sequence[str]], *, sparse_output: bool | None = None
+                  ) -> np.ndarray | sparse.csr_matrix:
+        """TF-IDF matrix of ``documents`` with the fitted vocabulary; unseen terms are ignored.
+
+        A dense ``(D, V)`` array, or a :class:`scipy.sparse.csr_matrix` with
+        ``sparse_output=True`` (default: the vectorizer's ``sparse_output``).
+        """
+        self._check_fitted()
+        counts, _ = _count(self._tokens(documents), self.vocabulary_.stoi)  # (D, V)
+        return self._weight(counts, dense=not self._sparse(sparse_output))
+
+    def fit_transform(self, documents: Sequence[str | Sequence[str]], *, sparse_output: bool | None = None
+                      ) -> np.ndarray | sparse.csr_matrix:
+        """``fit(documents).transform(documents)``, tokenising and counting only once."""
+        counts = self._fit_counts(self._tokens(documents))
+        return self._weight(counts, dense=not self._sparse(sparse_output))
+
+    def _sparse(self, sparse_output: bool | None) -> bool:
+        return bool(getattr(self, "sparse_output", False) if sparse_output is None else sparse_output)
 
     def get_feature_names_out(self) -> list[str]:
         """The term of each column."""
