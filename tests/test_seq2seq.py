@@ -403,3 +403,191 @@ def test_decoding_widget_driven_from_code():
     plt.close(fig)
     with pytest.raises(ValueError, match="mode"):
         decode_trace(model, src, tgt, mode="beam")
+
+
+# ----------------------------------------------------------------------------- the frozen config
+
+
+def test_bottleneck_config_is_frozen_and_replace_makes_a_changed_copy():
+    import dataclasses
+
+    from dlcourse.seq2seq import BottleneckConfig
+
+    assert isinstance(BOTTLENECK, BottleneckConfig)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BOTTLENECK.hidden_size = 5  # type: ignore[misc]
+    bigger = BOTTLENECK.replace(hidden_size=2 * BOTTLENECK.hidden_size, task_kwargs={"max_len": 9})
+    assert bigger.hidden_size == 2 * BOTTLENECK["hidden_size"] and bigger.max_len == 9
+    assert bigger.min_len == BOTTLENECK.min_len and BOTTLENECK.max_len != 9  # the original is unchanged
+    kwargs = BOTTLENECK.task_kwargs
+    kwargs["max_len"] = 99  # a fresh dict: changing it changes nothing
+    assert BOTTLENECK.task_kwargs["max_len"] == BOTTLENECK.max_len
+    with pytest.raises(ValueError, match="unknown setting"):
+        BOTTLENECK.replace(hiden_size=3)
+    with pytest.raises(KeyError):
+        BOTTLENECK["nope"]
+    # a dict of changes still works where a config is expected (older code passes one)
+    small = make_bottleneck_model(settings={"embedding_dim": 4, "hidden_size": 6})
+    assert small.encoder.hidden_size == 6 and small.decoder.embedding_dim == 4
+    with pytest.raises(TypeError, match="BottleneckConfig"):
+        bottleneck_data(settings=3)
+
+
+# ----------------------------------------------------------------------------- decoding contract
+
+
+def test_greedy_decode_restores_training_mode_even_when_the_decoder_fails():
+    torch.manual_seed(0)
+    model = Seq2Seq(Encoder(13, 4, 6), Decoder(13, 4, 6))
+    src, lengths, _ = _batch()
+    for mode in (True, False):
+        model.train(mode)
+        greedy_decode(model, src, lengths, 5)
+        assert model.training is mode
+
+    def broken(*args, **kwargs):
+        assert not model.training  # decoding runs in evaluation mode
+        raise RuntimeError("decoder failed")
+
+    model.train()
+    model.decoder.forward_step = broken
+    with pytest.raises(RuntimeError, match="decoder failed"):
+        greedy_decode(model, src, lengths, 5)
+    assert model.training  # restored by the finally clause
+
+
+def _tiny_model(seed=0, cell="gru"):
+    torch.manual_seed(seed)
+    # vocabulary of 5: PAD, SOS, EOS and two symbols; large random weights make the choice matter
+    model = Seq2Seq(Encoder(5, 3, 4, cell=cell), Decoder(5, 3, 4, cell=cell)).double()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(3.0)
+    return model
+
+
+def _exhaustive(model, src, lengths, max_len, alpha=0.0):
+    """Score every output sequence (symbols 0..4 allowed, EOS ends it, at most max_len steps)."""
+    import itertools
+
+    from dlcourse.seq2seq import sequence_log_prob
+
+    best = (float("-inf"), None)
+    tokens = [t for t in range(5) if t != EOS]
+    for n in range(0, max_len + 1):
+        eos = n < max_len  # shorter outputs end with a scored EOS; those of max_len steps stop without one
+        for seq in itertools.product(tokens, repeat=n):
+            logp = sequence_log_prob(model, src, lengths, [list(seq)], eos=eos)[0]
+            score = logp / (n + int(eos)) ** alpha
+            if score > best[0]:
+                best = (score, list(seq))
+    return best
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_beam_search_finds_the_best_sequence_when_the_beam_is_wide_enough(seed, alpha):
+    from dlcourse.seq2seq import beam_search
+
+    model = _tiny_model(seed)
+    src = torch.tensor([[3, 4, 4]])
+    lengths = torch.tensor([3])
+    max_len = 4
+    score, best = _exhaustive(model, src, lengths, max_len, alpha)
+    hyps, scores = beam_search(model, src, lengths, max_len, beam_size=4**max_len, length_penalty=alpha)
+    assert hyps[0] == best
+    assert scores[0] == pytest.approx(score, abs=1e-9)
+
+
+def test_beam_search_of_width_one_is_greedy_and_wider_beams_never_score_lower():
+    from dlcourse.seq2seq import beam_search, sequence_log_prob
+
+    for seed in range(4):
+        model = _tiny_model(seed, cell="lstm")
+        src, lengths = torch.tensor([[3, 4, 3, 3], [4, 4, 3, 0]]), torch.tensor([4, 3])
+        greedy, _ = greedy_decode(model, src, lengths, 6)
+        beam1, _ = beam_search(model, src, lengths, 6, beam_size=1)
+        assert beam1 == greedy
+        g_scores = sequence_log_prob(model, src, lengths, greedy, eos=True)
+        wide, w_scores = beam_search(model, src, lengths, 6, beam_size=64)
+        for b in range(2):
+            if len(greedy[b]) < 6:  # the greedy output ended with EOS: a complete hypothesis of the beam
+                assert w_scores[b] >= g_scores[b] - 1e-12
+
+
+def test_beam_search_restores_training_mode_and_checks_arguments():
+    from dlcourse.seq2seq import beam_search
+
+    model = _tiny_model()
+    model.train()
+    src, lengths = torch.tensor([[3, 4]]), torch.tensor([2])
+    beam_search(model, src, lengths, 3, beam_size=2)
+    assert model.training
+    with pytest.raises(ValueError, match="beam_size"):
+        beam_search(model, src, lengths, 3, beam_size=0)
+    with pytest.raises(ValueError, match="length_penalty"):
+        beam_search(model, src, lengths, 3, length_penalty=-1.0)
+
+
+# ----------------------------------------------------------------------------- metrics by position and teacher forcing
+
+
+def test_accuracy_by_position_and_teacher_forced_accuracy():
+    from dlcourse.seq2seq import accuracy_by_position, teacher_forced_accuracy
+
+    acc = accuracy_by_position([[1, 2, 3], [4], []], [[1, 2, 4], [4, 5], [7, 7, 7, 7]], max_position=5)
+    assert acc[:4] == [2 / 3, 1 / 3, 0.0, 0.0] and np.isnan(acc[4])
+    torch.manual_seed(0)
+    pairs = reversal_task(40, min_len=2, max_len=5, seed=0)
+    model = Seq2Seq(Encoder(13, 4, 8), Decoder(13, 4, 8), teacher_forcing_ratio=0.3)
+    model.teacher_forcing_ratio = 1.0
+    with torch.no_grad():
+        logits = model(pairs.src, pairs.src_lengths, pairs.tgt)
+    target = pairs.tgt[:, 1:]
+    real = (target != PAD) & (target != EOS)
+    expected = float(((logits.argmax(-1) == target) & real).sum()) / float(real.sum())
+    model.teacher_forcing_ratio = 0.3
+    assert teacher_forced_accuracy(model, pairs, batch_size=7) == pytest.approx(expected)
+    assert model.teacher_forcing_ratio == 0.3
+
+
+# ----------------------------------------------------------------------------- seeds trained as one
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("decoder", ["plain", "dot", "general", "additive", "bahdanau"])
+def test_seed_stack_equals_separate_models_forward_and_training(cell, decoder):
+    from dlcourse.attention import BahdanauAttentionDecoder, LuongAttentionDecoder
+    from dlcourse.seq2seq import SeedStack, train_seed_stack
+
+    cls, kw = {"plain": (Decoder, {}), "bahdanau": (BahdanauAttentionDecoder, {})}.get(
+        decoder, (LuongAttentionDecoder, {"score": decoder}))
+    cfg = BOTTLENECK.replace(min_len=2, max_len=7, n_train=300, n_test=20, embedding_dim=5, hidden_size=6, cell=cell)
+    train, _ = bottleneck_data(cfg)
+    models = [make_bottleneck_model(cls, cfg.replace(seed=s), **kw).double() for s in (0, 1, 2)]
+    stack = SeedStack(models)
+    src, lengths, tgt = train.src[:6], train.src_lengths[:6], train.tgt[:6]
+    batched = stack(torch.stack([src] * 3), torch.stack([lengths] * 3), torch.stack([tgt] * 3))
+    for k in range(3):
+        torch.testing.assert_close(batched[k], models[k](src, lengths, tgt), rtol=0, atol=1e-12)
+    losses = train_seed_stack(stack, train, steps=4, batch_size=9, lr=1e-2, seeds=[0, 1, 2], clip=0.3)
+    assert losses.shape == (4, 3)
+    for k, m in enumerate(models):
+        single = train_seq2seq(m, train, steps=4, batch_size=9, lr=1e-2, seed=k, clip=0.3)
+        np.testing.assert_allclose(losses[:, k], single, rtol=0, atol=1e-10)
+    for k, m in enumerate(stack.unstack()):
+        for pa, pb in zip(m.parameters(), models[k].parameters()):
+            torch.testing.assert_close(pa, pb, rtol=0, atol=1e-10)
+
+
+def test_seed_stack_rejects_mixed_or_unsupported_models():
+    from dlcourse.seq2seq import SeedStack, train_seed_stack
+
+    a = Seq2Seq(Encoder(13, 4, 6), Decoder(13, 4, 6))
+    b = Seq2Seq(Encoder(13, 4, 8), Decoder(13, 4, 8))
+    with pytest.raises(ValueError, match="same architecture"):
+        SeedStack([a, b])
+    with pytest.raises(ValueError, match="one-layer"):
+        SeedStack([Seq2Seq(Encoder(13, 4, 6, num_layers=2), Decoder(13, 4, 6, num_layers=2))])
+    with pytest.raises(ValueError, match="one seed per member"):
+        train_seed_stack(SeedStack([a]), reversal_task(20, seed=0), steps=1, batch_size=4, lr=1e-3, seeds=[0, 1])

@@ -1,0 +1,217 @@
+"""Global and local attention over scored keys, and how the unscaled softmax saturates."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from .._validation import check_choice, check_float, check_int
+from .scores import SCORES, _finish, _lift, _shape, _tensor, dot_score, scaled_dot_score
+
+__all__ = ["attention", "local_attention", "softmax_saturation"]
+
+
+# --------------------------------------------------------------------------- attention
+def _prepare_mask(mask: Any, scores3: torch.Tensor, keys: torch.Tensor, single: bool) -> torch.Tensor:
+    m = mask if isinstance(mask, torch.Tensor) else torch.as_tensor(np.asarray(mask))
+    if m.dtype != torch.bool:
+        raise TypeError(
+            f"mask must be a boolean tensor (True at positions that may be attended to); got dtype {m.dtype}. "
+            "Convert with mask.bool() or lengths-based comparisons such as arange(S) < lengths[:, None]."
+        )
+    S = keys.shape[-2]
+    if m.ndim == 0 or m.shape[-1] != S:
+        raise ValueError(
+            f"mask must have shape (..., S) with S = {S} source positions (keys {_shape(keys)}); got mask {_shape(m)}."
+        )
+    if single or m.ndim < scores3.ndim:
+        m = m.unsqueeze(-2)  # (..., S) -> (..., 1, S): the same mask for every query
+    try:
+        m = m.expand_as(scores3) if m.shape != scores3.shape else m
+    except RuntimeError as exc:
+        raise ValueError(
+            f"mask {_shape(m)} does not fit the scores {_shape(scores3)} (keys {_shape(keys)}); "
+            "use shape (batch..., S) with the batch dimensions of the keys."
+        ) from exc
+    hidden_rows = ~m.any(dim=-1)
+    if bool(hidden_rows.any()):
+        where = tuple(int(i) for i in torch.nonzero(hidden_rows)[0])
+        raise ValueError(
+            f"mask hides every source position for the query at index {where}: softmax over no "
+            "positions is undefined. Every row of the mask needs at least one True (a real token)."
+        )
+    return m
+
+
+def attention(
+    query: Any,
+    keys: Any,
+    values: Any,
+    score: str | Callable[..., torch.Tensor] = "dot",
+    mask: Any = None,
+    **score_params: Any,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Global attention: scores, softmax weights and the context vector.
+
+    .. math::
+        e_i = \operatorname{score}(q, k_i), \qquad
+        \alpha_i = \frac{\exp(e_i)}{\sum_{j:\, m_j} \exp(e_j)} \text{ if } m_i \text{ else } 0, \qquad
+        c = \sum_{i=1}^{S} \alpha_i v_i
+
+    where :math:`q` is the query, :math:`k_i` and :math:`v_i` the key and value of
+    source position :math:`i = 1..S`, :math:`m_i` the mask (True at real tokens,
+    False at padding), :math:`\alpha` the attention weights and :math:`c` the
+    context vector. In matrix form, for queries :math:`Q` (one per row),
+    :math:`C = \operatorname{softmax}(QK^\top) V` with the dot score.
+
+    Parameters
+    ----------
+    query:
+        ``(..., d_q)`` (one query) or ``(..., T, d_q)`` (a matrix of queries).
+    keys, values:
+        ``(..., S, d_k)`` and ``(..., S, d_v)``.
+    score:
+        A name in :data:`SCORES` (``"dot"``, ``"scaled_dot"``, ``"general"``,
+        ``"additive"``, ``"location"``) or a function ``score(query, keys, **score_params)``.
+    mask:
+        Optional bool ``(..., S)`` (or ``(..., T, S)``), True where attending is allowed.
+        Masked positions get weight exactly 0.
+    score_params:
+        Parameters of the score, e.g. ``W=`` for the general score, ``W=, v=`` for the additive one.
+
+    Returns
+    -------
+    ``(context, weights)``: ``context (..., d_v)`` and ``weights (..., S)`` for a single
+    query; ``(..., T, d_v)`` and ``(..., T, S)`` for a matrix of queries.
+
+    Example
+    -------
+    >>> H = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])     # three encoder states
+    >>> context, weights = attention(torch.tensor([2.0, 0.0]), H, H)
+    >>> weights.round(decimals=3)
+    tensor([0.4680, 0.0630, 0.4680])
+    """
+    if isinstance(score, str):
+        check_choice(score, "score", SCORES)
+        score_fn = SCORES[score]
+    elif callable(score):
+        score_fn = score
+    else:
+        raise TypeError(f"score must be one of {sorted(SCORES)} or a function; got {type(score).__name__}.")
+    q3, k, single = _lift(query, keys)
+    v = _tensor(values, "values")
+    if v.ndim != k.ndim or v.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"values must have shape (..., S, d_v) with the same S = {k.shape[-2]} as keys {_shape(k)}; "
+            f"got values {_shape(v)}."
+        )
+    scores3 = score_fn(q3, k, **score_params)  # (..., T, S)
+    if mask is not None:
+        m = _prepare_mask(mask, scores3, k, single)
+        scores3 = scores3.masked_fill(~m, float("-inf"))  # exp(-inf) = 0: exactly zero weight
+    weights3 = torch.softmax(scores3, dim=-1)  # (..., T, S)
+    context3 = weights3 @ v  # (..., T, S) @ (..., S, d_v) -> (..., T, d_v)
+    return _finish(context3, single), _finish(weights3, single)
+
+
+def local_attention(
+    query: Any,
+    keys: Any,
+    values: Any,
+    center: Any,
+    half_width: int,
+    score: str | Callable[..., torch.Tensor] = "dot",
+    mask: Any = None,
+    **score_params: Any,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Local attention (Luong et al., 2015, local-p): a window around a predicted position.
+
+    .. math::
+        \alpha_i = \operatorname{softmax}_{|j - p| \le D}(e_j)_i \,
+        \exp\!\left(-\frac{(i - p)^2}{2\sigma^2}\right), \quad \sigma = D / 2, \qquad
+        c = \sum_i \alpha_i v_i
+
+    where :math:`p` is the centre of the window (a real number; Luong et al. predict
+    it as :math:`S \cdot \mathrm{sigmoid}(v_p^\top \tanh(W_p s_t))`; *local-m* takes
+    :math:`p = t`), :math:`D` the half-width, and positions outside
+    :math:`[p - D, p + D]` get weight 0. As in the paper the Gaussian factor is
+    applied after the softmax, so the weights sum to at most 1. Only :math:`2D + 1`
+    scores are needed per step instead of :math:`S`.
+
+    Shapes: ``center`` a number or ``(...)`` (one per query); the rest as in
+    :func:`attention`. Returns ``(context, weights)``.
+    """
+    D = check_int(half_width, "half_width", minimum=0)
+    q3, k, single = _lift(query, keys)
+    S = k.shape[-2]
+    p = _tensor(center, "center").to(k.dtype)
+    if single:
+        p = p.unsqueeze(-1)  # (...) -> (..., 1): one centre per (single) query
+    positions = torch.arange(S, dtype=k.dtype)  # (S,)
+    distance = positions - p.unsqueeze(-1)  # (..., T, S)
+    window = distance.abs() <= D
+    if mask is not None:
+        m = mask if isinstance(mask, torch.Tensor) else torch.as_tensor(np.asarray(mask))
+        if single or m.ndim < q3.ndim:
+            m = m.unsqueeze(-2)
+        window = window & m
+    if not bool(window.any(dim=-1).all()):
+        raise ValueError(
+            f"the window [center - {D}, center + {D}] holds no visible source position for some query "
+            f"(S = {S}); move the centre inside 0..{S - 1} or widen half_width."
+        )
+    context3, weights3 = attention(q3, k, _tensor(values, "values"), score, window, **score_params)
+    sigma = max(D / 2.0, 1e-12)
+    weights3 = weights3 * torch.exp(-(distance**2) / (2 * sigma**2))  # (..., T, S)
+    context3 = weights3 @ _tensor(values, "values")  # (..., T, d_v)
+    return _finish(context3, single), _finish(weights3, single)
+
+
+def softmax_saturation(
+    dims: Any = (4, 16, 64, 256, 1024), num_keys: int = 10, trials: int = 2000, seed: int = 0
+) -> dict[str, np.ndarray]:
+    r"""How peaked softmax attention gets as the dimension grows, with and without scaling.
+
+    For each dimension :math:`d`, draws ``trials`` queries and sets of ``num_keys``
+    keys with independent standard-normal components, and measures the mean of the
+    largest weight :math:`\max_i \alpha_i` and of the entropy
+    :math:`H = -\sum_i \alpha_i \ln \alpha_i` for the dot score (its standard
+    deviation grows as :math:`\sqrt{d}`) and the scaled dot score (standard
+    deviation 1). A largest weight near 1 means the softmax has *saturated*: it is
+    almost one-hot and its gradient :math:`\partial \alpha / \partial e =
+    \operatorname{diag}(\alpha) - \alpha\alpha^\top` is almost 0.
+
+    Returns
+    -------
+    dict of NumPy arrays over ``dims``: ``dims``, ``dot_max_weight``,
+    ``scaled_max_weight``, ``dot_entropy``, ``scaled_entropy``, ``dot_score_std``,
+    ``scaled_score_std`` and ``dot_grad_norm``, ``scaled_grad_norm`` (mean Frobenius
+    norm of the softmax Jacobian).
+    """
+    dims_arr = np.asarray(dims, dtype=int).ravel()
+    if dims_arr.size == 0 or (dims_arr < 1).any():
+        raise ValueError(f"dims must be a non-empty sequence of positive integers; got {list(np.ravel(dims))}.")
+    n = check_int(num_keys, "num_keys", minimum=2)
+    trials = check_int(trials, "trials", minimum=1)
+    gen = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
+    out: dict[str, list[float]] = {key: [] for key in (
+        "dot_max_weight", "scaled_max_weight", "dot_entropy", "scaled_entropy",
+        "dot_score_std", "scaled_score_std", "dot_grad_norm", "scaled_grad_norm")}
+    for d in dims_arr:
+        q = torch.randn(trials, int(d), generator=gen, dtype=torch.float64)  # (N, d)
+        k = torch.randn(trials, n, int(d), generator=gen, dtype=torch.float64)  # (N, n, d)
+        for name, fn in (("dot", dot_score), ("scaled", scaled_dot_score)):
+            e = fn(q, k)  # (N, n)
+            a = torch.softmax(e, dim=-1)
+            entropy = -(a * torch.log(a.clamp_min(1e-300))).sum(-1)
+            jac = torch.diag_embed(a) - a.unsqueeze(-1) * a.unsqueeze(-2)  # (N, n, n)
+            out[f"{name}_max_weight"].append(float(a.max(-1).values.mean()))
+            out[f"{name}_entropy"].append(float(entropy.mean()))
+            out[f"{name}_score_std"].append(float(e.std()))
+            out[f"{name}_grad_norm"].append(float(torch.linalg.matrix_norm(jac).mean()))
+    result = {key: np.asarray(vals) for key, vals in out.items()}
+    result["dims"] = dims_arr
+    return result
+
+

@@ -1,0 +1,217 @@
+"""Score functions with one calling convention, ``score(query, keys, **params)``, and the shape helpers they share."""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from .._validation import format_shape
+
+__all__ = ["dot_score", "scaled_dot_score", "general_score", "additive_score", "location_score", "SCORES"]
+
+
+# --------------------------------------------------------------------------- helpers
+def _tensor(x: Any, name: str) -> torch.Tensor:
+    if isinstance(x, torch.Tensor):
+        t = x
+    else:
+        try:
+            t = torch.as_tensor(np.asarray(x, dtype=float))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a tensor or an array of numbers; got {type(x).__name__}.") from exc
+    if not t.is_floating_point():
+        t = t.to(torch.get_default_dtype())
+    return t
+
+
+def _shape(t: torch.Tensor) -> str:
+    return format_shape(tuple(t.shape))
+
+
+def _lift(query: Any, keys: Any) -> tuple[torch.Tensor, torch.Tensor, bool]:
+    """Return ``q (..., T, d_q)``, ``keys (..., S, d_k)`` and whether the query was single."""
+    q = _tensor(query, "query")
+    k = _tensor(keys, "keys")
+    if k.ndim < 2:
+        raise ValueError(
+            f"keys must have shape (..., S, d_k): one row per source position; got {_shape(k)}. "
+            "For a single key write keys[None]."
+        )
+    if q.ndim == k.ndim - 1:
+        return q.unsqueeze(-2), k, True
+    if q.ndim == k.ndim:
+        return q, k, False
+    raise ValueError(
+        f"query must have one dimension fewer than keys (a single query (..., d_q)) or as many "
+        f"(a matrix of queries (..., T, d_q)); got query {_shape(q)} and keys {_shape(k)}."
+    )
+
+
+def _finish(scores: torch.Tensor, single: bool) -> torch.Tensor:
+    return scores.squeeze(-2) if single else scores
+
+
+def _same_dim(q: torch.Tensor, k: torch.Tensor, what: str, query: Any, keys: Any) -> None:
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"the {what} score needs query and keys of the same size d: got query "
+            f"{_shape(_tensor(query, 'query'))} (d_q = {q.shape[-1]}) and keys {_shape(k)} "
+            f"(d_k = {k.shape[-1]}). Use the general or additive score for different sizes."
+        )
+
+
+# --------------------------------------------------------------------------- scores
+def dot_score(query: Any, keys: Any) -> torch.Tensor:
+    r"""Dot-product score (Luong et al., 2015): :math:`e_i = q^\top k_i`.
+
+    where :math:`q` is the query (the decoder state :math:`s_t`) and :math:`k_i` the
+    key of source position :math:`i` (the encoder state :math:`h_i`); both have size
+    :math:`d`.
+
+    Shapes: ``query (..., d)`` and ``keys (..., S, d)`` give ``(..., S)``;
+    ``query (..., T, d)`` gives ``(..., T, S)``.
+
+    Example
+    -------
+    >>> dot_score(torch.tensor([1.0, 0.0]), torch.tensor([[2.0, 1.0], [0.0, 3.0]]))
+    tensor([2., 0.])
+    """
+    q, k, single = _lift(query, keys)
+    _same_dim(q, k, "dot", query, keys)
+    scores = q @ k.transpose(-1, -2)  # (..., T, d) @ (..., d, S) -> (..., T, S)
+    return _finish(scores, single)
+
+
+def scaled_dot_score(query: Any, keys: Any) -> torch.Tensor:
+    r"""Scaled dot-product score (Vaswani et al., 2017): :math:`e_i = q^\top k_i / \sqrt{d}`.
+
+    where :math:`d` is the size of query and keys. If the components of :math:`q`
+    and :math:`k_i` are independent with mean 0 and variance 1, the dot product has
+    variance :math:`d`; dividing by :math:`\sqrt{d}` brings it back to 1 so the
+    softmax does not saturate as :math:`d` grows (see :func:`softmax_saturation`).
+
+    Shapes as in :func:`dot_score`.
+
+    Example
+    -------
+    >>> scaled_dot_score(torch.tensor([1.0, 1.0, 1.0, 1.0]), torch.ones(2, 4))
+    tensor([2., 2.])
+    """
+    q, k, single = _lift(query, keys)
+    _same_dim(q, k, "scaled dot", query, keys)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])  # (..., T, S)
+    return _finish(scores, single)
+
+
+def general_score(query: Any, keys: Any, W: Any) -> torch.Tensor:
+    r"""General (bilinear) score (Luong et al., 2015): :math:`e_i = q^\top W_a k_i`.
+
+    where :math:`W_a \in \mathbb{R}^{d_q \times d_k}` is a learned matrix, so query
+    and keys may differ in size. With :math:`W_a = I` it is the dot score.
+
+    Shapes: ``W (d_q, d_k)``; otherwise as in :func:`dot_score`.
+
+    Example
+    -------
+    >>> general_score(torch.tensor([1.0, 2.0]), torch.eye(3)[:2], torch.tensor([[1.0, 0, 0], [0, 1, 0]]))
+    tensor([1., 2.])
+    """
+    q, k, single = _lift(query, keys)
+    Wa = _tensor(W, "W")
+    if Wa.ndim != 2 or Wa.shape[0] != q.shape[-1] or Wa.shape[1] != k.shape[-1]:
+        raise ValueError(
+            f"W must have shape (d_q, d_k) = ({q.shape[-1]}, {k.shape[-1]}) for query "
+            f"{_shape(_tensor(query, 'query'))} and keys {_shape(k)}; got W {_shape(Wa)}."
+        )
+    scores = (q @ Wa) @ k.transpose(-1, -2)  # (..., T, d_q) @ (d_q, d_k) @ (..., d_k, S) -> (..., T, S)
+    return _finish(scores, single)
+
+
+def additive_score(query: Any, keys: Any, W: Any, v: Any, b: Any = None) -> torch.Tensor:
+    r"""Additive (concat) score (Bahdanau et al., 2014): :math:`e_i = v_a^\top \tanh(W_a [q; k_i] + b_a)`.
+
+    where :math:`[q; k_i]` is the concatenation of query and key (size
+    :math:`d_q + d_k`), :math:`W_a \in \mathbb{R}^{A \times (d_q + d_k)}` and
+    :math:`v_a \in \mathbb{R}^{A}` are learned, :math:`b_a \in \mathbb{R}^A` an
+    optional bias and :math:`A` the attention size. Splitting
+    :math:`W_a = [W_q \; W_k]` gives the cheaper form
+    :math:`v_a^\top \tanh(W_q q + W_k k_i + b_a)`: the projection of the keys does
+    not depend on the query and can be computed once per sentence.
+
+    Shapes: ``W (A, d_q + d_k)``, ``v (A,)``, ``b (A,)``; otherwise as in :func:`dot_score`.
+
+    Example
+    -------
+    >>> W = torch.tensor([[1.0, 0.0, 1.0, 0.0]])          # A = 1, d_q = d_k = 2
+    >>> additive_score(torch.tensor([0.5, 0.0]), torch.tensor([[0.5, 9.0], [-0.5, 9.0]]), W, torch.tensor([1.0]))
+    tensor([0.7616, 0.0000])
+    """
+    q, k, single = _lift(query, keys)
+    Wa, va = _tensor(W, "W"), _tensor(v, "v")
+    dq, dk = q.shape[-1], k.shape[-1]
+    if Wa.ndim != 2 or Wa.shape[1] != dq + dk:
+        raise ValueError(
+            f"W must have shape (A, d_q + d_k) = (*, {dq + dk}) for query size {dq} and key size {dk}; "
+            f"got W {_shape(Wa)}."
+        )
+    A = Wa.shape[0]
+    if va.shape != (A,):
+        raise ValueError(f"v must have shape (A,) = ({A},) to match W {_shape(Wa)}; got v {_shape(va)}.")
+    proj_q = q @ Wa[:, :dq].T  # (..., T, d_q) @ (d_q, A) -> (..., T, A)
+    proj_k = k @ Wa[:, dq:].T  # (..., S, d_k) @ (d_k, A) -> (..., S, A)
+    hidden = proj_q.unsqueeze(-2) + proj_k.unsqueeze(-3)  # (..., T, 1, A) + (..., 1, S, A) -> (..., T, S, A)
+    if b is not None:
+        ba = _tensor(b, "b")
+        if ba.shape != (A,):
+            raise ValueError(f"b must have shape (A,) = ({A},); got b {_shape(ba)}.")
+        hidden = hidden + ba
+    scores = torch.tanh(hidden) @ va  # (..., T, S, A) @ (A,) -> (..., T, S)
+    return _finish(scores, single)
+
+
+def location_score(query: Any, keys: Any, W: Any, b: Any = None) -> torch.Tensor:
+    r"""Location-based score (Luong et al., 2015): :math:`e = W_a q + b_a`, one score per position.
+
+    where :math:`W_a \in \mathbb{R}^{S_{\max} \times d_q}` maps the query alone to a
+    score for each of the first :math:`S_{\max}` source positions; the keys are used
+    only for their number :math:`S \le S_{\max}` (the scores of positions beyond
+    :math:`S` are dropped). The model learns *where* to look, not *what* to look for.
+
+    Shapes: ``W (S_max, d_q)``, ``b (S_max,)``; otherwise as in :func:`dot_score`.
+
+    Example
+    -------
+    >>> location_score(torch.tensor([1.0, 2.0]), torch.zeros(2, 5), torch.tensor([[1.0, 0], [0, 1], [1, 1]]))
+    tensor([1., 2.])
+    """
+    q, k, single = _lift(query, keys)
+    Wa = _tensor(W, "W")
+    S = k.shape[-2]
+    if Wa.ndim != 2 or Wa.shape[1] != q.shape[-1] or Wa.shape[0] < S:
+        raise ValueError(
+            f"W must have shape (S_max, d_q) with S_max >= S = {S} and d_q = {q.shape[-1]} for keys "
+            f"{_shape(k)}; got W {_shape(Wa)}."
+        )
+    scores = q @ Wa[:S].T  # (..., T, d_q) @ (d_q, S) -> (..., T, S)
+    if b is not None:
+        ba = _tensor(b, "b")
+        if ba.shape != (Wa.shape[0],):
+            raise ValueError(f"b must have shape (S_max,) = ({Wa.shape[0]},); got b {_shape(ba)}.")
+        scores = scores + ba[:S]
+    lead = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2])
+    scores = scores.expand(*lead, q.shape[-2], S)
+    return _finish(scores, single)
+
+
+SCORES: dict[str, Callable[..., torch.Tensor]] = {
+    "dot": dot_score,
+    "scaled_dot": scaled_dot_score,
+    "general": general_score,
+    "additive": additive_score,
+    "location": location_score,
+}
+"""The score functions by name, as :func:`attention` accepts them."""
+
+

@@ -1,0 +1,193 @@
+r"""Decoding a trained :class:`~dlcourse.seq2seq.Seq2Seq`: greedy decoding, beam search, sequence scores.
+
+The contract every decoder here follows:
+
+* The model is switched to evaluation mode for the call and no gradient is recorded;
+  its ``training`` flag is restored on return *and* when an exception escapes
+  (``try``/``finally``).
+* Decoding starts from ``SOS``. A hypothesis ends when the model emits ``EOS`` (the
+  ``EOS`` is scored but not returned) or after ``max_len`` decoder steps (then it has
+  ``max_len`` tokens and no ``EOS``). Returned sequences hold neither ``SOS`` nor ``EOS``.
+* The score of a sequence :math:`y_1 \dots y_n` (with its final ``EOS`` when it has one) is
+  its log-probability :math:`\log p(y \mid x) = \sum_{t=1}^{n} \log p(y_t \mid y_{<t}, x)`.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+import torch
+
+from .._validation import check_float, check_int
+from ..data.sequences import EOS, SOS
+from .model import Seq2Seq, _check_src
+
+__all__ = ["greedy_decode", "beam_search", "sequence_log_prob"]
+
+
+@contextmanager
+def _evaluating(model: torch.nn.Module) -> Iterator[None]:
+    """Evaluation mode and no gradient inside; the model's previous mode restored even on an error."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        model.train(was_training)
+
+
+def greedy_decode(
+    model: Seq2Seq, src: torch.Tensor, src_lengths: torch.Tensor, max_len: int
+) -> tuple[list[list[int]], torch.Tensor | None]:
+    r"""Decode greedily: feed back :math:`\hat y_t = \arg\max_v p(v \mid \hat y_{<t}, x)` until ``EOS``.
+
+    Follows the module's contract (evaluation mode, restored even on an error; ``SOS``
+    and ``EOS`` not returned; at most ``max_len`` steps). Each row stops at its own first
+    ``EOS``. Returns the token-id lists and the attention weights ``(B, steps, S)``
+    (``None`` for a decoder without attention), where ``steps`` is the number of decoder
+    steps actually run (rows that stopped earlier keep zeros).
+    """
+    _check_src(src, src_lengths)
+    max_len = check_int(max_len, "max_len", minimum=1)
+    with _evaluating(model):
+        # The core loop: encode once, then feed the decoder its own arg-max until EOS.
+        encoder_outputs, state, src_mask = model.encode(src, src_lengths)
+        batch = src.shape[0]
+        token = torch.full((batch,), SOS, dtype=torch.long, device=src.device)
+        finished = torch.zeros(batch, dtype=torch.bool, device=src.device)
+        outputs: list[list[int]] = [[] for _ in range(batch)]
+        weights_steps = []
+        for _ in range(max_len):
+            logits, state, weights = model.decoder.forward_step(token, state, encoder_outputs, src_mask)
+            token = logits.argmax(-1)  # (B,)
+            if weights is not None:
+                weights_steps.append(weights.masked_fill(finished[:, None], 0.0))
+            for b in torch.nonzero(~finished & (token != EOS)).flatten().tolist():
+                outputs[b].append(int(token[b]))
+            finished |= token == EOS
+            if bool(finished.all()):
+                break
+    attention = torch.stack(weights_steps, 1) if weights_steps else None  # (B, steps, S)
+    return outputs, attention
+
+
+def _select(state: Any, index: torch.Tensor) -> Any:
+    """Rows ``index`` of a decoder state (GRU tensor ``(L, B, H)`` or LSTM pair)."""
+    if isinstance(state, tuple):
+        return tuple(s[:, index] for s in state)
+    return state[:, index]
+
+
+def beam_search(
+    model: Seq2Seq,
+    src: torch.Tensor,
+    src_lengths: torch.Tensor,
+    max_len: int,
+    *,
+    beam_size: int = 4,
+    length_penalty: float = 0.0,
+) -> tuple[list[list[int]], list[float]]:
+    r"""Beam search: keep the ``beam_size`` best partial sequences at every step.
+
+    At each step every live hypothesis is extended by every token of the vocabulary,
+    the extensions are ranked by their log-probability :math:`\log p(y_{\le t} \mid x)`,
+    and the best ``beam_size`` that do not end in ``EOS`` stay alive; those that end in
+    ``EOS`` (and, at step ``max_len``, the live ones) are finished. Among the finished
+    hypotheses the one with the highest *length-normalised* score
+
+    .. math:: \mathrm{score}(y) = \frac{\log p(y \mid x)}{n^{\alpha}}
+
+    is returned, where :math:`n` is the number of scored tokens (``EOS`` included) and
+    :math:`\alpha` = ``length_penalty``. With :math:`\alpha = 0` (default) the score is the
+    plain log-probability, which can only fall as a sequence grows, so the search stops
+    as soon as no live hypothesis can beat the best finished one, and with a beam at
+    least as wide as the number of sequences it is exact (the tests compare it with
+    exhaustive search). :math:`\alpha > 0` counteracts the plain score's preference for
+    short outputs (:math:`\alpha = 1`: mean log-probability per token); the search then
+    runs to ``max_len`` or until no hypothesis is alive. ``beam_size = 1`` is greedy decoding.
+
+    Follows the module's contract (evaluation mode, restored even on an error). Rows
+    of the batch are searched one after the other. Returns the token lists and their
+    normalised scores.
+    """
+    _check_src(src, src_lengths)
+    max_len = check_int(max_len, "max_len", minimum=1)
+    beam_size = check_int(beam_size, "beam_size", minimum=1)
+    alpha = check_float(length_penalty, "length_penalty", minimum=0.0)
+    results: list[list[int]] = []
+    scores: list[float] = []
+    with _evaluating(model):
+        for b in range(src.shape[0]):
+            n = int(src_lengths[b])
+            enc_out, state, mask = model.encode(src[b : b + 1, :n], src_lengths[b : b + 1])
+            prefixes: list[list[int]] = [[]]
+            logp = torch.zeros(1, device=src.device)  # (live,)
+            token = torch.full((1,), SOS, dtype=torch.long, device=src.device)
+            finished: list[tuple[float, list[int]]] = []  # (normalised score, tokens)
+            for step in range(1, max_len + 1):
+                live = len(prefixes)
+                logits, state, _ = model.decoder.forward_step(
+                    token, state, enc_out.expand(live, -1, -1), mask.expand(live, -1)
+                )
+                cand = (logp[:, None] + torch.log_softmax(logits.double(), -1)).flatten()  # (live * V,)
+                V = logits.shape[-1]
+                order = torch.argsort(cand, descending=True, stable=True)
+                if step == max_len:  # the last step: the best extensions finish, with or without EOS
+                    for c in order[:beam_size].tolist():
+                        row, tok = divmod(c, V)
+                        finished.append((float(cand[c]) / step**alpha, prefixes[row] + ([] if tok == EOS else [tok])))
+                    break
+                keep_rows, keep_tokens, keep_logp = [], [], []
+                for c in order.tolist():
+                    row, tok = divmod(c, V)
+                    value = float(cand[c])
+                    if tok == EOS:
+                        finished.append((value / step**alpha, prefixes[row]))
+                    else:
+                        keep_rows.append(row)
+                        keep_tokens.append(tok)
+                        keep_logp.append(value)
+                        if len(keep_rows) == beam_size:
+                            break
+                if not keep_rows:
+                    break
+                best_done = max((s for s, _ in finished), default=float("-inf"))
+                if alpha == 0.0 and best_done >= keep_logp[0]:
+                    break  # log-probabilities only fall: no live hypothesis can win any more
+                index = torch.tensor(keep_rows, device=src.device)
+                prefixes = [prefixes[r] + [t] for r, t in zip(keep_rows, keep_tokens)]
+                logp = torch.tensor(keep_logp, dtype=torch.float64, device=src.device)
+                token = torch.tensor(keep_tokens, dtype=torch.long, device=src.device)
+                state = _select(state, index)
+            best_score, best = max(finished, key=lambda item: item[0])
+            results.append(list(best))
+            scores.append(float(best_score))
+    return results, scores
+
+
+def sequence_log_prob(
+    model: Seq2Seq, src: torch.Tensor, src_lengths: torch.Tensor, outputs: Sequence[Sequence[int]], *, eos: bool = True
+) -> list[float]:
+    r"""Log-probability :math:`\log p(y \mid x)` of given output sequences under ``model``.
+
+    ``outputs[b]`` holds the tokens without ``SOS``/``EOS``; with ``eos=True`` the final
+    ``EOS`` is scored too (as for a finished hypothesis). Follows the module's contract.
+    """
+    _check_src(src, src_lengths)
+    if len(outputs) != src.shape[0]:
+        raise ValueError(f"outputs must hold one sequence per source row = {src.shape[0]}; got {len(outputs)}.")
+    result = []
+    with _evaluating(model):
+        for b, out in enumerate(outputs):
+            n = int(src_lengths[b])
+            enc_out, state, mask = model.encode(src[b : b + 1, :n], src_lengths[b : b + 1])
+            targets = [int(t) for t in out] + ([EOS] if eos else [])
+            token = torch.full((1,), SOS, dtype=torch.long, device=src.device)
+            total = 0.0
+            for t in targets:
+                logits, state, _ = model.decoder.forward_step(token, state, enc_out, mask)
+                total += float(torch.log_softmax(logits.double(), -1)[0, t])
+                token = torch.full((1,), t, dtype=torch.long, device=src.device)
+            result.append(total)
+    return result

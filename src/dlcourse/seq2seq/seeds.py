@@ -1,0 +1,303 @@
+r"""Several seeds trained as one: every parameter gets a leading *seed* dimension.
+
+A comparison needs several training runs (seeds). For the small models of chapters
+9-10 most of the time of a training step is spent launching many tiny operations,
+not computing, so :class:`SeedStack` runs :math:`K` copies of a
+:class:`~dlcourse.seq2seq.Seq2Seq` as one model: each weight matrix of shape
+``(out, in)`` becomes ``(K, out, in)`` and every product a batched product
+(``torch.bmm``). Member :math:`k` sees its own mini-batches (drawn exactly as
+:func:`~dlcourse.seq2seq.train_seq2seq` draws them for seed :math:`k`), its own loss,
+its own gradient-norm clipping and, since Adam works element by element, its own
+optimiser: the members never interact, and the tests check that a stack trains to
+the same weights as separate runs.
+
+Supported: one-layer GRU or LSTM encoders and decoders, the plain
+:class:`~dlcourse.seq2seq.Decoder`, :class:`~dlcourse.attention.LuongAttentionDecoder`
+with the dot, scaled-dot, general or additive score, and
+:class:`~dlcourse.attention.BahdanauAttentionDecoder`. :meth:`SeedStack.unstack` returns
+ordinary models, so everything else (decoding, metrics, heatmaps) uses the usual API.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._validation import check_float, check_int, check_type
+from ..data.sequences import PAD, SequencePairs
+from .model import Decoder, Encoder, Seq2Seq
+
+__all__ = ["SeedStack", "train_seed_stack"]
+
+
+def _kind(model: Seq2Seq) -> tuple[str, str]:
+    from ..attention.decoders import BahdanauAttentionDecoder, LuongAttentionDecoder
+
+    enc, dec = model.encoder, model.decoder
+    if type(enc) is not Encoder or enc.num_layers != 1 or dec.num_layers != 1 or enc.cell != dec.cell:
+        raise ValueError("SeedStack supports one-layer Encoder/decoder pairs with the same cell.")
+    if type(dec) is Decoder:
+        return "plain", ""
+    if type(dec) is LuongAttentionDecoder:
+        if dec.score not in ("dot", "scaled_dot", "general", "additive"):
+            raise ValueError(f"SeedStack supports the dot, scaled_dot, general and additive scores; got {dec.score!r}.")
+        return "luong", dec.score
+    if type(dec) is BahdanauAttentionDecoder:
+        return "bahdanau", "additive"
+    raise ValueError(f"SeedStack does not support the decoder {type(dec).__name__}.")
+
+
+def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None = None) -> torch.Tensor:
+    """``x (K, ..., in)`` times ``w (K, out, in)`` transposed, plus ``b (K, out)``."""
+    shape = x.shape
+    flat = x.reshape(shape[0], -1, shape[-1])  # (K, N, in)
+    out = torch.bmm(flat, w.transpose(1, 2)) if b is None else torch.baddbmm(b[:, None], flat, w.transpose(1, 2))
+    return out.reshape(*shape[:-1], w.shape[1])
+
+
+class SeedStack(nn.Module):
+    """``K`` :class:`~dlcourse.seq2seq.Seq2Seq` models of one architecture, run as one.
+
+    ``SeedStack(models)`` copies the models' weights into stacked parameters (leading
+    dimension ``K = len(models)``); :meth:`unstack` copies them back into ``K`` ordinary
+    models. :meth:`forward` takes ``src (K, B, S)``, ``src_lengths (K, B)`` and ``tgt (K,
+    B, T)`` and returns logits ``(K, B, T-1, V)``: member ``k`` is model ``k`` applied to
+    batch ``k``.
+    """
+
+    def __init__(self, models: Sequence[Seq2Seq]) -> None:
+        super().__init__()
+        if len(models) < 1:
+            raise ValueError("models must hold at least one Seq2Seq.")
+        for m in models:
+            check_type(m, "models[i]", Seq2Seq)
+        self.kind, self.score = _kind(models[0])
+        for m in models[1:]:
+            if _kind(m) != (self.kind, self.score) or [p.shape for p in m.parameters()] != [
+                    p.shape for p in models[0].parameters()]:
+                raise ValueError("all models of a SeedStack must have the same architecture.")
+        # a plain attribute, not a submodule: its parameters must not join the stack's
+        self.__dict__["_template"] = copy.deepcopy(models[0]).cpu()
+        self.cell = models[0].encoder.cell
+        self.teacher_forcing_ratio = [float(m.teacher_forcing_ratio) for m in models]
+        names = [n for n, _ in models[0].named_parameters()]
+        self._names = names
+        self.stacked = nn.ParameterList(
+            [nn.Parameter(torch.stack([dict(m.named_parameters())[n].detach().clone() for m in models])) for n in names]
+        )
+
+    def __len__(self) -> int:
+        return self.stacked[0].shape[0]
+
+    def p(self, name: str) -> torch.Tensor:
+        """The stacked parameter of the original name, e.g. ``"decoder.out.weight"`` -> ``(K, V, H)``."""
+        return self.stacked[self._names.index(name)]
+
+    def unstack(self) -> list[Seq2Seq]:
+        """``K`` ordinary models with the stack's current weights (on the stack's device)."""
+        dev = self.stacked[0].device
+        models = []
+        for k in range(len(self)):
+            model = copy.deepcopy(self._template).to(dev)
+            with torch.no_grad():
+                params = dict(model.named_parameters())
+                for name, stacked in zip(self._names, self.stacked):
+                    params[name].copy_(stacked[k])
+            model.teacher_forcing_ratio = self.teacher_forcing_ratio[k]
+            models.append(model)
+        return models
+
+    # ------------------------------------------------------------------ recurrent pieces
+    def _embed(self, which: str, tokens: torch.Tensor) -> torch.Tensor:
+        table = self.p(f"{which}.embedding.weight")  # (K, V, E)
+        k = torch.arange(table.shape[0], device=tokens.device).view(-1, *([1] * (tokens.ndim - 1)))
+        return table[k, tokens]  # (K, ..., E)
+
+    def _cell(self, which: str, xp_t: torch.Tensor, state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        """One step given the input projection ``xp_t (K, B, G*H)`` (biases b_ih included)."""
+        h = state[0]
+        gh = _linear(h, self.p(f"{which}.rnn.weight_hh_l0"), self.p(f"{which}.rnn.bias_hh_l0"))  # (K, B, G*H)
+        if self.cell == "gru":
+            H = h.shape[-1]
+            r, z = torch.sigmoid(xp_t[..., : 2 * H] + gh[..., : 2 * H]).chunk(2, -1)
+            n = torch.tanh(torch.addcmul(xp_t[..., 2 * H :], r, gh[..., 2 * H :]))
+            return (n + z * (h - n),)  # (1 - z) * n + z * h
+        i, f, g, o = (xp_t + gh).chunk(4, -1)
+        c = torch.sigmoid(f) * state[1] + torch.sigmoid(i) * torch.tanh(g)
+        return (torch.sigmoid(o) * torch.tanh(c), c)
+
+    def _run(self, which: str, x: torch.Tensor, state: tuple[torch.Tensor, ...], lengths: torch.Tensor | None = None
+             ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """The RNN over ``x (K, B, T, In)``. With ``lengths (K, B)`` the returned state is the
+        state after each row's last real step and the outputs after it are 0 (as packing gives)."""
+        xp = _linear(x, self.p(f"{which}.rnn.weight_ih_l0"), self.p(f"{which}.rnn.bias_ih_l0"))  # (K, B, T, G*H)
+        steps = []
+        for t in range(x.shape[2]):
+            state = self._cell(which, xp[:, :, t], state)
+            steps.append(state)
+        outputs = torch.stack([s[0] for s in steps], 2)  # (K, B, T, H)
+        if lengths is None:
+            return outputs, state
+        last = (lengths - 1).clamp_min(0)[..., None, None].expand(-1, -1, 1, outputs.shape[-1])  # (K, B, 1, H)
+        final = tuple(torch.stack([s[i] for s in steps], 2).gather(2, last)[:, :, 0] for i in range(len(state)))
+        mask = torch.arange(x.shape[2], device=x.device) < lengths[..., None]  # (K, B, T)
+        return outputs * mask[..., None], final
+
+    # ------------------------------------------------------------------ encoder and decoders
+    def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple[torch.Tensor, tuple, torch.Tensor]:
+        """``src (K, B, S)`` -> encoder outputs ``(K, B, S, H)``, final state, mask ``(K, B, S)``."""
+        K, B, S = src.shape
+        H = self.stacked[self._names.index("encoder.rnn.weight_hh_l0")].shape[-1]
+        mask = torch.arange(S, device=src.device) < src_lengths[..., None]  # (K, B, S)
+        zeros = src.new_zeros((K, B, H), dtype=self.stacked[0].dtype)
+        state = (zeros,) if self.cell == "gru" else (zeros, zeros.clone())
+        outputs, state = self._run("encoder", self._embed("encoder", src), state, src_lengths)
+        return outputs, state, mask
+
+    def _attend(self, query: torch.Tensor, enc: torch.Tensor, mask: torch.Tensor, keys_proj: torch.Tensor | None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Queries ``(K, B, T, H)`` against ``enc (K, B, S, H)``: context ``(K, B, T, H)``, weights ``(K, B, T, S)``."""
+        if self.kind == "bahdanau":
+            q = _linear(query, self.p("decoder.W_s.weight"))  # (K, B, T, A)
+            v = self.p("decoder.v_a.weight")[:, 0]  # (K, A)
+            scores = torch.einsum("kbtsa,ka->kbts", torch.tanh(q[:, :, :, None] + keys_proj[:, :, None]), v)
+        elif self.score in ("dot", "scaled_dot"):
+            scores = torch.einsum("kbth,kbsh->kbts", query, enc)
+            if self.score == "scaled_dot":
+                scores = scores / math.sqrt(query.shape[-1])
+        elif self.score == "general":
+            scores = torch.einsum("kbth,kbsh->kbts", _linear(query, self.p("decoder.W_a").transpose(1, 2)), enc)
+        else:  # additive, W_a = [W_q W_k] of shape (K, H, 2H)
+            W = self.p("decoder.W_a")
+            H = query.shape[-1]
+            q = _linear(query, W[:, :, :H])
+            v = self.p("decoder.v_a")  # (K, H)
+            scores = torch.einsum("kbtsa,ka->kbts", torch.tanh(q[:, :, :, None] + keys_proj[:, :, None]), v)
+        scores = scores.masked_fill(~mask[:, :, None, :], float("-inf"))
+        weights = torch.softmax(scores, -1)
+        return weights @ enc, weights
+
+    def _keys_proj(self, enc: torch.Tensor) -> torch.Tensor | None:
+        if self.kind == "bahdanau":
+            return _linear(enc, self.p("decoder.W_h.weight"))
+        if self.kind == "luong" and self.score == "additive":
+            W = self.p("decoder.W_a")
+            return _linear(enc, W[:, :, W.shape[-1] // 2:])
+        return None
+
+    def _output(self, s: torch.Tensor, enc: torch.Tensor, mask: torch.Tensor, keys_proj: Any
+                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Logits from top states ``s (K, B, T, H)`` for the plain and Luong decoders."""
+        if self.kind == "plain":
+            return _linear(s, self.p("decoder.out.weight"), self.p("decoder.out.bias")), None
+        a, weights = self._attend(s, enc, mask, keys_proj)
+        s_tilde = torch.tanh(_linear(torch.cat([a, s], -1), self.p("decoder.combine.weight"), self.p("decoder.combine.bias")))
+        return _linear(s_tilde, self.p("decoder.out.weight"), self.p("decoder.out.bias")), weights
+
+    def step(self, token: torch.Tensor, state: tuple, enc: torch.Tensor, mask: torch.Tensor, keys_proj: Any
+             ) -> tuple[torch.Tensor, tuple, torch.Tensor | None]:
+        """One decoder step for every member: ``token (K, B)`` -> logits ``(K, B, V)``, state, weights ``(K, B, S)``."""
+        emb = self._embed("decoder", token)  # (K, B, E)
+        if self.kind == "bahdanau":
+            c, weights = self._attend(state[0][:, :, None], enc, mask, keys_proj)  # (K, B, 1, H), (K, B, 1, S)
+            x = torch.cat([emb, c[:, :, 0]], -1)
+            xp = _linear(x, self.p("decoder.rnn.weight_ih_l0"), self.p("decoder.rnn.bias_ih_l0"))
+            state = self._cell("decoder", xp, state)
+            logits = _linear(torch.cat([state[0], c[:, :, 0]], -1), self.p("decoder.out.weight"), self.p("decoder.out.bias"))
+            return logits, state, weights[:, :, 0]
+        xp = _linear(emb, self.p("decoder.rnn.weight_ih_l0"), self.p("decoder.rnn.bias_ih_l0"))
+        state = self._cell("decoder", xp, state)
+        logits, weights = self._output(state[0][:, :, None], enc, mask, keys_proj)
+        return logits[:, :, 0], state, None if weights is None else weights[:, :, 0]
+
+    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt: torch.Tensor,
+                generator: torch.Generator | None = None) -> torch.Tensor:
+        """Logits ``(K, B, T-1, V)`` for ``tgt[..., 1:]``, each member with its own teacher-forcing ratio.
+
+        Members whose ratio is below 1 throw one coin per step (with ``generator``) and,
+        when it comes up "free", are fed their own previous arg-max.
+        """
+        enc, state, mask = self.encode(src, src_lengths)
+        keys_proj = self._keys_proj(enc)
+        ratios = torch.tensor(self.teacher_forcing_ratio, device=src.device)
+        if self.kind != "bahdanau" and bool((ratios >= 1).all()):
+            s, _ = self._run("decoder", self._embed("decoder", tgt[:, :, :-1]), state)  # all steps at once
+            return self._output(s, enc, mask, keys_proj)[0]
+        token = tgt[:, :, 0]
+        logits_all = []
+        for t in range(1, tgt.shape[2]):
+            logits, state, _ = self.step(token, state, enc, mask, keys_proj)
+            logits_all.append(logits)
+            if t < tgt.shape[2] - 1:
+                coin = torch.rand(len(ratios), generator=generator).to(src.device)
+                forced = (ratios >= 1) | ((ratios > 0) & (coin < ratios))  # (K,)
+                token = torch.where(forced[:, None], tgt[:, :, t], logits.argmax(-1))
+        return torch.stack(logits_all, 2)
+
+
+def train_seed_stack(
+    stack: SeedStack,
+    pairs: SequencePairs,
+    *,
+    steps: int,
+    batch_size: int,
+    lr: float,
+    seeds: Sequence[int],
+    clip: float | None = 1.0,
+    callback: Callable[[int, SeedStack], None] | None = None,
+) -> np.ndarray:
+    """Train every member of ``stack`` as :func:`~dlcourse.seq2seq.train_seq2seq` trains one model.
+
+    Member ``k`` draws its mini-batches with a ``torch.Generator`` seeded by
+    ``seeds[k]`` (the same batches ``train_seq2seq(..., seed=seeds[k])`` draws), its
+    loss is the masked cross-entropy of its own batch, its gradient norm is clipped at
+    ``clip`` on its own, and Adam (element-wise) updates it on its own. Teacher-forcing
+    coins come from a generator seeded by ``seeds[0]``. ``callback(step, stack)`` is
+    called after steps ``0 .. steps - 1`` (e.g. to evaluate at checkpoints).
+
+    Returns the training losses, shape ``(steps, K)``.
+    """
+    check_type(stack, "stack", SeedStack)
+    check_type(pairs, "pairs", SequencePairs)
+    steps = check_int(steps, "steps", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+    seeds = [check_int(s, "seeds[i]", minimum=0) for s in seeds]
+    K = len(stack)
+    if len(seeds) != K:
+        raise ValueError(f"seeds must hold one seed per member of the stack = {K}; got {len(seeds)}.")
+    if clip is not None:
+        clip = check_float(clip, "clip", minimum=0.0, strict_minimum=True)
+    dev = stack.stacked[0].device
+    generators = [torch.Generator().manual_seed(s) for s in seeds]
+    coins = torch.Generator().manual_seed(seeds[0])
+    optimizer = torch.optim.Adam(stack.parameters(), lr=lr)
+    losses = np.zeros((steps, K))
+    stack.train()
+    for step in range(steps):
+        idx = torch.stack([torch.randint(len(pairs), (batch_size,), generator=g) for g in generators])  # (K, B)
+        src_lengths, tgt_lengths = pairs.src_lengths[idx], pairs.tgt_lengths[idx]
+        src = pairs.src[idx][:, :, : int(src_lengths.max())].to(dev)  # (K, B, S)
+        tgt = pairs.tgt[idx][:, :, : int(tgt_lengths.max())].to(dev)  # (K, B, T)
+        logits = stack(src, src_lengths.to(dev), tgt, coins)  # (K, B, T-1, V)
+        target = tgt[:, :, 1:]
+        nll = nn.functional.cross_entropy(logits.flatten(0, 2), target.flatten(), ignore_index=PAD, reduction="none")
+        real = (target != PAD).flatten(1).float()  # (K, B*(T-1))
+        per_member = (nll.view(K, -1) * real).sum(1) / real.sum(1)  # (K,)
+        optimizer.zero_grad()
+        per_member.sum().backward()  # members share no parameter: each gets its own gradient
+        if clip is not None:
+            with torch.no_grad():
+                norms = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in stack.parameters()))  # (K,)
+                coef = torch.clamp(clip / (norms + 1e-6), max=1.0)
+                for p in stack.parameters():
+                    p.grad.mul_(coef.view(-1, *([1] * (p.ndim - 1))))
+        optimizer.step()
+        losses[step] = per_member.detach().cpu().numpy()
+        if callback is not None:
+            callback(step, stack)
+    return losses
