@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -116,3 +117,139 @@ def test_bad_arguments():
         fit(model, [], nn.MSELoss(), opt, progress=False)
     with pytest.raises(ValueError, match="monitor='val_acc' is not among"):
         fit(model, loader(x, y), nn.MSELoss(), opt, val_data=loader(x, y), monitor="val_acc", progress=False)
+
+
+# ------------------------------------------------------------ fit_seeds: K seeds as one batched model
+from dlcourse.rnn import GRU as ScratchGRU  # noqa: E402
+from dlcourse.train import SeedRuns, fit_seeds  # noqa: E402
+
+SEEDS = [0, 1, 2, 3, 4]
+ACC = {"accuracy": lambda out, t: (out.argmax(-1) == t).float().mean().item()}
+
+
+def classification_data(n=96, d=8, classes=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, d, generator=g)
+    y = (x[:, :classes] + 0.3 * torch.randn(n, classes, generator=g)).argmax(1)
+    return x, y
+
+
+def shuffled(x, y, batch_size=16, seed=7):
+    """A shuffling loader whose order is fixed by its own generator: every run sees the same order."""
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True,
+                      generator=torch.Generator().manual_seed(seed))
+
+
+class SmallCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                 nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(6 * 4 * 4, 3))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class SmallGRU(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = ScratchGRU(2, 6, batch_first=True)
+        self.head = nn.Linear(6, 1)
+
+    def forward(self, x):
+        return self.head(self.rnn(x)[0][:, -1])
+
+
+def separate_runs(make_model, make_data, loss_fn, make_optimizer, epochs, **kw):
+    out = []
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        model = make_model()
+        train, val = make_data()
+        hist = fit(model, train, loss_fn, make_optimizer(model.parameters()), epochs=epochs, val_data=val,
+                   progress=False, **kw)
+        out.append((model, hist))
+    return out
+
+
+def assert_same_as_separate(runs, separate, x_check, tol=1e-6):
+    assert isinstance(runs, SeedRuns) and runs.seeds == SEEDS
+    batched_out = runs.predict(x_check)  # (K, ...)
+    for k, ((model, hist), mine, my_hist) in enumerate(zip(separate, runs.models, runs.histories)):
+        for (name, p), q in zip(model.named_parameters(), mine.parameters()):
+            torch.testing.assert_close(q, p, rtol=tol, atol=tol, msg=lambda m: f"seed {k}, {name}: {m}")
+        model.eval()
+        with torch.no_grad():
+            expected = model(x_check)
+        torch.testing.assert_close(batched_out[k], expected, rtol=tol, atol=tol)
+        assert set(my_hist.metrics) == set(hist.metrics)
+        for key in hist.metrics:
+            np.testing.assert_allclose(my_hist[key], hist[key], rtol=tol, atol=tol, err_msg=f"seed {k}, {key}")
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=1e-3),
+    lambda p: torch.optim.Adam(p, lr=1e-2),
+], ids=["sgd-momentum", "adam"])
+def test_fit_seeds_equals_separate_runs_mlp(make_optimizer):
+    x, y = classification_data()
+    make = lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))  # noqa: E731
+    data = lambda: (shuffled(x, y), loader(x[:32], y[:32]))  # noqa: E731
+    separate = separate_runs(make, data, nn.CrossEntropyLoss(), make_optimizer, epochs=4, metrics=ACC)
+    train, val = data()
+    runs = fit_seeds(make, SEEDS, train, nn.CrossEntropyLoss(), make_optimizer, epochs=4, val_data=val, metrics=ACC)
+    assert_same_as_separate(runs, separate, x[:10])
+    assert runs.metric("val_accuracy") == [h["val_accuracy"][-1] for h in runs.histories]
+    # different seeds really are different models
+    assert not torch.allclose(runs.models[0][0].weight, runs.models[1][0].weight)
+
+
+def test_fit_seeds_equals_separate_runs_cnn_with_clipping():
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(48, 1, 8, 8, generator=g)
+    y = torch.randint(0, 3, (48,), generator=g)
+    opt = lambda p: torch.optim.SGD(p, lr=0.5)  # noqa: E731
+    data = lambda: (shuffled(x, y), None)  # noqa: E731
+    separate = separate_runs(SmallCNN, data, nn.CrossEntropyLoss(), opt, epochs=3, clip_grad_norm=0.5)
+    runs = fit_seeds(SmallCNN, SEEDS, data()[0], nn.CrossEntropyLoss(), opt, epochs=3, clip_grad_norm=0.5)
+    assert_same_as_separate(runs, separate, x[:6])
+
+
+def test_fit_seeds_equals_separate_runs_gru():
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(32, 5, 2, generator=g)
+    y = x.sum(dim=(1, 2))[:, None]
+    opt = lambda p: torch.optim.Adam(p, lr=1e-2)  # noqa: E731
+    data = lambda: (shuffled(x, y, batch_size=8), loader(x, y))  # noqa: E731
+    separate = separate_runs(SmallGRU, data, nn.MSELoss(), opt, epochs=3)
+    runs = fit_seeds(SmallGRU, SEEDS, data()[0], nn.MSELoss(), opt, epochs=3, val_data=data()[1])
+    assert_same_as_separate(runs, separate, x[:4])
+
+
+def test_fit_seeds_in_float64_agrees_to_1e_12():
+    x, y = regression_data(n=64)
+    x, y = x.double(), y.double()
+    make = lambda: nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1)).double()  # noqa: E731
+    opt = lambda p: torch.optim.SGD(p, lr=0.05)  # noqa: E731
+    separate = separate_runs(make, lambda: (loader(x, y), None), nn.MSELoss(), opt, epochs=3)
+    runs = fit_seeds(make, SEEDS, loader(x, y), nn.MSELoss(), opt, epochs=3)
+    assert_same_as_separate(runs, separate, x[:5], tol=1e-12)
+
+
+def test_fit_seeds_dropout_needs_randomness_and_bad_arguments():
+    x, y = classification_data(n=16)
+    make = lambda: nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5), nn.Linear(8, 3))  # noqa: E731
+    opt = lambda p: torch.optim.SGD(p, lr=0.1)  # noqa: E731
+    with pytest.raises(RuntimeError, match="randomness"):
+        fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1)
+    runs = fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1, randomness="different")
+    assert len(runs.models) == 2 and math.isfinite(runs.histories[1]["loss"][0])
+    with pytest.raises(ValueError, match="at least one seed"):
+        fit_seeds(make, [], loader(x, y), nn.CrossEntropyLoss(), opt)
+    with pytest.raises(ValueError, match="randomness must be"):
+        fit_seeds(make, [0], loader(x, y), nn.CrossEntropyLoss(), opt, randomness="maybe")
+    with pytest.raises(TypeError, match="make_optimizer must return"):
+        fit_seeds(make, [0], loader(x, y), nn.CrossEntropyLoss(), lambda p: "sgd")
+    with pytest.raises(FloatingPointError, match="seeds"):
+        fit_seeds(lambda: nn.Linear(3, 1), [0, 1], loader(*regression_data()), nn.MSELoss(),
+                  lambda p: torch.optim.SGD(p, lr=50.0), epochs=20)
