@@ -411,7 +411,8 @@ def fit_seeds(
 
     def run_epoch(data: Iterable, train: bool) -> list[dict[str, float]]:
         base.train(train)
-        totals = [{"loss": 0.0, **{k: 0.0 for k in metrics}} for _ in range(K)]
+        totals = [{k: 0.0 for k in metrics} for _ in range(K)]
+        loss_sum = torch.zeros(K, dtype=torch.float64)  # one tensor: no K conversions per batch
         count = 0
         for batch in data:
             x, y = _split(_to_device(batch, device) if device is not None else batch)
@@ -428,14 +429,15 @@ def fit_seeds(
                 optimizer.step()
             n = _batch_size(x)
             with torch.no_grad():
-                for k in range(K):
-                    totals[k]["loss"] += float(loss[k].detach()) * n
+                loss_sum += loss.detach().to("cpu", torch.float64) * n
+                for k in range(K) if metrics else ():
                     for key, fn in metrics.items():
                         totals[k][key] += float(fn(out[k].detach(), y)) * n
             count += n
         if count == 0:
             raise ValueError("the data must yield at least one batch; it yielded none.")
-        return [{key: v / count for key, v in t.items()} for t in totals]
+        return [{"loss": float(s) / count, **{key: v / count for key, v in t.items()}}
+                for s, t in zip(loss_sum, totals)]
 
     for epoch in range(epochs):
         values = run_epoch(train_data, train=True)
