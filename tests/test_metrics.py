@@ -281,3 +281,32 @@ def test_threshold_explorer_recomputes_when_the_slider_moves():
     plt.close(fig)
     with pytest.raises(ValueError, match="only one class"):
         threshold_explorer([1, 1], [0.2, 0.4])
+
+
+# ----------------------------------------------------------------- paired bootstrap
+def test_paired_bootstrap_matches_a_hand_loop_and_detects_a_clear_difference():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=60)
+    good, bad = y + 0.1 * rng.normal(size=60), y + 1.0 * rng.normal(size=60)
+    r = M.paired_bootstrap(y, good, bad, M.mse, n_boot=300, seed=3)
+    # the same resamples by hand
+    g = np.random.default_rng(3)
+    diffs = []
+    for _ in range(300):
+        i = g.integers(0, 60, size=60)
+        diffs.append(M.mse(y[i], good[i]) - M.mse(y[i], bad[i]))
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    assert r["low"] == pytest.approx(lo, abs=1e-12) and r["high"] == pytest.approx(hi, abs=1e-12)
+    assert r["diff"] == pytest.approx(M.mse(y, good) - M.mse(y, bad), abs=1e-12)
+    assert r["high"] < 0 and r["p_below_zero"] == 1.0
+
+
+def test_paired_bootstrap_interval_contains_zero_for_identical_models():
+    y = np.array([0, 1, 1, 0, 1, 0, 1, 1])
+    r = M.paired_bootstrap(y, y, y.copy(), M.f1_score, n_boot=50)
+    assert r["diff"] == 0.0 and r["low"] == 0.0 and r["high"] == 0.0
+
+
+def test_paired_bootstrap_bad_input():
+    with pytest.raises(ValueError, match="y_true must be"):
+        M.paired_bootstrap(np.zeros(3), np.zeros(4), np.zeros(3), M.mse)
