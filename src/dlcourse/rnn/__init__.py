@@ -6,6 +6,9 @@
   PyTorch (layers, bidirectional, ``batch_first``), equal to :class:`torch.nn.RNN`.
 - :mod:`dlcourse.rnn.charlm`: a character-level language model with sampling at a
   temperature and perplexity.
+- :mod:`dlcourse.rnn.language_model`: padding, masks and the masked loss for batches of
+  different lengths; :class:`RecurrentLM` (RNN, LSTM or GRU) and :func:`train_lms`, which trains
+  several language models on the same batches (chapter 7's comparison on real text).
 - :mod:`dlcourse.rnn.gradient_flow`: norms of :math:`\\partial h_T / \\partial h_k`.
 - :mod:`dlcourse.rnn.gates_numpy` (chapter 7): one LSTM or GRU step in NumPy returning
   every gate and state, for worked tables and widgets.
@@ -15,6 +18,16 @@
 """
 from .charlm import CharLM, fit_char_lm, unigram_perplexity
 from .gradient_flow import gradient_flow
+from .language_model import (
+    RecurrentLM,
+    char_vocab,
+    last_states,
+    lengths_to_mask,
+    masked_cross_entropy,
+    pad_sequences,
+    stream_perplexity,
+    train_lms,
+)
 from .numpy_rnn import (
     RNNCache,
     clip_grad_norm,
@@ -52,6 +65,14 @@ __all__ = [
     "fit_char_lm",
     "unigram_perplexity",
     "gradient_flow",
+    "pad_sequences",
+    "lengths_to_mask",
+    "masked_cross_entropy",
+    "last_states",
+    "char_vocab",
+    "RecurrentLM",
+    "train_lms",
+    "stream_perplexity",
     "sigmoid",
     "init_lstm_params",
     "init_gru_params",

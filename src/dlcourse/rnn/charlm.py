@@ -16,7 +16,7 @@ The recurrent layer is :class:`torch.nn.RNN` (the fused version of
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -137,6 +137,7 @@ class CharLM(nn.Module):
 def fit_char_lm(
     model: CharLM, text: str, *, seq_len: int = 64, batch_size: int = 16, epochs: int = 60,
     lr: float = 3e-3, clip: float | None = 1.0, seed: int = 0,
+    callback: Callable[[int, float], None] | None = None,
 ) -> list[float]:
     r"""Train ``model`` on ``text`` with truncated BPTT; return the mean loss of every epoch.
 
@@ -144,6 +145,8 @@ def fit_char_lm(
     ``seq_len`` characters. The state is carried from one chunk to the next but detached
     (truncated BPTT), so gradients flow back at most ``seq_len`` steps. Adam with
     learning rate ``lr``; gradients clipped to norm ``clip`` (``None``: no clipping).
+    ``callback(epoch, train_loss)``, if given, is called after every epoch (``epoch`` counts
+    from 1), e.g. to measure a validation perplexity or keep the best weights.
     """
     check_type(model, "model", CharLM)
     seq_len = check_int(seq_len, "seq_len", minimum=1)
@@ -178,6 +181,9 @@ def fit_char_lm(
             total += loss.item() * yb.numel()
             count += yb.numel()
         history.append(total / count)
+        if callback is not None:
+            callback(len(history), history[-1])
+            model.train()
     return history
 
 

@@ -1,0 +1,325 @@
+r"""Variable-length batches and recurrent language models (chapters 6 and 7).
+
+Padding and masking
+-------------------
+Sequences of different lengths are stacked into one rectangle by appending a padding
+id (``<pad>``) to the short ones; a boolean *mask* marks the real positions,
+
+.. math::
+    m_{b,t} = [\,t < \ell_b\,], \qquad
+    L = \frac{\sum_{b,t} m_{b,t}\, \ell(\hat y_{b,t}, y_{b,t})}{\sum_{b,t} m_{b,t}},
+
+where :math:`\ell_b` is the length of sequence :math:`b` and :math:`\ell(\cdot,\cdot)` the
+per-token loss: padded positions add nothing to the loss (*loss masking*) and the mean is
+over real tokens only. :func:`last_states` reads each sequence's state at its own last real
+step, which is what a padded many-to-one model must use instead of ``out[:, -1]``.
+
+Language models
+---------------
+:class:`RecurrentLM` is an embedding, a ``torch.nn`` recurrent layer (``"rnn"``, ``"lstm"``
+or ``"gru"``) and a linear read-out. :func:`train_lms` trains several such models (for
+instance three seeds of each cell) on the *same* batches with truncated BPTT and records the
+validation perplexity at regular steps; :func:`stream_perplexity` measures perplexity on a
+long text in chunks with the state carried over.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._validation import check_float, check_int
+
+__all__ = [
+    "pad_sequences",
+    "lengths_to_mask",
+    "masked_cross_entropy",
+    "last_states",
+    "RecurrentLM",
+    "train_lms",
+    "stream_perplexity",
+    "char_vocab",
+]
+
+
+def pad_sequences(
+    sequences: Sequence[Sequence[int] | torch.Tensor], pad_id: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack integer sequences of different lengths into one ``(B, T_max)`` batch.
+
+    Short sequences are filled up on the right with ``pad_id``. Returns the padded batch
+    (int64) and the lengths ``(B,)`` (int64).
+
+    Example
+    -------
+    >>> x, lengths = pad_sequences([[5, 6, 7], [8]], pad_id=0)
+    >>> x.tolist(), lengths.tolist()
+    ([[5, 6, 7], [8, 0, 0]], [3, 1])
+    """
+    if len(sequences) == 0:
+        raise ValueError("sequences must hold at least one sequence.")
+    pad_id = check_int(pad_id, "pad_id", minimum=0)
+    rows = [torch.as_tensor(s, dtype=torch.long).reshape(-1) for s in sequences]
+    if any(len(r) == 0 for r in rows):
+        raise ValueError("every sequence must hold at least one token (an empty one cannot be packed).")
+    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
+    out = torch.full((len(rows), int(lengths.max())), pad_id, dtype=torch.long)  # (B, T_max)
+    for b, r in enumerate(rows):
+        out[b, : len(r)] = r
+    return out, lengths
+
+
+def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None = None) -> torch.Tensor:
+    """Boolean mask ``(B, T)`` with ``mask[b, t] = t < lengths[b]`` (True on real tokens).
+
+    Example
+    -------
+    >>> lengths_to_mask([3, 1]).int().tolist()
+    [[1, 1, 1], [1, 0, 0]]
+    """
+    lengths = torch.as_tensor(lengths, dtype=torch.long).reshape(-1)
+    T = int(lengths.max()) if max_len is None else check_int(max_len, "max_len", minimum=1)
+    if int(lengths.max()) > T:
+        raise ValueError(f"max_len={T} is shorter than the longest sequence ({int(lengths.max())}).")
+    return torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
+
+
+def masked_cross_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor, *, reduction: str = "mean"
+) -> torch.Tensor:
+    r"""Cross-entropy over the real tokens only.
+
+    ``logits`` ``(B, T, K)``, ``targets`` ``(B, T)`` and ``mask`` ``(B, T)`` (bool). With
+    ``reduction="mean"`` the result is :math:`\sum m\,\ell / \sum m` (the mean over real tokens),
+    with ``"sum"`` the sum over real tokens. Padded positions neither add to the loss nor
+    receive a gradient, whatever their target id.
+    """
+    if logits.dim() != 3 or targets.shape != logits.shape[:2] or mask.shape != targets.shape:
+        raise ValueError(
+            f"expected logits (B, T, K), targets (B, T) and mask (B, T); got {tuple(logits.shape)}, "
+            f"{tuple(targets.shape)}, {tuple(mask.shape)}."
+        )
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction must be 'mean' or 'sum', not {reduction!r}.")
+    mask = mask.to(torch.bool)
+    per_token = nn.functional.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none"
+    ).reshape(targets.shape)  # (B, T)
+    total = torch.where(mask, per_token, torch.zeros_like(per_token)).sum()
+    if reduction == "sum":
+        return total
+    n = mask.sum()
+    if int(n) == 0:
+        raise ValueError("mask selects no token: the mean is undefined.")
+    return total / n
+
+
+def last_states(outputs: torch.Tensor, lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
+    """The output at each sequence's last real step: ``outputs[b, lengths[b] - 1]``.
+
+    ``outputs`` ``(B, T, H)`` (batch first), ``lengths`` ``(B,)``; returns ``(B, H)``.
+    """
+    lengths = torch.as_tensor(lengths, dtype=torch.long).reshape(-1)
+    if outputs.dim() != 3 or len(lengths) != outputs.shape[0]:
+        raise ValueError(f"expected outputs (B, T, H) and lengths (B,); got {tuple(outputs.shape)} and {tuple(lengths.shape)}.")
+    if int(lengths.min()) < 1 or int(lengths.max()) > outputs.shape[1]:
+        raise ValueError("lengths must lie in 1..T.")
+    return outputs[torch.arange(outputs.shape[0]), lengths - 1]  # (B, H)
+
+
+def char_vocab(text: str) -> str:
+    """The sorted distinct characters of ``text`` as one string (a character vocabulary)."""
+    if not isinstance(text, str) or len(text) == 0:
+        raise ValueError("text must be a non-empty string.")
+    return "".join(sorted(set(text)))
+
+
+_LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class RecurrentLM(nn.Module):
+    r"""Embedding, one or more recurrent layers and a linear read-out over a vocabulary.
+
+    Parameters
+    ----------
+    vocab_size : number of token ids :math:`K`.
+    kind : ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``; the layer is the ``torch.nn`` one.
+    embedding_dim, hidden_size, num_layers : sizes.
+
+    ``forward(idx (B, T), state=None, lengths=None)`` returns logits ``(B, T, K)`` and the
+    final state (``h`` ``(L, B, H)``, or ``(h, c)`` for the LSTM). With ``lengths`` the batch
+    is *packed* (:func:`torch.nn.utils.rnn.pack_padded_sequence`): the recurrence stops at
+    each sequence's last real token, so the final state belongs to that token; the recurrent
+    outputs at padded positions are zero (their logits are the read-out's bias), and a loss over
+    them must be masked.
+
+    Example
+    -------
+    >>> lm = RecurrentLM(10, "gru", embedding_dim=4, hidden_size=8)
+    >>> logits, h = lm(torch.zeros(2, 5, dtype=torch.long))
+    >>> tuple(logits.shape), tuple(h.shape)
+    ((2, 5, 10), (1, 2, 8))
+    """
+
+    def __init__(
+        self, vocab_size: int, kind: str = "lstm", *, embedding_dim: int = 16, hidden_size: int = 64, num_layers: int = 1
+    ) -> None:
+        super().__init__()
+        if kind not in _LAYERS:
+            raise ValueError(f"kind must be one of {sorted(_LAYERS)}, not {kind!r}.")
+        self.kind = kind
+        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
+        self.embed = nn.Embedding(self.vocab_size, check_int(embedding_dim, "embedding_dim", minimum=1))
+        self.rnn = _LAYERS[kind](
+            embedding_dim, check_int(hidden_size, "hidden_size", minimum=1),
+            check_int(num_layers, "num_layers", minimum=1), batch_first=True,
+        )
+        self.head = nn.Linear(hidden_size, self.vocab_size)
+
+    def forward(self, idx: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
+        """Logits of the next token at every position; see the class docstring."""
+        e = self.embed(idx)  # (B, T, E)
+        if lengths is None:
+            out, state = self.rnn(e, state)  # (B, T, H)
+        else:
+            packed = nn.utils.rnn.pack_padded_sequence(e, torch.as_tensor(lengths).cpu(), batch_first=True, enforce_sorted=False)
+            out, state = self.rnn(packed, state)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=idx.shape[1])  # (B, T, H)
+        return self.head(out), state  # (B, T, K)
+
+    def n_parameters(self) -> int:
+        """Number of trainable parameters."""
+        return sum(p.numel() for p in self.parameters())
+
+    @torch.no_grad()
+    def sample(self, prefix_ids: Sequence[int], length: int, *, temperature: float = 1.0, seed: int = 0) -> list[int]:
+        """Continue ``prefix_ids`` by ``length`` ids drawn from ``softmax(logits / temperature)``."""
+        length = check_int(length, "length", minimum=0)
+        temperature = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
+        if len(prefix_ids) == 0:
+            raise ValueError("prefix_ids must hold at least one id.")
+        gen = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
+        was_training = self.training
+        self.eval()
+        logits, state = self(torch.as_tensor(list(prefix_ids), dtype=torch.long)[None])
+        out = []
+        for _ in range(length):
+            p = torch.softmax(logits[0, -1].double() / temperature, dim=-1)
+            j = int(torch.multinomial(p, 1, generator=gen))
+            out.append(j)
+            logits, state = self(torch.tensor([[j]]), state)
+        self.train(was_training)
+        return out
+
+
+def _detach(state):
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+@torch.no_grad()
+def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, seq_len: int = 128, batch_size: int = 64) -> float:
+    r"""Perplexity :math:`\exp(\text{mean cross-entropy})` of ``model`` on the id sequence ``ids``.
+
+    The sequence is cut into ``batch_size`` contiguous streams read in chunks of ``seq_len``
+    with the state carried from chunk to chunk, so every token (except each stream's first)
+    is predicted from all the tokens before it in its stream.
+    """
+    ids = torch.as_tensor(ids, dtype=torch.long).reshape(-1)
+    seq_len = check_int(seq_len, "seq_len", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    per_stream = (len(ids) - 1) // batch_size
+    if per_stream < 1:
+        raise ValueError("ids is too short for this batch_size.")
+    x = ids[: per_stream * batch_size].view(batch_size, per_stream)  # (B, S)
+    y = ids[1 : per_stream * batch_size + 1].view(batch_size, per_stream)
+    was_training = model.training
+    model.eval()
+    state, total, count = None, 0.0, 0
+    for start in range(0, per_stream, seq_len):
+        logits, state = model(x[:, start : start + seq_len], state)
+        yb = y[:, start : start + seq_len]
+        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(), yb.reshape(-1), reduction="sum").item()
+        count += yb.numel()
+    model.train(was_training)
+    return math.exp(total / count)
+
+
+def train_lms(
+    models: Mapping[str, RecurrentLM], train_ids: torch.Tensor, val_ids: torch.Tensor, *,
+    steps: int = 300, seq_len: int = 64, batch_size: int = 32, lr: float = 3e-3, clip: float | None = 1.0,
+    eval_every: int = 50, seed: int = 0, keep_best: bool = True,
+) -> dict[str, dict[str, list[float]]]:
+    r"""Train every model in ``models`` on the same batches; record validation perplexity.
+
+    The training ids are cut into ``batch_size`` contiguous streams; every step reads the next
+    ``seq_len`` ids of every stream (wrapping round at the end), carries each model's state from
+    the previous step detached (truncated BPTT), and takes one Adam step per model with the
+    gradient norm clipped to ``clip``. Every ``eval_every`` steps (and at the end) each model's
+    perplexity on ``val_ids`` is measured with :func:`stream_perplexity`. With ``keep_best``
+    each model ends with the weights of its best validation point (early stopping chosen on
+    the validation split). The same ``seed`` gives the same stream offsets for every model.
+
+    Returns, per model name, ``{"step": [...], "train_ppl": [...], "val_ppl": [...], "best_step": [s]}``,
+    ``train_ppl`` being the perplexity of the training batches since the previous evaluation.
+    """
+    train_ids = torch.as_tensor(train_ids, dtype=torch.long).reshape(-1)
+    steps = check_int(steps, "steps", minimum=1)
+    seq_len = check_int(seq_len, "seq_len", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    eval_every = check_int(eval_every, "eval_every", minimum=1)
+    lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+    per_stream = (len(train_ids) - 1) // batch_size
+    if per_stream < seq_len + 1:
+        raise ValueError("train_ids is too short for this batch_size and seq_len.")
+    x_all = train_ids[: per_stream * batch_size].view(batch_size, per_stream)  # (B, S)
+    y_all = train_ids[1 : per_stream * batch_size + 1].view(batch_size, per_stream)
+    n_chunks = per_stream // seq_len
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    offset = int(rng.integers(0, n_chunks))  # where in the streams the first chunk is read
+    opts = {name: torch.optim.Adam(m.parameters(), lr=lr) for name, m in models.items()}
+    states = {name: None for name in models}
+    hist = {name: {"step": [], "train_ppl": [], "val_ppl": [], "best_step": [0]} for name in models}
+    best = {name: (math.inf, None) for name in models}
+    running = {name: [0.0, 0] for name in models}
+    for m in models.values():
+        m.train()
+    for step in range(1, steps + 1):
+        chunk = (offset + step - 1) % n_chunks
+        if chunk == 0 and step > 1:
+            states = {name: None for name in models}  # the streams start again: reset the state
+        xb = x_all[:, chunk * seq_len : (chunk + 1) * seq_len]  # (B, T)
+        yb = y_all[:, chunk * seq_len : (chunk + 1) * seq_len]
+        for name, m in models.items():
+            logits, st = m(xb, states[name])
+            states[name] = _detach(st)
+            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), yb.reshape(-1))
+            opts[name].zero_grad()
+            loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(m.parameters(), clip)
+            opts[name].step()
+            running[name][0] += loss.item()
+            running[name][1] += 1
+        if step % eval_every == 0 or step == steps:
+            for name, m in models.items():
+                v = stream_perplexity(m, val_ids)
+                h = hist[name]
+                h["step"].append(step)
+                h["train_ppl"].append(math.exp(running[name][0] / running[name][1]))
+                h["val_ppl"].append(v)
+                running[name] = [0.0, 0]
+                if keep_best and v < best[name][0]:
+                    best[name] = (v, copy.deepcopy(m.state_dict()))
+                    h["best_step"] = [step]
+    if keep_best:
+        for name, m in models.items():
+            m.load_state_dict(best[name][1])
+    return hist
