@@ -22,7 +22,6 @@ import io
 import shutil
 import sys
 import tarfile
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,7 +70,7 @@ def fetch(name: str, version: str, integrity: str) -> bytes:
         try:
             with urllib.request.urlopen(url, timeout=60) as response:
                 data = response.read()
-        except (urllib.error.URLError, TimeoutError) as exc:
+        except Exception as exc:  # URLError, http.client errors, timeouts, resets: one message
             raise SystemExit(
                 f"Could not download {url} ({exc}). The book vendors its JavaScript so that the built "
                 "site works offline; this needs the npm registry once. Connect and run "
@@ -114,25 +113,62 @@ REQUIRE_CONFIG = """\
 """
 
 
+def _manifest_ok(stamp: Path, label: str) -> bool:
+    """True when the stamp names this package and every file it lists has its recorded SHA-256."""
+    if not stamp.exists():
+        return False
+    lines = stamp.read_text().splitlines()
+    if not lines or lines[0] != label:
+        return False
+    for line in lines[1:]:
+        digest, _, relative = line.partition("  ")
+        path = stamp.parent / relative
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
+def extract(data: bytes, dest: Path, keep) -> list[Path]:
+    """Extract the kept regular files of an npm tarball into ``dest``, never outside it.
+
+    Each member passes tarfile's ``data`` filter (no absolute paths, no ``..``, no links
+    or devices) and its resolved path must lie inside ``dest``; otherwise SystemExit.
+    """
+    root = dest.resolve()
+    written = []
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
+            if not member.isfile() or not keep(inner):
+                continue
+            try:
+                tarfile.data_filter(member, str(root))
+            except tarfile.FilterError as exc:
+                raise SystemExit(f"refusing tarball member {member.name!r}: {exc}") from None
+            out = (root / inner.removeprefix("es5/").removeprefix("dist/")).resolve()
+            if root not in out.parents:
+                raise SystemExit(f"refusing tarball member {member.name!r}: it would be written outside {root}")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(tar.extractfile(member).read())
+            written.append(out)
+    return written
+
+
 def vendor() -> list[Path]:
     written = []
     config = TARGET / "requirejs" / "config.js"
     for name, version, integrity, folder, keep in PACKAGES:
         stamp = TARGET / folder / ".version"
-        if stamp.exists() and stamp.read_text() == f"{name}@{version}":
+        label = f"{name}@{version}"
+        if _manifest_ok(stamp, label):
             continue
         data = fetch(name, version, integrity)
         shutil.rmtree(TARGET / folder, ignore_errors=True)
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            for member in tar.getmembers():
-                inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
-                if not member.isfile() or not keep(inner):
-                    continue
-                out = TARGET / folder / inner.removeprefix("es5/").removeprefix("dist/")
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(tar.extractfile(member).read())
-                written.append(out)
-        stamp.write_text(f"{name}@{version}")
+        files = extract(data, TARGET / folder, keep)
+        written += files
+        root = (TARGET / folder).resolve()
+        manifest = [label] + [f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(root)}" for f in files]
+        stamp.write_text("\n".join(manifest) + "\n")
     if not config.exists() or config.read_text() != REQUIRE_CONFIG:
         config.write_text(REQUIRE_CONFIG)
         written.append(config)
