@@ -9,7 +9,9 @@ Each notebook runs in a fresh kernel of the current environment, from its own
 folder, with widget state stored (so the HTML book can show the widgets' last
 state), without per-cell timing metadata, and with personal metadata removed.
 The wall-clock time of each notebook is printed and checked against the budget:
-90 s for a chapter, 45 s for an exercise on the reference 2-core CPU.
+90 s for a chapter, 45 s for an exercise on the reference 2-core CPU; the exit status
+is 1 when any notebook is over budget (its outputs are still stored). The kernel is
+always this interpreter's own (the pinned environment), never another installed one.
 """
 from __future__ import annotations
 
@@ -32,11 +34,30 @@ def budget(path: Path) -> float:
     return BUDGET_S["exercise" if "exercises" in path.parts else "chapter"]
 
 
+def pinned_kernel():
+    """A kernel manager whose python3 kernel is this interpreter (the pinned .venv).
+
+    Without this, a ``python3`` kernelspec installed elsewhere on the machine (a system
+    Jupyter, another venv) could run the notebook with other package versions.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    specs = KernelSpecManager()
+    specs.kernel_dirs = []  # ignore installed kernelspecs: only the native kernel of sys.executable
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+    argv0 = manager.kernel_spec.argv[0]
+    if Path(argv0).resolve() != Path(sys.executable).resolve():
+        raise SystemExit(f"the python3 kernel would run {argv0}, not this environment's {sys.executable}")
+    return manager
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     nb = nbtools.read(path)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     client = NotebookClient(
         nb,
+        km=pinned_kernel(),
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
@@ -67,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         if elapsed > limit:
             over.append(path)
     if over:
-        print(f"{len(over)} notebook(s) over budget on this machine; the budget is for a 2-core CPU.")
+        print(f"{len(over)} notebook(s) over budget on this machine (the budget is for an idle 2-core CPU); "
+              "outputs were stored, but make them faster before committing.")
+        return 1
     return 0
 
 
