@@ -1,25 +1,73 @@
-"""The benchmark suite runs (tiny sizes) and its page is part of the book."""
+"""The benchmark suite runs (tiny sizes), its page is part of the book, and its helpers measure what they say."""
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from tools import nbtools
+from tools import bench, nbtools
 
 
 def test_bench_quick_run_writes_every_table(tmp_path):
     out = tmp_path / "performance.md"
     result = subprocess.run([sys.executable, "tools/bench.py", "--quick", "--out", str(out)], cwd=nbtools.ROOT,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     page = out.read_text(encoding="utf-8")
-    for heading in ("## The machine", "## From scratch against the library", "## Word2Vec and TF-IDF", "## On a GPU"):
+    for heading in ("## The machine", "## From scratch against the library", "## Seeds at the price of one",
+                    "## Page weight", "## On a GPU"):
         assert heading in page
-    for layer in ("RNN forward", "LSTM forward", "GRU forward", "multi-head self-attention", "im2col"):
-        assert layer in page, f"{layer} missing from the benchmark table"
+    for row in ("RNN forward", "LSTM forward", "GRU forward", "multi-head self-attention", "im2col", "TF-IDF, same",
+                "skip-gram", "MLP on digits", "small CNN", "small GRU"):
+        assert row in page, f"{row} missing from the benchmark page"
+    assert "How noisy this run was" in page and "interleaved pairs" in page
+    assert "load average" in page and "1 thread for both sides" in page
+
+
+def test_interleaved_pairs_report_median_ratio_range_and_noise():
+    calls = []
+    r = bench.interleaved(lambda: calls.append("ours"), lambda: calls.append("lib"), pairs=7, block_s=0.0)
+    assert r["pairs"] == 7 and r["ratio_min"] <= r["ratio"] <= r["ratio_max"]
+    assert r["noise"] >= 0 and r["ours_s"] > 0 and r["library_s"] > 0
+    # after warm-up and sizing, the measurements alternate: ours, library, ours, library, ...
+    assert calls[4:] == ["ours", "lib"] * 7
+
+
+def test_page_weight_counts_html_images_and_own_assets(tmp_path):
+    html = tmp_path / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / "_static").mkdir()
+    (html / "_images").mkdir()
+    (html / "_static" / "theme.css").write_bytes(b"x" * 1000)
+    (html / "_static" / "explorer.js").write_bytes(b"x" * 300)
+    (html / "_images" / "fig.png").write_bytes(b"x" * 2048)
+    common = '<link rel="stylesheet" href="../_static/theme.css?v=1">'
+    (html / "notebooks" / "01_a.html").write_text(
+        common + '<img src="../_images/fig.png" alt="a"><script src="../_static/explorer.js"></script>'
+        '<img src="https://example.org/remote.png">')
+    (html / "notebooks" / "02_b.html").write_text(common)
+    weight = bench.page_weight(html)
+    rows = {r["page"]: r for r in weight["rows"]}
+    assert weight["shared"] == 1000 and weight["n_shared"] == 1
+    a = rows["01_a"]
+    assert a["images"] == 2048 and a["n_images"] == 1 and a["assets"] == 300
+    assert a["total"] == a["html"] + 2048 + 300
+    assert rows["02_b"]["images"] == 0 and rows["02_b"]["assets"] == 0
+    assert bench.page_weight(tmp_path / "missing") is None
+
+
+def test_ratios_only_keeps_the_notebook_section_of_the_last_full_run(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text("# T\n\n## Notebooks\n\n| Notebook | Seconds |\n|---|---:|\n| `a` | 1.0 |\n\n**Total: 1 s**\n\n"
+                    "## From scratch against the library\n\nold\n", encoding="utf-8")
+    kept = bench._kept_notebook_section(page)
+    assert kept[0] == "## Notebooks" and bench.KEPT_NOTE in kept and "**Total: 1 s**" in kept
+    page.write_text("\n".join(kept) + "\n## Next\n", encoding="utf-8")
+    again = bench._kept_notebook_section(page)
+    assert again == kept  # the note is not added twice
 
 
 def test_performance_page_is_in_the_book():
     assert "book/performance" in nbtools.toc_files()
     page = (nbtools.ROOT / "book" / "performance.md").read_text(encoding="utf-8")
     assert "## Notebooks" in page and "Total:" in page, "run `make bench` to regenerate the page"
+    assert "## Seeds at the price of one" in page and "interleaved pairs" in page
