@@ -5,7 +5,11 @@ r"""Time series (chapter 8): classical models by hand and with statsmodels, neur
 - :mod:`dlcourse.timeseries.forecast`: :func:`make_windows`, metrics (:func:`rmse`,
   :func:`mae`, :func:`mape`), the forecaster protocol with naive, seasonal naive, AR and
   ARIMA forecasters, :func:`select_arima_order` by AIC and :func:`rolling_forecast`.
-- :mod:`dlcourse.timeseries.neural`: :class:`NeuralForecaster` (MLP, RNN, LSTM, GRU on windows).
+  :func:`select_ar_order` (AIC and BIC of AR orders), :class:`TransformedForecaster` (e.g. square root).
+- :mod:`dlcourse.timeseries.neural`: :class:`NeuralForecaster` (MLP, RNN, LSTM, GRU on windows) and
+  :class:`SeedBatchForecaster` (several seeds as one batched model, epochs chosen on validation).
+- :mod:`dlcourse.timeseries.evaluation`: :func:`dm_test` (Diebold-Mariano with the Harvey-Leybourne-
+  Newbold correction), :func:`block_bootstrap_ratio`, :func:`rolling_windows`.
 - :mod:`dlcourse.timeseries.datasets`: :func:`load_sunspots`, :func:`load_co2` (offline).
 
 statsmodels and torch are imported only when a function needs them.
@@ -26,9 +30,12 @@ from .forecast import (
     rmse,
     rolling_forecast,
     seasonal_naive,
+    select_ar_order,
     select_arima_order,
+    TransformedForecaster,
 )
-from .neural import KINDS, NeuralForecaster
+from .evaluation import DMResult, block_bootstrap_ratio, dm_test, rolling_windows
+from .neural import KINDS, NeuralForecaster, SeedBatchForecaster
 from .stats import acf, as_series_array, difference, fit_ar, inverse_difference, is_stationary_ar, pacf, simulate_arma
 
 __all__ = [
@@ -52,6 +59,13 @@ __all__ = [
     "ARIMAForecaster",
     "fit_arima",
     "select_arima_order",
+    "select_ar_order",
+    "TransformedForecaster",
+    "SeedBatchForecaster",
+    "DMResult",
+    "dm_test",
+    "block_bootstrap_ratio",
+    "rolling_windows",
     "rolling_forecast",
     "naive",
     "seasonal_naive",

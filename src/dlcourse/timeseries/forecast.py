@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_choice, check_int
 from .stats import as_series_array, fit_ar
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "ARIMAForecaster",
     "fit_arima",
     "select_arima_order",
+    "select_ar_order",
+    "TransformedForecaster",
     "rolling_forecast",
     "naive",
     "seasonal_naive",
@@ -261,6 +263,96 @@ def select_arima_order(
             rows.append({"p": p_, "d": d, "q": q_, "aic": float(res.aic),
                          "converged": bool(res.mle_retvals.get("converged", True))})
     return pd.DataFrame(rows).sort_values("aic", kind="stable").reset_index(drop=True)
+
+
+def select_ar_order(x: Any, max_p: int) -> Any:
+    r"""AIC and BIC of AR(:math:`p`), :math:`p = 0, \dots,` ``max_p``, fitted by least squares on one common sample.
+
+    Every order is fitted (:func:`fit_ar`) to the same :math:`N = n - p_{\max}` targets
+    :math:`x_{p_{\max}+1}, \dots, x_n` (the first ``max_p`` values serve only as lags), so that
+    the criteria compare fits to the same data. With :math:`\hat\sigma_p^2` the mean squared
+    residual of AR(:math:`p`) and :math:`k = p + 1` coefficients,
+
+    .. math::
+        \mathrm{AIC}_p = N \ln \hat\sigma_p^2 + 2k, \qquad
+        \mathrm{BIC}_p = N \ln \hat\sigma_p^2 + k \ln N
+
+    (the Gaussian :math:`-2\ln\hat L` up to a constant that is the same for every :math:`p`).
+    BIC charges each coefficient :math:`\ln N` instead of 2, so it never picks a larger order
+    than AIC once :math:`N \ge 8`. The orders chosen agree with
+    ``statsmodels.tsa.ar_model.ar_select_order(x, maxlag=max_p, ic=..., trend="c")``.
+
+    Returns a ``pandas.DataFrame`` indexed by ``p`` with columns ``aic`` and ``bic``
+    (``table["aic"].idxmin()`` is the order AIC chooses).
+    """
+    import pandas as pd
+
+    x = as_series_array(x, "x")
+    max_p = check_int(max_p, "max_p", minimum=0)
+    n_fit = x.size - max_p
+    if n_fit < 2 * max_p + 2:
+        raise ValueError(f"x has {x.size} values, too few to compare AR orders up to {max_p}; use a smaller max_p.")
+    y = x[max_p:]
+    rows = []
+    for p in range(max_p + 1):
+        design = np.column_stack([np.ones(n_fit)] + [x[max_p - i : x.size - i] for i in range(1, p + 1)])
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        sigma2 = float(np.mean((y - design @ coef) ** 2))
+        k = p + 1
+        rows.append({"p": p, "aic": n_fit * np.log(sigma2) + 2 * k, "bic": n_fit * np.log(sigma2) + k * np.log(n_fit)})
+    return pd.DataFrame(rows).set_index("p")
+
+
+class TransformedForecaster(Forecaster):
+    r"""Fit ``base`` on a transformed series :math:`g(y)` and map its forecasts back with :math:`g^{-1}`.
+
+    The classic use is the square root, :math:`g(y) = \sqrt{y}`, for counts such as sunspot
+    numbers, whose swings grow with their level: on :math:`\sqrt{y}` the noise is roughly the
+    same size in quiet and active years (a *variance-stabilising* transform), which is what a
+    least-squares AR assumes. Forecasts are mapped back by :math:`\hat y_t = g^{-1}(\hat z_t)`
+    (for the square root, :math:`\max(\hat z_t, 0)^2`; this is the median-type back-transform,
+    without a bias correction).
+
+    Parameters
+    ----------
+    base:
+        Any :class:`Forecaster`; it only ever sees the transformed series.
+    transform:
+        ``"sqrt"`` (the only one built in) or a pair of callables ``(g, g_inverse)``.
+    """
+
+    def __init__(self, base: Forecaster, transform: Any = "sqrt") -> None:
+        if not (hasattr(base, "fit") and hasattr(base, "predict_one_step")):
+            raise TypeError(f"base must be a Forecaster; got {type(base).__name__}.")
+        if isinstance(transform, str):
+            check_choice(transform, "transform", ("sqrt",))
+            self._g, self._g_inv = _sqrt_forward, _sqrt_inverse
+        else:
+            self._g, self._g_inv = transform
+        self.base = base
+        self.transform = transform
+        self.min_history = base.min_history
+
+    def fit(self, train: Any) -> "TransformedForecaster":
+        """See :class:`Forecaster`."""
+        self.base.fit(self._g(as_series_array(train, "train")))
+        return self
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """See :class:`Forecaster`."""
+        x = as_series_array(series, "series", min_length=1)
+        start = self._check_start(x, start)
+        return self._g_inv(np.asarray(self.base.predict_one_step(self._g(x), start)))
+
+
+def _sqrt_forward(y: np.ndarray) -> np.ndarray:
+    if np.any(y < 0):
+        raise ValueError("the square-root transform needs values >= 0; the series has negative values.")
+    return np.sqrt(y)
+
+
+def _sqrt_inverse(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0) ** 2
 
 
 class ARIMAForecaster(Forecaster):

@@ -13,7 +13,7 @@ from .._validation import check_choice, check_float, check_int
 from .forecast import Forecaster, make_windows
 from .stats import as_series_array
 
-__all__ = ["KINDS", "NeuralForecaster"]
+__all__ = ["KINDS", "NeuralForecaster", "SeedBatchForecaster"]
 
 #: the model families :class:`NeuralForecaster` can build
 KINDS = ("mlp", "rnn", "lstm", "gru")
@@ -156,3 +156,200 @@ class NeuralForecaster(Forecaster):
             z_hat = self.net_(torch.tensor(windows, dtype=torch.float32)).numpy().astype(float)  # (m,)
         step = z_hat * self.std_ + self.mean_
         return x[start - 1 : -1] + step if self.d else step
+
+
+def _seed_stack(kind: str, window: int, hidden_size: int, seeds: list[int]) -> Any:
+    r"""One module that holds the window networks of all ``seeds`` side by side: (N, w) -> (S, N).
+
+    Seed ``s`` starts from exactly the weights of ``_window_net`` after ``torch.manual_seed(s)``
+    (the initialisation of ``NeuralForecaster(seed=s)``). For the recurrent kinds the S networks
+    become one ``torch.nn`` layer with :math:`S H` hidden units whose recurrent matrix is
+    *block-diagonal*: unit block :math:`s` sees only its own previous state, so the blocks are S
+    independent networks computed by one fast built-in kernel. A gradient hook keeps the blocks
+    off the diagonal at exactly zero during training (Adam leaves a zero-gradient entry alone).
+    The MLPs are stacked along a leading seed axis and run by batched products.
+    """
+    import torch
+    from torch import nn
+
+    nets = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        nets.append(_window_net(kind, window, hidden_size))
+    S, H = len(seeds), hidden_size
+
+    class SeedStack(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.kind = kind
+            with torch.no_grad():
+                self.head_w = nn.Parameter(torch.stack([n.head.weight[0] for n in nets]))  # (S, H)
+                self.head_b = nn.Parameter(torch.cat([n.head.bias for n in nets]))  # (S,)
+                if kind == "mlp":
+                    self.W = nn.Parameter(torch.stack([n.body[0].weight for n in nets]))  # (S, H, w)
+                    self.b = nn.Parameter(torch.stack([n.body[0].bias for n in nets]))  # (S, H)
+                    return
+                gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+                cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
+                self.body = cls(input_size=1, hidden_size=S * H, batch_first=True)
+                mask = torch.zeros(gates * S * H, S * H)
+                for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+                    getattr(self.body, name).zero_()
+                for s, n in enumerate(nets):
+                    for g in range(gates):
+                        rows = slice(g * S * H + s * H, g * S * H + (s + 1) * H)  # seed s's units of gate g
+                        own = slice(g * H, (g + 1) * H)
+                        self.body.weight_ih_l0[rows] = n.body.weight_ih_l0[own]
+                        self.body.bias_ih_l0[rows] = n.body.bias_ih_l0[own]
+                        self.body.bias_hh_l0[rows] = n.body.bias_hh_l0[own]
+                        self.body.weight_hh_l0[rows, s * H : (s + 1) * H] = n.body.weight_hh_l0[own]
+                        mask[rows, s * H : (s + 1) * H] = 1.0
+            self.register_buffer("mask", mask)
+            self.body.weight_hh_l0.register_hook(lambda grad: grad * self.mask)
+
+        def forward(self, x: "torch.Tensor") -> "torch.Tensor":
+            if self.kind == "mlp":
+                h = torch.tanh(torch.einsum("nw,shw->snh", x, self.W) + self.b[:, None])  # (S, N, H)
+                return torch.einsum("snh,sh->sn", h, self.head_w) + self.head_b[:, None]
+            out, _ = self.body(x[..., None])  # (N, w, S H)
+            h = out[:, -1].reshape(x.shape[0], S, H)  # (N, S, H): seed s's last state
+            return (torch.einsum("nsh,sh->sn", h, self.head_w) + self.head_b[:, None])  # (S, N)
+
+    return SeedStack()
+
+
+class SeedBatchForecaster(Forecaster):
+    r"""Several seeds of :class:`NeuralForecaster` trained at once, with the epochs chosen on validation.
+
+    The seeds' networks are stacked along a leading *seed* axis and trained as one batched
+    model: the loss is the sum of the seeds' mean squared errors, so each seed follows exactly
+    the path it would follow alone (Adam works element by element), at the cost of little more
+    than one run. Seed ``s`` starts from the same weights as ``NeuralForecaster(seed=s)``.
+
+    **Epochs by validation.** With ``val_size`` :math:`v > 0`, :meth:`fit` first holds out the
+    last :math:`v` values of the training part as a validation part, trains on the rest for
+    ``max_epochs`` full-batch Adam steps and every ``eval_every`` steps computes each seed's
+    rolling one-step RMSE on the validation part. Each seed's number of epochs is the one with
+    the lowest validation RMSE (``epochs_``). The networks are then trained afresh on the whole
+    training part, each seed for its own number of epochs. The test part is never seen.
+
+    Parameters are those of :class:`NeuralForecaster` plus ``seeds`` (iterable of ints),
+    ``max_epochs``, ``val_size`` and ``eval_every``. Attributes after :meth:`fit`:
+    ``epochs_`` (S,), ``val_epochs_`` (the epochs evaluated), ``val_rmse_`` (S, len(val_epochs_)),
+    ``mean_``, ``std_``, ``states_`` (the weights kept for each seed).
+
+    :meth:`predict_one_step` returns one row per seed: shape (S, m), not (m,).
+    """
+
+    def __init__(
+        self,
+        kind: str = "lstm",
+        window: int = 12,
+        hidden_size: int = 16,
+        max_epochs: int = 300,
+        lr: float = 0.01,
+        weight_decay: float = 0.0,
+        d: int = 0,
+        seeds: Any = range(5),
+        val_size: int = 0,
+        eval_every: int = 10,
+    ) -> None:
+        self.kind = check_choice(kind, "kind", KINDS)
+        self.window = check_int(window, "window", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
+        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+        self.weight_decay = check_float(weight_decay, "weight_decay", minimum=0.0)
+        self.d = check_int(d, "d", minimum=0, maximum=1)
+        self.seeds = [check_int(s, "seed", minimum=0) for s in seeds]
+        if not self.seeds:
+            raise ValueError("seeds must hold at least one seed.")
+        self.val_size = check_int(val_size, "val_size", minimum=0)
+        self.eval_every = check_int(eval_every, "eval_every", minimum=1)
+        self.min_history = self.window + self.d
+
+    def _transform(self, x: np.ndarray) -> np.ndarray:
+        return x[1:] - x[:-1] if self.d else x
+
+    def _scale(self, x: np.ndarray) -> tuple[float, float]:
+        z = self._transform(x)
+        mean, std = float(z.mean()), float(z.std())
+        if std == 0:
+            raise ValueError("train is constant after differencing; there is nothing to learn.")
+        return mean, std
+
+    def _predict(self, net: Any, x: np.ndarray, start: int, mean: float, std: float) -> np.ndarray:
+        import torch
+
+        z = (self._transform(x) - mean) / std
+        ends = np.arange(start, x.size) - self.d
+        windows = z[ends[:, None] - self.window + np.arange(self.window)]  # (m, w)
+        with torch.no_grad():
+            z_hat = net(torch.tensor(windows, dtype=torch.float32)).numpy()  # (S, m)
+        step = z_hat.astype(float) * std + mean
+        return x[start - 1 : -1] + step if self.d else step
+
+    def _train(self, x: np.ndarray, epochs: Any, val: np.ndarray | None = None) -> list[dict[str, Any]]:
+        """Train all seeds on ``x``; return, for each seed s, the weights after ``epochs[s]`` steps.
+
+        With ``val`` (the values after ``x``), also record validation RMSEs every ``eval_every`` steps.
+        """
+        import torch
+
+        mean, std = self._scale(x)
+        z = self._transform(x)
+        X, Y = make_windows(z, self.window)  # raises if x is too short for the window
+        X = torch.tensor((X - mean) / std, dtype=torch.float32)  # (N, w)
+        Y = torch.tensor((Y[:, 0] - mean) / std, dtype=torch.float32)  # (N,)
+        net = _seed_stack(self.kind, self.window, self.hidden_size, self.seeds)
+        opt = torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        epochs = np.asarray(epochs)
+        kept: list[Any] = [None] * len(self.seeds)
+        full = None if val is None else np.concatenate([x, val])
+        curve, at = [], []
+        for epoch in range(1, int(epochs.max()) + 1):
+            opt.zero_grad()
+            loss = ((net(X) - Y) ** 2).mean(dim=1).sum()  # the sum of the seeds' mean squared errors
+            loss.backward()
+            opt.step()
+            if np.any(epochs == epoch):
+                state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+                for s in np.flatnonzero(epochs == epoch):
+                    kept[s] = state
+            if full is not None and epoch % self.eval_every == 0:
+                pred = self._predict(net, full, x.size, mean, std)  # (S, v)
+                curve.append(np.sqrt(np.mean((pred - val) ** 2, axis=1)))
+                at.append(epoch)
+        if full is not None:
+            self.val_epochs_ = np.array(at)
+            self.val_rmse_ = np.stack(curve, axis=1)  # (S, evaluations)
+        self.net_ = net
+        return kept
+
+    def fit(self, train: Any) -> "SeedBatchForecaster":
+        """See :class:`~dlcourse.timeseries.Forecaster` and the class docstring."""
+        x = as_series_array(train, "train")
+        if self.val_size:
+            if x.size - self.val_size < self.window + self.d + 2:
+                raise ValueError(f"train has {x.size} values: too few to hold out val_size = {self.val_size}.")
+            self._train(x[: -self.val_size], np.full(len(self.seeds), self.max_epochs), val=x[-self.val_size :])
+            self.epochs_ = self.val_epochs_[np.argmin(self.val_rmse_, axis=1)]  # (S,)
+        else:
+            self.epochs_ = np.full(len(self.seeds), self.max_epochs)
+        self.mean_, self.std_ = self._scale(x)
+        self.states_ = self._train(x, self.epochs_)
+        return self
+
+    def predict_one_step(self, series: Any, start: int) -> np.ndarray:
+        """Forecasts of every seed, shape (S, m); see :class:`~dlcourse.timeseries.Forecaster`."""
+        if not hasattr(self, "states_"):
+            raise RuntimeError("call fit(train) before predict_one_step.")
+        x = as_series_array(series, "series")
+        start = self._check_start(x, start)
+        rows, done = [], {}
+        for s, state in enumerate(self.states_):  # seeds stopped at the same epoch share one state
+            if id(state) not in done:
+                self.net_.load_state_dict(state)
+                done[id(state)] = self._predict(self.net_, x, start, self.mean_, self.std_)
+            rows.append(done[id(state)][s])
+        return np.stack(rows)  # (S, m)
