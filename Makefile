@@ -17,7 +17,7 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env preflight book test unit notebooks widgets7 lab execute student coverage bench clean
+.PHONY: help env preflight lint book test unit notebooks widgets7 lab execute student coverage bench clean
 
 help:
 	@echo "make book      build the HTML book strictly into _build/html"
@@ -49,6 +49,11 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+# Style, likely bugs and types of the package, checked by machines (ruff, mypy).
+lint: $(STAMP)
+	$(BIN)/ruff check src/dlcourse tools tests
+	$(BIN)/mypy
 
 # ipywidgets 7 is what Colab ships: run the widget tests under it too, in a small
 # environment of its own (numpy, matplotlib, ipywidgets 7, pytest; no torch needed).
