@@ -14,6 +14,7 @@ import re
 import secrets
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -53,6 +54,24 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+def open_for_traversal(paths) -> list[tuple[Path, int]]:
+    """Let every user pass through (o+x, not read) the folders above ``paths``.
+
+    The course environment must be usable by every student. Here the pinned .venv is built
+    on a Python installed under /root (pyenv), which is closed to other users; the test
+    opens such folders for traversal only while it runs and restores their modes after.
+    """
+    changed = []
+    for path in paths:
+        path = Path(path).resolve()
+        for folder in [path, *path.parents]:
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH and all(folder != c[0] for c in changed):
+                os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
+                changed.append((folder, stat.S_IMODE(mode)))
+    return changed
+
+
 class HubError(RuntimeError):
     pass
 
@@ -84,8 +103,9 @@ class Hub:
         env.setdefault("MKL_NUM_THREADS", "1")
         self.log = open(self.workdir / "hub.log", "w")
         # The command of the instructor guide: jupyterhub -f deploy/jupyterhub_config.py
+        self.command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")]
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")],
+            self.command,
             cwd=self.workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -129,9 +149,18 @@ class Hub:
     def spawn(self, name: str) -> None:
         self.api("POST", f"/users/{name}/server")
 
-    def wait_ready(self, names: list[str], timeout: float = 240) -> dict[str, float]:
-        """Seconds from now until each server is ready (the hub says so and it answers)."""
-        t0, ready = time.monotonic(), {}
+    def spawn_all(self, names: list[str]) -> float:
+        """Ask for all these servers at once (one request each, in parallel); return the start time."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            list(pool.map(self.spawn, names))
+        return t0
+
+    def wait_ready(self, names: list[str], timeout: float = 240, since: float | None = None) -> dict[str, float]:
+        """Seconds from ``since`` (default: now) until each server is ready (the hub says so)."""
+        t0, ready = since or time.monotonic(), {}
         while len(ready) < len(names):
             if time.monotonic() - t0 > timeout:
                 raise HubError(f"servers not ready after {timeout} s: {sorted(set(names) - set(ready))}\n{self.log_tail()}")
@@ -182,6 +211,15 @@ class Hub:
             except psutil.NoSuchProcess:
                 pass
         return alive
+
+    def login(self, name: str, password: str) -> tuple[int, str, set]:
+        """The hub's login form, as a browser submits it: (status, redirect target, cookie names)."""
+        session = requests.Session()
+        session.get(f"{self.url}/hub/login", timeout=60)
+        xsrf = session.cookies.get("_xsrf", "")
+        r = session.post(f"{self.url}/hub/login", data={"username": name, "password": password, "_xsrf": xsrf},
+                         allow_redirects=False, timeout=60)
+        return r.status_code, r.headers.get("Location", ""), set(session.cookies.keys())
 
     def user(self, name: str, token: str | None = None) -> "UserServer":
         return UserServer(self, name, token or self.user_token(name))
@@ -334,15 +372,18 @@ def user_processes(uid: int) -> list[psutil.Process]:
 
 
 def memory_mib(uid: int) -> dict[str, float]:
-    """RSS and PSS (proportional set size: shared pages split among their users) of a user's processes."""
-    rss = pss = 0
+    """RSS and PSS (proportional set size: shared pages split among their users) of a user's
+    running processes, in MiB, and the CPU seconds they have used so far."""
+    rss = pss = cpu = 0.0
     n = 0
     for p in user_processes(uid):
         try:
             info = p.memory_full_info()
+            times = p.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         rss += info.rss
         pss += info.pss
+        cpu += times.user + times.system
         n += 1
-    return {"rss": rss / 2**20, "pss": pss / 2**20, "processes": n}
+    return {"rss": rss / 2**20, "pss": pss / 2**20, "cpu_s": cpu, "processes": n}

@@ -16,8 +16,12 @@ What it does, each step idempotent (safe to re-run after editing the roster):
 5. ``<site>/book``: a read-only copy of the book's chapter notebooks and student
    exercises (never ``notebooks/exercises/instructor``);
 6. ``~<instructor>/<course_id>``: the course directory (mode 0700, owned by the
-   instructor) with its own ``nbgrader_config.py`` and ``source/exNN_*/`` holding the
-   instructor versions of the assignments named in the course file.
+   instructor) with its own ``nbgrader_config.py``, ``students.csv`` (the roster, for
+   ``nbgrader db student import``) and ``source/exNN_*/`` holding the instructor
+   versions of the assignments named in the course file.
+
+--shared-only does steps 3-5 only (what deploy/Dockerfile runs for the Kubernetes image,
+where accounts and the course directory live in the users' pods and volumes).
 
 --remove-accounts deletes the roster's accounts and their home directories
 (``userdel --remove``): the end of a course, or of the integration test.
@@ -109,14 +113,8 @@ def book_files() -> list[Path]:
     return [f for f in files if "instructor" not in f.relative_to(NOTEBOOKS).parts]
 
 
-def setup(course: dict, create_accounts: bool = False) -> None:
-    for user in roster(course):
-        if not exists(user):
-            if not create_accounts:
-                sys.exit(f"no account {user!r}: create it, or re-run with --create-accounts")
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", user], check=True)
-        os.chmod(pwd.getpwnam(user).pw_dir, 0o700)
-
+def shared_files(course: dict) -> Path:
+    """Steps 3-5: the exchange, the shared configuration and the book (no accounts needed)."""
     site = Path(course["site"])
     site.mkdir(parents=True, exist_ok=True)
     os.chmod(site, 0o755)
@@ -131,9 +129,9 @@ def setup(course: dict, create_accounts: bool = False) -> None:
     os.chmod(config, 0o755)
     (config / "nbgrader_config.py").write_text(
         GLOBAL_CONFIG.format(course_id=course["course_id"], exchange=str(exchange)))
-    os.chmod(config / "nbgrader_config.py", 0o644)
     (config / "jupyter_server_config.py").write_text(SERVER_CONFIG)
-    os.chmod(config / "jupyter_server_config.py", 0o644)
+    for name in ("nbgrader_config.py", "jupyter_server_config.py"):
+        os.chmod(config / name, 0o644)
 
     book = site / "book"
     if book.exists():
@@ -145,6 +143,18 @@ def setup(course: dict, create_accounts: bool = False) -> None:
         os.chmod(dest, 0o644)
     for folder in (book, book / "exercises"):
         os.chmod(folder, 0o755)
+    return site
+
+
+def setup(course: dict, create_accounts: bool = False) -> None:
+    for user in roster(course):
+        if not exists(user):
+            if not create_accounts:
+                sys.exit(f"no account {user!r}: create it, or re-run with --create-accounts")
+            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", user], check=True)
+        os.chmod(pwd.getpwnam(user).pw_dir, 0o700)
+
+    site = shared_files(course)
 
     inst = pwd.getpwnam(course["instructor"])
     root = course_dir(course)
@@ -157,11 +167,13 @@ def setup(course: dict, create_accounts: bool = False) -> None:
         shutil.copy(src, root / "source" / name / src.name)
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(COURSE_CONFIG.format(root=str(root)))
+    # the roster for the gradebook: `nbgrader db student import students.csv`
+    (root / "students.csv").write_text("id\n" + "".join(f"{s}\n" for s in course["students"]))
     chown_tree(root, inst.pw_uid, inst.pw_gid)
     os.chmod(root, 0o700)
     print(f"course {course['course_id']!r}: {len(course['students'])} students, instructor "
-          f"{course['instructor']!r}, course directory {root}, exchange {exchange}, "
-          f"{len(book_files())} notebooks in {book}")
+          f"{course['instructor']!r}, course directory {root}, exchange {site / 'exchange'}, "
+          f"{len(book_files())} notebooks in {site / 'book'}")
 
 
 def remove_accounts(course: dict) -> None:
@@ -179,12 +191,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--course", help="course file (default: $DLCOURSE_COURSE or deploy/course.toml)")
     parser.add_argument("--create-accounts", action="store_true", help="create missing Unix accounts")
     parser.add_argument("--remove-accounts", action="store_true", help="delete the roster's accounts and homes")
+    parser.add_argument("--shared-only", action="store_true",
+                        help="only the exchange, <site>/jupyter and <site>/book (building a container image)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         sys.exit("run as root: it creates accounts, the exchange and the instructor's course directory")
     course = load_course(args.course)
     if args.remove_accounts:
         remove_accounts(course)
+    elif args.shared_only:
+        site = shared_files(course)
+        print(f"wrote {site / 'jupyter'} and {len(book_files())} notebooks in {site / 'book'}")
     else:
         setup(course, create_accounts=args.create_accounts)
 

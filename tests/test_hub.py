@@ -34,7 +34,6 @@ import pwd
 import re
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -130,28 +129,37 @@ def cycle():
         f'course_id = "{COURSE_ID}"\ninstructor = "{instructor}"\n'
         f'students = {json.dumps(list(students.values()))}\nsite = "{site}"\nassignments = ["{ASSIGNMENT}"]\n')
     setup = [sys.executable, str(ROOT / "deploy" / "setup_course.py"), "--course", str(course_file)]
-    out: dict = {"timings": {}, "students": students, "instructor": instructor}
+    ran: list[str] = []   # every command run, in the form the instructor guide writes it
+    out: dict = {"timings": {}, "students": students, "instructor": instructor, "commands": ran}
     hub = hd.Hub(course_file, work, hd.find_proxy())
     users = [instructor, *students.values()]
     uids: dict[str, int] = {}
     t_all = time.monotonic()
     opened = []
     try:
-        opened = open_for_traversal([sys.base_prefix, Path(sys.executable).resolve().parent, sys.prefix, ROOT, work])
+        opened = hd.open_for_traversal([sys.base_prefix, Path(sys.executable).resolve().parent, sys.prefix, ROOT, work])
         out["opened_for_traversal"] = [str(folder) for folder, _ in opened]
         done = subprocess.run(setup + ["--create-accounts"], capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+        ran.append(guide_form(setup + ["--create-accounts"], course_file))
         uids = {u: pwd.getpwnam(u).pw_uid for u in users}
         out["home_modes"] = {u: oct(os.stat(pwd.getpwnam(u).pw_dir).st_mode & 0o777) for u in users}
+
+        # students log in with their Unix password (PAM): the administrator sets it with chpasswd
+        password = secrets.token_urlsafe(12)
+        subprocess.run(["chpasswd"], input=f"{students['full']}:{password}\n", text=True, check=True)
+        ran.append("chpasswd")
 
         t0 = time.monotonic()
         hub.start()
         out["timings"]["hub start"] = time.monotonic() - t0
+        ran.append("DLCOURSE_COURSE=deploy/course.toml " + guide_form(hub.command, course_file))
+        out["login"] = {"right password": hub.login(students["full"], password)[:2],
+                        "wrong password": hub.login(students["full"], password + "x")[:2],
+                        "not on the roster": hub.login("root", "x")[:2]}
         tokens = {u: hub.user_token(u) for u in users}
-        t0 = time.monotonic()
-        for u in users:
-            hub.spawn(u)
-        hub.wait_ready(users)
+        t0 = hub.spawn_all(users)
+        hub.wait_ready(users, since=t0)
         out["timings"]["4 servers ready"] = time.monotonic() - t0
         srv = {u: hub.user(u, tokens[u]) for u in users}
         out["books"] = {u: sorted(srv[u].listdir("dlcourse-book")) for u in users}
@@ -164,12 +172,12 @@ def cycle():
         def sh(command: str) -> str:
             rc, shown = term.run(command)
             log.append((command, rc))
+            ran.append(command)
             assert rc == 0, f"instructor's `{command}` exited with {rc}:\n{shown[-4000:]}"
             return shown
 
         sh(f"cd ~/{COURSE_ID}")
-        for s in students.values():
-            sh(f"nbgrader db student add {s}")
+        sh("nbgrader db student import students.csv")
         sh(f"nbgrader generate_assignment {ASSIGNMENT}")
         sh(f"nbgrader release_assignment {ASSIGNMENT}")
         out["timings"]["release"] = time.monotonic() - t0
@@ -241,6 +249,7 @@ def cycle():
                 "instructor's course directory": f"{course_root}/",
                 "gradebook": f"{course_root}/gradebook.db",
                 "exchange inbound (listing)": f"{inbound}/",
+                "exchange feedback (listing)": f"{inbound.parent / 'feedback'}/",
             }
             for other_kind, other in students.items():
                 if other == s:
@@ -250,6 +259,11 @@ def cycle():
                 targets[f"{other_kind}'s collected submission"] = f"{course_root}/submitted/{other}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
                 targets[f"{other_kind}'s submission, name without its random part"] = (
                     f"{inbound}/{submissions[other].rsplit('+', 1)[0]}/{ASSIGNMENT}.ipynb")
+                # nbgrader leaves the submitted file itself world-readable (the instructor must
+                # read it); only the unlistable folder and the random name hide it: recorded,
+                # not asserted (see the instructor guide)
+                targets[f"{other_kind}'s submission, full exchange path"] = (
+                    f"{inbound}/{submissions[other]}/{ASSIGNMENT}.ipynb")
             kernel = srv[s].kernel()
             try:
                 res = kernel.execute(f"TARGETS = {targets!r}\n{PROBE}")
@@ -289,6 +303,7 @@ def cycle():
             for p in hd.user_processes(uids[u]):
                 p.kill()
         removed = subprocess.run(setup + ["--remove-accounts"], capture_output=True, text=True)
+        ran.append(guide_form(setup + ["--remove-accounts"], course_file))
         out["remove"] = removed.stdout + removed.stderr
         for u in users:   # fallback when setup failed half-way
             try:
@@ -302,26 +317,41 @@ def cycle():
         shutil.rmtree(work, ignore_errors=True)
         for folder, mode in opened:
             os.chmod(folder, mode)
-        print(json.dumps({k: out[k] for k in ("timings", "grades")} if "grades" in out else out["timings"], indent=1))
+        print(json.dumps({k: v for k, v in out.items() if k != "hub_log"}, indent=1, default=str))
     return out
 
 
-def open_for_traversal(paths) -> list[tuple[Path, int]]:
-    """Let every user pass through (o+x, not read) the folders above ``paths``.
+def guide_form(argv: list[str], course_file: Path) -> str:
+    """A command as the instructor guide writes it: paths relative to the repository."""
+    words = []
+    for word in argv:
+        if word == sys.executable:
+            word = ".venv/bin/python"
+        elif word == str(course_file):
+            word = "deploy/course.toml"
+        elif word.startswith(f"{ROOT}/"):
+            word = word[len(str(ROOT)) + 1:]
+        words.append(word)
+    return " ".join(words)
 
-    The course environment must be usable by every student. Here the pinned .venv is built
-    on a Python installed under /root (pyenv), which is closed to other users; the test
-    opens such folders for traversal only while it runs and restores their modes after.
-    """
-    changed = []
-    for path in paths:
-        path = Path(path).resolve()
-        for folder in [path, *path.parents]:
-            mode = folder.stat().st_mode
-            if not mode & stat.S_IXOTH and all(folder != c[0] for c in changed):
-                os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
-                changed.append((folder, stat.S_IMODE(mode)))
-    return changed
+
+def guide_hub_commands() -> list[str]:
+    """The commands in the code blocks of the guide's hub section (comments dropped; of a
+    pipeline the last command, the one that acts)."""
+    text = (ROOT / "book" / "instructors.md").read_text()
+    section = text.split("(instructors-hub)=", 1)[1]
+    section = section[: section.index("\n## ", section.index("## ") + 3)]
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", section, flags=re.S):
+        for line in block.splitlines():
+            line = re.sub(r"\s+#.*$", "", line).strip()
+            if line:
+                commands.append(line.split("|")[-1].strip())
+    return commands
+
+
+# The sizing measurement is a separate script: the guide gives it with the numbers it printed.
+MEASUREMENT = ".venv/bin/python deploy/load_test.py -n 10 --notebook 01_ml_foundations.ipynb"
 
 
 def _exists(user: str) -> bool:
@@ -338,6 +368,14 @@ def test_every_user_gets_the_book_and_a_private_home(cycle):
         assert "00_how_to_use.ipynb" in files and "exercises" in files, (user, files)
     # no instructor versions in anyone's copy of the book
     assert all("instructor" not in files for files in cycle["books"].values())
+
+
+def test_students_log_in_with_their_unix_password(cycle):
+    login = cycle["login"]
+    status, location = login["right password"]
+    assert status == 302 and "/hub/" in location, login
+    assert login["wrong password"][0] == 403, login
+    assert login["not on the roster"][0] == 403, login
 
 
 def test_students_see_the_released_assignment(cycle):
@@ -373,6 +411,8 @@ def test_no_student_can_read_another_students_work_or_the_instructors(cycle):
     assert cycle["own_read"] == {"own notebook": "read"}   # the probe can read what it should
     for kind, probed in cycle["isolation"].items():
         for target, result in probed.items():
+            if target.endswith("full exchange path"):
+                continue
             if target.startswith("HTTP"):
                 assert result in (403, 404), (kind, target, result)
             else:
@@ -389,3 +429,10 @@ def test_everything_the_hub_started_is_stopped_and_accounts_removed(cycle):
     assert cycle["survivors"] == [], cycle["survivors"]
     assert all(not pids for pids in cycle["user_processes"].values()), cycle["user_processes"]
     assert cycle["accounts_left"] == [], cycle["remove"]
+
+
+def test_the_guide_lists_only_commands_this_test_runs(cycle):
+    listed = guide_hub_commands()
+    assert len(listed) >= 10, listed
+    extra = [c for c in listed if c not in cycle["commands"] and c != MEASUREMENT]
+    assert not extra, f"commands in the guide's hub section that the test does not run: {extra}\nran: {cycle['commands']}"
