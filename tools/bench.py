@@ -46,6 +46,10 @@ HTML = nbtools.ROOT / "_build" / "html"
 BUDGET_S = {"chapter": 60.0, "exercise": 45.0}
 TOTAL_BUDGET_S = 8 * 60
 PAIRS = 7
+#: The clock of the comparisons: "cpu" (this process's processor time; at one thread it does not
+#: count the time the process waited for a core while other programs ran) or "wall".
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+_clock = CLOCKS["cpu"]
 
 
 # ------------------------------------------------------------------------ the machine
@@ -139,10 +143,10 @@ def notebooks_table() -> list[dict]:
 
 # --------------------------------------------------------------- interleaved pairs
 def _block_time(fn: Callable[[], object], reps: int) -> float:
-    start = time.perf_counter()
+    start = _clock()
     for _ in range(reps):
         fn()
-    return (time.perf_counter() - start) / reps
+    return (_clock() - start) / reps
 
 
 def _reps(fn: Callable[[], object], block_s: float) -> int:
@@ -350,7 +354,22 @@ def seed_benchmarks(quick: bool = False, pairs: int = 5, K: int = 5) -> list[dic
 
 
 # ------------------------------------------------------------------------ page weight
-_REF = re.compile(r"""<(img|script|link|source|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"'#?]+)""", re.IGNORECASE)
+_TAG = re.compile(r"<(img|script|link|source)\b([^>]*)>", re.IGNORECASE)
+_ATTR = re.compile(r"""\b(src|href|rel)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def _references(html: str) -> list[tuple[str, str]]:
+    """(tag, local path) of every image, script and style sheet a page loads (not its links to pages)."""
+    out = []
+    for tag, attrs in _TAG.findall(html):
+        found = {k.lower(): v for k, v in _ATTR.findall(attrs)}
+        ref = found.get("src") or found.get("href")
+        if not ref or (tag.lower() == "link" and "stylesheet" not in found.get("rel", "").lower()):
+            continue
+        ref = re.split(r"[?#]", ref, maxsplit=1)[0]
+        if ref and "://" not in ref and not ref.startswith(("data:", "//", "mailto:")):
+            out.append((tag.lower(), ref))
+    return out
 
 
 def page_weight(html_dir: Path = HTML) -> dict | None:
@@ -366,13 +385,10 @@ def page_weight(html_dir: Path = HTML) -> dict | None:
     refs: dict[Path, dict[str, set[Path]]] = {}
     for page in pages:
         found: dict[str, set[Path]] = {"images": set(), "assets": set()}
-        for tag, ref in _REF.findall(page.read_text(encoding="utf-8", errors="replace")):
-            if "://" in ref or ref.startswith(("data:", "//", "mailto:")):
-                continue
+        for tag, ref in _references(page.read_text(encoding="utf-8", errors="replace")):
             target = (page.parent / ref).resolve()
             if target.is_file():
-                found["images" if tag.lower() in ("img", "source") or target.suffix.lower() in
-                      (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp") else "assets"].add(target)
+                found["images" if tag in ("img", "source") else "assets"].add(target)
         refs[page] = found
     shared = set.intersection(*(r["assets"] for r in refs.values())) if len(refs) > 1 else set()
     rows = []
@@ -482,7 +498,10 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
             "a block of calls lasting about 0.2 s: a change in the machine's load hits both halves of a",
             "pair. The table gives the median ratio and, in brackets, the smallest and largest of the",
             "pairs; *noise* is how much the library's own times varied across the pairs",
-            "((max - min) / median).", "",
+            "((max - min) / median). "
+            + ("Times are the process's CPU time (user + system), which leaves out the time it waited "
+               "for a core while other programs ran." if info.get("clock", "cpu") == "cpu" else
+               "Times are wall-clock time."), "",
             f"**How noisy this run was:** the library's times varied by {noise:.0%} (median over the rows); "
             + ("ratios closer together than their ranges are not different." if noise > 0.1 else
                "the machine was quiet enough for the ratios to be read to about a tenth."), "",
@@ -530,8 +549,10 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
         total = sum(r["total"] for r in weight["rows"])
         out += ["What a reader downloads for each chapter page of the built site (`_build/html`): the page's",
                 "HTML (which includes the explorers' embedded state), the images it shows, and the scripts",
-                "and styles only it uses. The theme's scripts and styles, loaded by every page and cached",
-                f"by the browser, come to {_kib(weight['shared'])} KiB ({weight['n_shared']} files).", "",
+                "and styles only it uses. The scripts and styles every page loads (the theme, MathJax, the",
+                "widget manager that replays the explorers' state), cached by the browser after the first",
+                f"page, come to {_kib(weight['shared'])} KiB ({weight['n_shared']} files); what MathJax and the "
+                "widget manager fetch later, on demand, is not counted.", "",
                 "| Page | HTML (KiB) | Images (KiB) | Own scripts and styles (KiB) | Total (KiB) |",
                 "|---|---:|---:|---:|---:|"]
         for r in weight["rows"]:
@@ -561,10 +582,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the notebooks (minutes); keep the notebook section of the existing page")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for both sides (default 1)")
     parser.add_argument("--pairs", type=int, default=PAIRS, help=f"interleaved pairs per ratio (default {PAIRS})")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default=None,
+                        help="time the comparisons in process CPU time (default at one thread) or wall-clock "
+                             "time (default with more threads, whose CPU times add up)")
     parser.add_argument("--html", type=Path, default=HTML, help="the built site, for the page weight")
     parser.add_argument("--out", type=Path, default=PAGE, help="where to write the page")
     args = parser.parse_args(argv)
     import torch
+
+    global _clock
+    args.clock = args.clock or ("cpu" if args.threads == 1 else "wall")
+    _clock = CLOCKS[args.clock]
 
     info = machine()
     notebooks: list | None
@@ -576,11 +604,15 @@ def main(argv: list[str] | None = None) -> int:
         notebooks = notebooks_table()
     torch.set_num_threads(args.threads)
     info["threads"] = torch.get_num_threads()
+    info["clock"] = args.clock
     info["load_before"] = load_average()
     layers = layer_benchmarks(args.quick, pairs=args.pairs)
     text_rows, w2v = text_benchmarks(args.quick, pairs=args.pairs)
     seeds = seed_benchmarks(args.quick, pairs=3 if args.quick else 5)
-    cuda_layers = layer_benchmarks(args.quick, device="cuda", pairs=args.pairs) if torch.cuda.is_available() else None
+    cuda_layers = None
+    if torch.cuda.is_available():  # kernels run asynchronously: wall-clock time, synchronised
+        _clock = lambda: (torch.cuda.synchronize(), time.perf_counter())[1]  # noqa: E731
+        cuda_layers = layer_benchmarks(args.quick, device="cuda", pairs=args.pairs)
     info["load_after"] = load_average()
     weight = page_weight(args.html)
     args.out.write_text(render(info, notebooks, layers, text_rows, w2v, seeds, weight, cuda_layers), encoding="utf-8")
