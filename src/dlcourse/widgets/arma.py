@@ -71,24 +71,25 @@ def arma_explore(
 
 def _draw(result: Mapping[str, Any], axes: Sequence[Any]) -> None:
     ax_y, ax_acf, ax_pacf = axes
-    title = f"phi = ({result['phi'][0]:.2f}, {result['phi'][1]:.2f}), theta = {result['theta'][0]:.2f}, d = {result['d']}"
+    title = (f"$\\phi$ = ({result['phi'][0]:.2f}, {result['phi'][1]:.2f}), $\\theta_1$ = {result['theta'][0]:.2f}, "
+             f"$d$ = {result['d']}")
     if not result["stationary"]:
         for ax in axes:
             ax.set_axis_off()
-        ax_y.text(0.02, 0.5, "AR part not stationary:\na root of 1 - phi1 z - phi2 z^2\nlies inside the unit circle.\n"
-                  "Move phi1, phi2 back into the triangle.", transform=ax_y.transAxes, va="center", fontsize=8)
-        ax_y.set_title(title, fontsize=8, loc="left")
+        ax_y.text(0.02, 0.5, "AR part not stationary:\na root of $1 - \\phi_1 z - \\phi_2 z^2$\nlies inside the unit circle.\n"
+                  "Move $\\phi_1$, $\\phi_2$ back into the triangle.", transform=ax_y.transAxes, va="center", fontsize=9)
+        ax_y.set_title(title, fontsize=9, loc="left")
         return
     y, n, h = result["series"], result["n"], len(result["forecast"])
     ax_y.plot(np.arange(n), y, color="C0", lw=1, label="simulated series")
     t_f = np.arange(n, n + h)
     ax_y.plot(t_f, result["forecast"], color="C3", lw=1.5, label=f"ARIMA{result['order']} forecast")
     ax_y.fill_between(t_f, result["lower"], result["upper"], color="C3", alpha=0.2, label="95% interval")
-    ax_y.set_xlabel("time step t")
-    ax_y.set_ylabel("value y_t")
-    ax_y.set_title(title, fontsize=8, loc="left")
-    ax_y.legend(fontsize=6, frameon=False, loc="upper left")
-    for ax, key, label in ((ax_acf, "acf", "ACF r_k"), (ax_pacf, "pacf", "PACF phi_kk")):
+    ax_y.set_xlabel("time step $t$")
+    ax_y.set_ylabel("value $y_t$")
+    ax_y.set_title(title, fontsize=9, loc="left")
+    ax_y.legend(fontsize=8, frameon=False, loc="upper left")
+    for ax, key, label in ((ax_acf, "acf", "ACF $r_k$"), (ax_pacf, "pacf", "PACF $\\phi_{kk}$")):
         values = result[key]
         lags = np.arange(len(values))
         ax.vlines(lags, 0, values, color="C0")
@@ -96,7 +97,7 @@ def _draw(result: Mapping[str, Any], axes: Sequence[Any]) -> None:
         ax.axhspan(-result["band"], result["band"], color="grey", alpha=0.2)
         ax.axhline(0, color="black", lw=0.5)
         ax.set_ylim(-1.05, 1.05)
-        ax.set_xlabel("lag k (time steps)")
+        ax.set_xlabel("lag $k$ (time steps)")
         ax.set_ylabel(label)
 
 
