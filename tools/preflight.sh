@@ -23,7 +23,8 @@ fi
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   exit 0
 fi
-install=(apt-get install -y -q --no-install-recommends chromium chromium-driver)
+# fonts-noto-cjk: the screenshots of the browser test show the Korean terms as a reader sees them.
+install=(apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk)
 if [ "$(id -u)" = "0" ]; then SUDO=(); elif sudo -n true 2>/dev/null; then SUDO=(sudo -n); else SUDO=(none); fi
 if [ "${SUDO[0]:-}" != "none" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Chromium for the browser test (Debian's chromium package)..."
