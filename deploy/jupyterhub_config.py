@@ -82,7 +82,7 @@ def give_the_book(spawner):
     if dest.exists() or not (site / "book").exists():
         return
     shutil.copytree(site / "book", dest)
-    for dirpath, dirnames, filenames in os.walk(dest):
+    for dirpath, _dirnames, filenames in os.walk(dest):
         os.chown(dirpath, user.pw_uid, user.pw_gid)
         os.chmod(dirpath, 0o755)
         for name in filenames:

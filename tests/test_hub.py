@@ -299,7 +299,7 @@ def cycle():
         time.sleep(1)
         out["survivors"] = hub.survivors()
         out["user_processes"] = {u: [p.pid for p in hd.user_processes(uid)] for u, uid in uids.items()}
-        for u, pids in out["user_processes"].items():   # never leave anything behind, even on failure
+        for u in out["user_processes"]:   # never leave anything behind, even on failure
             for p in hd.user_processes(uids[u]):
                 p.kill()
         removed = subprocess.run(setup + ["--remove-accounts"], capture_output=True, text=True)
