@@ -5,11 +5,14 @@ import inspect
 import os
 import random
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validation import check_int
+
+if TYPE_CHECKING:  # torch is imported lazily: `import dlcourse` stays light
+    import torch
 
 __all__ = ["seed_everything", "device", "show_source", "SourceCode"]
 
@@ -56,7 +59,7 @@ def seed_everything(seed: int = 0, *, deterministic: bool = True) -> int:
     return seed
 
 
-def device(prefer: str | None = None) -> "torch.device":  # noqa: F821 - torch is imported lazily
+def device(prefer: str | None = None) -> torch.device:
     """Return the best available ``torch.device``: CUDA, then Apple MPS, then CPU.
 
     Parameters

@@ -164,8 +164,7 @@ def check_close(
                 f"{name} is {a.item():.6g}, but {e.item():.6g} was expected "
                 f"(off by {diff.item():.4g}; tolerance {tolerance.item():.2g})."
             )
-        worst = np.unravel_index(int(np.nanargmax(np.where(bad, diff, -1.0))), a.shape)
-        worst = tuple(int(i) for i in worst)
+        worst = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(np.where(bad, diff, -1.0))), a.shape))
         raise ExerciseError(
             f"{name} differs from the expected values at {int(bad.sum())} of {a.size} positions. "
             f"The largest difference is at index {worst}: got {a[worst]:.6g}, expected {e[worst]:.6g} "

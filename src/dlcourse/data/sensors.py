@@ -8,9 +8,14 @@ that sees one row is at chance, while a model that reads the whole window can te
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._validation import check_float, check_int
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["sensor_windows", "SENSOR_NAMES"]
 
@@ -19,7 +24,7 @@ SENSOR_NAMES = ("temperature", "pressure", "vibration", "current", "humidity")
 
 def sensor_windows(
     n: int, seq_len: int = 12, *, spike: float = 3.0, seed: int = 0
-) -> tuple["torch.Tensor", "torch.Tensor"]:  # noqa: F821
+) -> tuple[torch.Tensor, torch.Tensor]:
     r"""Windows of ``seq_len`` hourly readings of five sensors and their status.
 
     Every sensor follows a stationary AR(1) process

@@ -105,8 +105,9 @@ class _Box:
 
 def _explorer_class() -> type:
     widgets = _Box.widgets()
+    vbox: Any = widgets.VBox  # ipywidgets is imported at call time: a class mypy cannot see
 
-    class Explorer(widgets.VBox):
+    class Explorer(vbox):
         """A ``VBox`` of controls, a live picture and a summary, recomputed on every change.
 
         Attributes
