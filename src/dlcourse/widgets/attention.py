@@ -130,15 +130,20 @@ def render_attention(result: Mapping[str, Any], ax: Any) -> None:
     for i in range(n):
         ax.scatter(*V[i], s=40 + 400 * w[i], color=colours[i], alpha=0.8, zorder=3)
         ax.annotate(f"$v_{i + 1}$" if not same else f"$h_{i + 1}$", V[i], textcoords="offset points",
-                    xytext=(6, 6), fontsize=9)
+                    xytext=(10, 8), fontsize=9)  # clear of the context star when c sits on a state
         ax.plot([c[0], V[i][0]], [c[1], V[i][1]], color=colours[i], lw=0.5 + 3 * w[i], alpha=0.5)
         if not same:
             ax.scatter(*K[i], marker="x", color=colours[i])
     if result["score"] != "by hand":
         ax.annotate("", xy=q, xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
-        ax.text(q[0], q[1], " query $q$", fontsize=9, va="bottom")
-    ax.scatter(*c, marker="*", s=220, color="crimson", edgecolor="black", zorder=4, label="context $c$")
-    lim = max(2.5, float(np.abs(np.vstack([K, V, q[None], c[None]])).max()) + 0.5)
+        # the label sits beside the middle of the arrow's shaft, on the side turned clockwise from q,
+        # so it covers neither a state nor the context star (which lies in the direction of q)
+        qa = np.asarray(q, dtype=float)
+        side = np.array([qa[1], -qa[0]]) / max(float(np.linalg.norm(qa)), 1e-9)
+        ax.annotate("query $q$", 0.5 * qa, textcoords="offset points", xytext=tuple(10 * side), fontsize=9,
+                    ha="left" if side[0] >= 0 else "right", va="bottom" if side[1] >= 0 else "top")
+    ax.scatter(*c, marker="*", s=170, color="crimson", edgecolor="black", zorder=4, label="context $c$")
+    lim = max(2.9, float(np.abs(np.vstack([K, V, q[None], c[None]])).max()) + 0.9)  # room for the labels
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
