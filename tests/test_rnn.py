@@ -8,8 +8,17 @@ from hypothesis import strategies as st
 
 from dlcourse.data import load_text, sensor_windows
 from dlcourse.rnn import (
-    RNN, CharLM, RNNCell, clip_grad_norm, fit_char_lm, gradient_flow, init_rnn_params, rnn_backward,
-    rnn_forward, rnn_step_forward, unigram_perplexity,
+    RNN,
+    CharLM,
+    RNNCell,
+    clip_grad_norm,
+    fit_char_lm,
+    gradient_flow,
+    init_rnn_params,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_forward,
+    unigram_perplexity,
 )
 
 torch.set_num_threads(1)

@@ -17,27 +17,6 @@
   equal to :class:`torch.nn.LSTM` and :class:`torch.nn.GRU`; :func:`count_parameters`.
 """
 from .charlm import CharLM, fit_char_lm, unigram_perplexity
-from .gradient_flow import gradient_flow
-from .language_model import (
-    RecurrentLM,
-    char_vocab,
-    last_states,
-    lengths_to_mask,
-    masked_cross_entropy,
-    pad_sequences,
-    stream_perplexity,
-    train_lms,
-)
-from .numpy_rnn import (
-    RNNCache,
-    clip_grad_norm,
-    init_rnn_params,
-    rnn_backward,
-    rnn_forward,
-    rnn_step_backward,
-    rnn_step_forward,
-)
-from .torch_rnn import RNN, RNNCell
 from .gates_numpy import (
     GRU_CONVENTIONS,
     gru_step,
@@ -48,8 +27,29 @@ from .gates_numpy import (
     lstm_step,
     sigmoid,
 )
+from .gradient_flow import gradient_flow
 from .gru import GRU, GRUCell, count_parameters
+from .language_model import (
+    RecurrentLM,
+    char_vocab,
+    last_states,
+    lengths_to_mask,
+    masked_cross_entropy,
+    pad_sequences,
+    stream_perplexity,
+    train_lms,
+)
 from .lstm import LSTM, LSTMCell, PeepholeLSTMCell
+from .numpy_rnn import (
+    RNNCache,
+    clip_grad_norm,
+    init_rnn_params,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
+from .torch_rnn import RNN, RNNCell
 
 __all__ = [
     "RNNCache",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -286,8 +286,10 @@ def train_lms(
     offset = int(rng.integers(0, n_chunks))  # where in the streams the first chunk is read
     opts = {name: torch.optim.Adam(m.parameters(), lr=lr) for name, m in models.items()}
     states = {name: None for name in models}
-    hist = {name: {"step": [], "train_ppl": [], "val_ppl": [], "best_step": [0]} for name in models}
-    best = {name: (math.inf, None) for name in models}
+    hist: dict[str, dict[str, list[float]]] = {
+        name: {"step": [], "train_ppl": [], "val_ppl": [], "best_step": [0]} for name in models
+    }
+    best: dict[str, tuple[float, dict[str, Any] | None]] = {name: (math.inf, None) for name in models}
     running = {name: [0.0, 0] for name in models}
     for m in models.values():
         m.train()
@@ -321,5 +323,7 @@ def train_lms(
                     h["best_step"] = [step]
     if keep_best:
         for name, m in models.items():
-            m.load_state_dict(best[name][1])
+            state = best[name][1]
+            if state is not None:
+                m.load_state_dict(state)
     return hist

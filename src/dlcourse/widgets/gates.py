@@ -167,7 +167,7 @@ def gru_gate_arithmetic(
     convention = check_choice(convention, "convention", GRU_CONVENTIONS)
     recurrent = w_h * h_prev
     h_tilde = np.tanh(x_part + r * recurrent)
-    out = gru_update(h_prev, z, h_tilde, convention)
+    out: dict[str, Any] = dict(gru_update(h_prev, z, h_tilde, convention))
     out.update({"r": r, "x_part": x_part, "w_h": w_h, "recurrent": recurrent, "reset_recurrent": r * recurrent,
                 "convention": convention})
     return out
