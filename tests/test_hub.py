@@ -49,9 +49,24 @@ sys.path.insert(0, str(ROOT / "deploy"))
 ASSIGNMENT = "ex00_how_to_use"
 COURSE_ID = "dlcourse"
 INSTRUCTOR_NB = ROOT / "notebooks" / "exercises" / "instructor" / f"{ASSIGNMENT}.ipynb"
-MAX_SCORE = 5.0          # task 1: 1 point, task 2: 2, task 3: 2
-PARTIAL_TASKS = ("task1-answer", "task2-answer")
-PARTIAL_SCORE = 3.0
+
+
+def grading_plan(path: Path = INSTRUCTOR_NB) -> tuple[dict[str, str], dict[str, float]]:
+    """{check cell: the answer cell before it}, {check cell: points}, from nbgrader's metadata."""
+    answer_of, points, last_answer = {}, {}, None
+    for cell in json.loads(path.read_text())["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            last_answer = meta["grade_id"]
+        elif meta.get("grade") and meta.get("points"):
+            answer_of[meta["grade_id"]], points[meta["grade_id"]] = last_answer, float(meta["points"])
+    return answer_of, points
+
+
+ANSWER_OF, POINTS = grading_plan()
+MAX_SCORE = sum(POINTS.values())                               # ex00: 1 + 2 + 2 = 5
+PARTIAL_TASKS = tuple(dict.fromkeys(ANSWER_OF.values()))[:2]   # the partial student answers tasks 1 and 2
+PARTIAL_SCORE = sum(p for check, p in POINTS.items() if ANSWER_OF[check] in PARTIAL_TASKS)   # ex00: 3
 
 
 def _why_skip() -> str | None:
@@ -207,7 +222,7 @@ def cycle():
                     gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
                     src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
                     result = kernel.execute(src)
-                    if gid.endswith("-check"):
+                    if gid in POINTS:
                         run[gid] = result["ename"] or "passed"
                 out["runs"][kind] = run
             finally:
@@ -389,9 +404,9 @@ def test_the_notebook_runs_in_the_course_kernel_as_the_student(cycle):
         assert int(uid) != 0
         assert cwd.endswith(f"/{ASSIGNMENT}")
     runs = cycle["runs"]
-    assert set(runs["full"].values()) == {"passed"}, runs["full"]
-    assert runs["partial"]["task1-check"] == runs["partial"]["task2-check"] == "passed", runs["partial"]
-    assert runs["partial"]["task3-check"] != "passed"
+    assert set(runs["full"]) == set(POINTS) and set(runs["full"].values()) == {"passed"}, runs["full"]
+    for check, answer in ANSWER_OF.items():
+        assert (runs["partial"][check] == "passed") == (answer in PARTIAL_TASKS), runs["partial"]
     assert "passed" not in runs["blank"].values(), runs["blank"]
 
 
