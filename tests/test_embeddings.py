@@ -355,3 +355,71 @@ def test_analogy_explorer_recomputes_answers():
     assert analogy_view(wv, "man", "king", "woman")["explained"] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="start word 'woman'"):
         analogy_explorer(wv, "man", "king", "woman", words=["man", "king"])
+
+
+# --- vocabulary, batched analogy evaluation, bootstrap, Korean corpus ---------------------------
+
+
+def test_build_vocab_is_chapter4_vocab():
+    from dlcourse.text import Vocab
+
+    sents = [["b", "a", "b"], ["c", "a", "b", "d"]]
+    words, counts = build_vocab(sents, min_count=1)
+    vocab = Vocab.build(sents, specials=(), unk_token=None)
+    assert words == vocab.itos == ["b", "a", "c", "d"] and counts.tolist() == [3, 2, 1, 1]
+    assert build_vocab(sents, min_count=2)[0] == ["b", "a"]
+    with pytest.raises(ValueError, match="min_count"):
+        build_vocab(sents, min_count=5)
+    with pytest.raises(TypeError):
+        build_vocab(["a string"])
+
+
+def test_batched_analogy_evaluation_equals_the_one_question_loop():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)]
+    wv = WordVectors(words, rng.normal(size=(40, 6)))
+    quads = [tuple(rng.choice(words, 4, replace=False)) for _ in range(700)] + [("w0", "w1", "w2", "nope")]
+    ev = wv.evaluate_analogies(quads, ["x"] * 350 + ["y"] * 351)
+    loop = [wv.analogy(a, b, c)[0][0] == d for a, b, c, d in quads[:-1]]
+    assert ev.hits == tuple(loop) and ev.n_used == 700 and ev.oov_rate == pytest.approx(1 / 701)
+    assert ev.accuracy == pytest.approx(np.mean(loop))
+    assert ev.per_category["x"] == pytest.approx(np.mean(loop[:350]))
+
+
+def test_bootstrap_spearman_interval():
+    from scipy import stats
+
+    from dlcourse.embeddings import bootstrap_spearman
+
+    rng = np.random.default_rng(1)
+    gold = rng.normal(size=200)
+    good = gold + rng.normal(size=200)
+    low, high, values = bootstrap_spearman(gold, good, n_boot=500, seed=0)
+    rho = stats.spearmanr(gold, good).statistic
+    assert low < rho < high and values.shape == (500,)
+    assert 0.05 < high - low < 0.4
+    # the same resamples: the paired difference of a model with itself is exactly zero
+    dlow, dhigh, _ = bootstrap_spearman(gold, good, n_boot=200, other=good)
+    assert dlow == dhigh == 0.0
+    # one resample value equals scipy's Spearman on those pairs (ties included)
+    idx = np.random.default_rng(3).integers(0, 200, size=(1, 200))
+    _, _, v = bootstrap_spearman(gold, good, n_boot=1, seed=3)
+    assert v[0] == pytest.approx(stats.spearmanr(gold[idx[0]], good[idx[0]]).statistic, abs=1e-12)
+    wv = WordVectors(["a", "b", "c", "d"], np.eye(4) + 0.1)
+    ev = wv.evaluate_word_pairs([("a", "b", 1.0), ("a", "c", 2.0), ("b", "d", 3.0), ("c", "d", 0.5)])
+    assert len(ev.gold) == len(ev.cosines) == 4 and len(ev.interval(n_boot=50)) == 2
+    with pytest.raises(ValueError):
+        bootstrap_spearman([1.0, 2.0], [1.0, 2.0])
+
+
+def test_korean_corpus_is_seeded_and_grammatical():
+    from dlcourse.data import KOREAN_CAPITALS, KOREAN_PEOPLE, korean_corpus
+
+    a, b = korean_corpus(200, seed=3), korean_corpus(200, seed=3)
+    assert a == b and a != korean_corpus(200, seed=4) and len(a) == 200
+    text = " ".join(a)
+    assert all(s.endswith(".") for s in a)
+    for bad in ("왕는", "여왕은는", "공주은", "서울는", "파리은"):
+        assert bad not in text
+    words = {w for m, f, _ in KOREAN_PEOPLE for w in (m, f)} | {w for c, k, _ in KOREAN_CAPITALS for w in (c, k)}
+    assert len(words) == 32

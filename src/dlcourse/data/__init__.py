@@ -6,7 +6,7 @@ Non-overlapping train/test splits of sequence pairs: :func:`split_pairs` (chapte
 Date normalisation ("25 June 2009" -> "2009-06-25"): :func:`date_task`, :func:`date_splits` (chapter 9).
 Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
 Noisy canvases with one class-defining shape and its mask: :func:`shapes_localisation` (chapter 12).
-Word-embedding corpus with planted analogies: :func:`analogy_corpus` (chapter 5).
+Word-embedding corpora with planted analogies: :func:`analogy_corpus`, in Korean :func:`korean_corpus` (chapter 5).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
 Real text found inside the installed gensim (no download): :func:`wiki_text`, :func:`wiki_sentences`,
 :func:`wiki_articles` (a shortened English Wikipedia dump), :func:`analogy_questions`,
@@ -38,7 +38,17 @@ from .corpora import (
     word_similarity,
     wordsim353_path,
 )
-from .analogies import CAPITALS, PEOPLE, VERBS, PlantedCorpus, analogy_corpus
+from .analogies import (
+    CAPITALS,
+    KOREAN_CAPITALS,
+    KOREAN_PEOPLE,
+    KOREAN_VERBS,
+    PEOPLE,
+    VERBS,
+    PlantedCorpus,
+    analogy_corpus,
+    korean_corpus,
+)
 from .documents import DOCUMENT_TOPICS, Document, load_documents
 from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
 from .sequences import (
@@ -60,6 +70,10 @@ from .texts import TEXTS, load_text
 __all__ = [
     "PlantedCorpus",
     "analogy_corpus",
+    "korean_corpus",
+    "KOREAN_PEOPLE",
+    "KOREAN_CAPITALS",
+    "KOREAN_VERBS",
     "PEOPLE",
     "CAPITALS",
     "VERBS",

@@ -9,14 +9,14 @@
   with gensim's argument names.
 - :mod:`~dlcourse.embeddings.vectors`: :class:`WordVectors` (``most_similar``,
   ``similarity``, ``analogy`` by 3CosAdd, ``evaluate_analogies``,
-  ``evaluate_word_pairs``) and :func:`neighbour_overlap`.
+  ``evaluate_word_pairs``), :func:`neighbour_overlap` and :func:`bootstrap_spearman`.
 
 Importing this subpackage imports PyTorch; SciPy is imported when word pairs are evaluated.
 """
 from .model import CBOW, SkipGram, keep_probabilities, noise_distribution
 from .pairs import cbow_pairs, skipgram_pairs
 from .training import build_vocab, train_word2vec, window_pairs
-from .vectors import AnalogyEvaluation, PairEvaluation, WordVectors, neighbour_overlap
+from .vectors import AnalogyEvaluation, PairEvaluation, WordVectors, bootstrap_spearman, neighbour_overlap
 
 __all__ = [
     "skipgram_pairs",
@@ -32,4 +32,5 @@ __all__ = [
     "PairEvaluation",
     "AnalogyEvaluation",
     "neighbour_overlap",
+    "bootstrap_spearman",
 ]

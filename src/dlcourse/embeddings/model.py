@@ -189,7 +189,7 @@ class SkipGram(_Word2VecBase):
             # index_select and scatter_add_ are several times faster on CPU than W[idx] and index_add_
             v = W_in.index_select(0, centre)  # (B, D)
             u = W_out.index_select(0, words.reshape(-1)).view(B, K1, self.dim)  # (B, K+1, D)
-            s = (u * v[:, None, :]).sum(dim=-1)  # s_k = u_k . v_c   (B, K+1)
+            s = torch.bmm(u, v[:, :, None]).squeeze(-1)  # s_k = u_k . v_c   (B, K+1)
             loss = float(self._loss(s, labels, valid).sum())
             g = (torch.sigmoid(s) - labels) * valid * (-lr)  # -lr dL/ds   (B, K+1)
             step_v = (g[:, :, None] * u).sum(dim=1)  # -lr sum_k g_k u_k   (B, D)
@@ -263,7 +263,7 @@ class CBOW(_Word2VecBase):
             B, K1 = words.shape
             h, m = self._hidden(context, mask, W_in)  # (B, D), (B, C)
             u = W_out.index_select(0, words.reshape(-1)).view(B, K1, self.dim)  # (B, K+1, D)
-            s = (u * h[:, None, :]).sum(dim=-1)  # (B, K+1)
+            s = torch.bmm(u, h[:, :, None]).squeeze(-1)  # (B, K+1)
             loss = float(self._loss(s, labels, valid).sum())
             g = (torch.sigmoid(s) - labels) * valid * (-lr)  # -lr dL/ds   (B, K+1)
             step_h = (g[:, :, None] * u).sum(dim=1)  # (B, D)

@@ -17,19 +17,22 @@ __all__ = ["build_vocab", "window_pairs", "train_word2vec"]
 def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple[list[str], np.ndarray]:
     """Words seen at least ``min_count`` times, most frequent first (ties in order of first appearance).
 
-    Returns ``(words, counts)`` with ``counts`` a ``(V,)`` int64 array.
+    A thin wrapper around chapter 4's :meth:`dlcourse.text.Vocab.build` (no special tokens: word2vec
+    drops rare words instead of mapping them to ``<unk>``). Returns ``(words, counts)`` with
+    ``counts`` a ``(V,)`` int64 array; ``words`` is the vocabulary's ``itos``.
     """
+    from ..text.vocab import Vocab
+
     min_count = check_int(min_count, "min_count", minimum=1)
-    counts: Counter[str] = Counter()
+    sentences = list(sentences)
     for sentence in sentences:
         if isinstance(sentence, str):
             raise TypeError("sentences must be lists of tokens, not strings; split each sentence first.")
-        counts.update(sentence)
-    kept = [(w, c) for w, c in counts.items() if c >= min_count]
-    kept.sort(key=lambda wc: -wc[1])  # stable: ties keep first-appearance order
-    if not kept:
-        raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count or add text.")
-    return [w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
+    try:
+        vocab = Vocab.build(sentences, min_freq=min_count, specials=(), unk_token=None)
+    except ValueError as exc:
+        raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count or add text.") from exc
+    return list(vocab.itos), np.array([vocab.freqs[w] for w in vocab.itos], dtype=np.int64)
 
 
 def window_pairs(
@@ -157,9 +160,15 @@ def train_word2vec(
     sentence_ids = np.repeat(np.arange(len(encoded)), [len(s) for s in encoded])  # (N,)
     raw_words = sum(len(s) for s in sentences)
     keep = keep_probabilities(counts, sample)  # (V,)
-    # Noise sampling by inverse CDF on integer weights, as gensim's cum_table does.
-    cum = torch.from_numpy(np.cumsum(noise_distribution(counts, ns_exponent)))  # (V,)
+    # Noise sampling from a table of word ids laid out in proportion to P_n, as word2vec.c's
+    # unigram table: one random index per noise word, no search. 2^20 slots or more, so a word
+    # with P_n(w) >= 1e-6 owns at least one slot.
+    cum = np.cumsum(noise_distribution(counts, ns_exponent))  # (V,)
     cum[-1] = 1.0
+    table_size = max(1 << 20, 64 * len(words))
+    table = torch.from_numpy(
+        np.minimum(np.searchsorted(cum, (np.arange(table_size) + 0.5) / table_size, side="right"), len(words) - 1)
+    )  # (table_size,) word ids
 
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -182,8 +191,7 @@ def train_word2vec(
         if n == 0:
             losses.append(float("nan"))
             continue
-        noise = torch.searchsorted(cum, torch.rand(n * negative, generator=gen, dtype=torch.float64), right=True)
-        noise = noise.clamp_(max=len(words) - 1).view(n, negative)  # (n, K)
+        noise = table[torch.randint(table_size, (n * negative,), generator=gen)].view(n, negative)  # (n, K)
         total = 0.0
         for lo in range(0, n, batch_size):
             hi = min(n, lo + batch_size)
