@@ -11,8 +11,11 @@ where :math:`\phi` is the activation (:math:`\tanh`, or the identity for a linea
 :math:`a_t` the pre-activation at step :math:`t` and :math:`W_{hh}` the recurrent weights.
 With :math:`W_{hh} = \rho Q` for an orthogonal :math:`Q` (spectral radius :math:`\rho`) the
 linear RNN gives exactly :math:`\lVert \partial h_T / \partial h_k \rVert_2 = \rho^{T-k}`:
-vanishing for :math:`\rho < 1`, exploding for :math:`\rho > 1`. Since
-:math:`0 < \tanh' \le 1`, a tanh RNN stays below that bound.
+vanishing for :math:`\rho < 1`, exploding for :math:`\rho > 1`. Such a :math:`W_{hh}` is
+normal, so all its singular values equal :math:`\rho` too, and since :math:`0 < \tanh' \le 1`
+a tanh RNN stays below :math:`\rho^{T-k}`. For a general :math:`W_{hh}` the bound a tanh RNN
+obeys is :math:`\sigma_{\max}(W_{hh})^{T-k}` with the largest *singular value*: a non-normal
+matrix with spectral radius below 1 can still make the tanh RNN's gradient explode (chapter 6).
 """
 from __future__ import annotations
 
