@@ -144,7 +144,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
 
 
 class BahdanauAttentionDecoder(_AttentionDecoderBase):
-    r"""A decoder with Bahdanau et al.'s (2014) additive attention, one step at a time.
+    r"""A decoder with Bahdanau et al.'s (ICLR 2015) additive attention, one step at a time.
 
     .. math::
         e_{t,i} &= v_a^\top \tanh(W_s s_{t-1} + W_h h_i), \quad

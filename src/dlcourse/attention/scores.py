@@ -130,7 +130,7 @@ def general_score(query: Any, keys: Any, W: Any) -> torch.Tensor:
 
 
 def additive_score(query: Any, keys: Any, W: Any, v: Any, b: Any = None) -> torch.Tensor:
-    r"""Additive (concat) score (Bahdanau et al., 2014): :math:`e_i = v_a^\top \tanh(W_a [q; k_i] + b_a)`.
+    r"""Additive (concat) score (Bahdanau et al., ICLR 2015): :math:`e_i = v_a^\top \tanh(W_a [q; k_i] + b_a)`.
 
     where :math:`[q; k_i]` is the concatenation of query and key (size
     :math:`d_q + d_k`), :math:`W_a \in \mathbb{R}^{A \times (d_q + d_k)}` and

@@ -42,17 +42,17 @@ class BottleneckConfig:
 
     task: str = "reversal_task"
     min_len: int = 4
-    max_len: int = 24
+    max_len: int = 12
     vocab_size: int = 13
     n_train: int = 20000
-    n_test: int = 2100
+    n_test: int = 900
     data_seed: int = 0
-    embedding_dim: int = 32
-    hidden_size: int = 64
+    embedding_dim: int = 16
+    hidden_size: int = 32
     cell: str = "gru"
     num_layers: int = 1
     teacher_forcing_ratio: float = 1.0
-    steps: int = 1200
+    steps: int = 600
     batch_size: int = 64
     lr: float = 3e-3
     clip: float | None = 1.0
