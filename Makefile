@@ -9,6 +9,10 @@ NBVAL   := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_san
 # contain stubs that raise NotImplementedError by design).
 EXECUTED = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) $(sort $(wildcard notebooks/exercises/instructor/ex[0-9][0-9]_*.ipynb))
 W7      := .venv-ipywidgets7
+# JupyterHub's proxy for tests/test_hub.py, from the npm registry into .cache/npm (4.6.3:
+# the newest release whose dependencies accept Node.js 20).
+CHP_VERSION := 4.6.3
+CHP_STAMP   := .cache/npm/.configurable-http-proxy-$(CHP_VERSION)
 
 export PYTHONHASHSEED := 0
 # Test runs execute two notebooks at once (pytest -n 2) on two cores: one math thread
@@ -17,7 +21,7 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env preflight lint book test unit notebooks widgets7 lab execute student coverage bench clean
+.PHONY: help env preflight lint book test unit notebooks widgets7 lab execute student coverage bench hub-load clean
 
 help:
 	@echo "make book      build the HTML book strictly into _build/html"
@@ -66,14 +70,19 @@ $(W7)/.installed: requirements-ipywidgets7.txt pyproject.toml
 widgets7: $(W7)/.installed
 	$(W7)/bin/python -m pytest -q -p no:cacheprovider tests/test_widgets.py
 
-test: preflight $(STAMP) widgets7
+# JupyterHub's proxy, project-local: tests/test_hub.py runs a real hub behind it.
+$(CHP_STAMP):
+	npm install --no-audit --no-fund --silent --prefix .cache/npm configurable-http-proxy@$(CHP_VERSION)
+	touch $@
+
+test: preflight $(STAMP) widgets7 $(CHP_STAMP)
 	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
 
-# Unit tests only: no browser, no built book, no notebooks executed.
+# Unit tests only: no browser, no built book, no hub, no notebooks executed.
 unit: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) -m "not browser and not hub" tests
 
 notebooks: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)
@@ -93,6 +102,11 @@ coverage: $(STAMP)
 # Timings depend on the machine: run on an otherwise idle one.
 bench: $(STAMP)
 	MPLBACKEND= PYTHONHASHSEED=0 $(BIN)/python tools/bench.py
+
+# Class sizing for the instructor guide: 10 student servers at once, a chapter notebook in
+# each kernel (root, minutes of CPU; not part of make test; run on an idle machine).
+hub-load: $(STAMP) $(CHP_STAMP)
+	$(TEST_ENV) $(BIN)/python deploy/load_test.py -n 10 --notebook 01_ml_foundations.ipynb
 
 clean:
 	rm -rf _build .pytest_cache

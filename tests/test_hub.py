@@ -87,7 +87,7 @@ def _why_skip() -> str | None:
     return None
 
 
-pytestmark = [pytest.mark.timeout(900), pytest.mark.skipif(_why_skip() is not None, reason=str(_why_skip()))]
+pytestmark = [pytest.mark.hub, pytest.mark.timeout(900), pytest.mark.skipif(_why_skip() is not None, reason=str(_why_skip()))]
 
 
 def answers() -> dict[str, str]:

@@ -20,19 +20,21 @@ if [ -x .venv/bin/python ]; then
   fi
 fi
 [ "${2:-}" = "--browser" ] || exit 0
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
-  exit 0
-fi
-# fonts-noto-cjk: the screenshots of the browser test show the Korean terms as a reader sees them.
-install=(apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk)
+# make test also needs: Chromium (browser test; fonts-noto-cjk so its screenshots show the
+# Korean terms as a reader sees them) and npm (JupyterHub's proxy for the hub test).
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+[ "${#missing[@]}" = 0 ] && exit 0
+install=(apt-get install -y -q --no-install-recommends "${missing[@]}")
 if [ "$(id -u)" = "0" ]; then SUDO=(); elif sudo -n true 2>/dev/null; then SUDO=(sudo -n); else SUDO=(none); fi
 if [ "${SUDO[0]:-}" != "none" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Chromium for the browser test (Debian's chromium package)..."
+  echo "Installing ${missing[*]} (Debian packages) for the browser and hub tests..."
   "${SUDO[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" "${install[@]}"
   exit 0
 fi
-echo "The browser test needs Chromium, which is not installed and cannot be installed from here." >&2
-echo "Install it with:  sudo apt-get install chromium chromium-driver   (then run make test again)" >&2
+echo "make test needs ${missing[*]}, not installed and not installable from here (no root or sudo)." >&2
+echo "Install with:  sudo apt-get install ${missing[*]}   (then run make test again)" >&2
 echo "or run the tests that need no browser:  make unit" >&2
 exit 1
