@@ -10,8 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlcourse.rnn import (
-    GRU, LSTM, RNN, GRUCell, LSTMCell, PeepholeLSTMCell, count_parameters, gru_step, gru_update,
-    init_gru_params, init_lstm_params, lstm_cell_update, lstm_step, sigmoid,
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    PeepholeLSTMCell,
+    count_parameters,
+    gru_step,
+    gru_update,
+    init_gru_params,
+    init_lstm_params,
+    lstm_cell_update,
+    lstm_step,
+    sigmoid,
 )
 
 torch.set_num_threads(1)
@@ -55,7 +67,7 @@ def _compare_with_torch(kind, dtype, tol, L, N, layers, bidir, batch_first, D_in
     for name, p in ref.named_parameters():
         layer, rev = int(name.split("_l")[1][0]), name.endswith("_reverse")
         own = getattr(ours.cells[layer * D + int(rev)], name.split("_l")[0])
-        torch.testing.assert_close(own.grad, p.grad, rtol=tol, atol=tol, msg=lambda m: f"{name}: {m}")
+        torch.testing.assert_close(own.grad, p.grad, rtol=tol, atol=tol, msg=lambda m, name=name: f"{name}: {m}")
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])

@@ -177,7 +177,7 @@ def assert_same_as_separate(runs, separate, x_check, tol=1e-6):
     batched_out = runs.predict(x_check)  # (K, ...)
     for k, ((model, hist), mine, my_hist) in enumerate(zip(separate, runs.models, runs.histories)):
         for (name, p), q in zip(model.named_parameters(), mine.parameters()):
-            torch.testing.assert_close(q, p, rtol=tol, atol=tol, msg=lambda m: f"seed {k}, {name}: {m}")
+            torch.testing.assert_close(q, p, rtol=tol, atol=tol, msg=lambda m, k=k, name=name: f"seed {k}, {name}: {m}")
         model.eval()
         with torch.no_grad():
             expected = model(x_check)

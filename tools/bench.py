@@ -336,13 +336,13 @@ def seed_benchmarks(quick: bool = False, pairs: int = 5, K: int = 5) -> list[dic
         data = DataLoader(TensorDataset(x, y), batch_size=64)
         make_separate = make_separate or make
 
-        def separate():
+        def separate(make_separate=make_separate, data=data, loss_fn=loss_fn):
             for seed in range(K):
                 torch.manual_seed(seed)
                 model = make_separate()
                 fit(model, data, loss_fn, opt(model.parameters()), epochs=1, progress=False)
 
-        def batched():
+        def batched(make=make, data=data, loss_fn=loss_fn):
             fit_seeds(make, range(K), data, loss_fn, opt, epochs=1)
 
         r = interleaved(batched, separate, pairs, block_s=0.0)  # ratio = batched / separate

@@ -8,6 +8,7 @@ The cells differ only in the arithmetic of a step, which each writes itself.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import torch
 from torch import nn
@@ -44,6 +45,10 @@ class _RecurrentCell(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -k, k)
 
+    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
+        """The input's share of every gate's pre-activation, ``(..., D) -> (..., G * H)``; gated cells define it."""
+        raise NotImplementedError(f"{type(self).__name__} has no input projection.")
+
     def sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
                  ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
         """Every step of a sequence, one :meth:`recur` at a time (autograd does the backward pass).
@@ -53,11 +58,12 @@ class _RecurrentCell(nn.Module):
         ``reverse=True`` runs from the last step to the first. Cells may override it with a
         faster path (``fused``) that computes the same numbers.
         """
+        recur: Callable[..., tuple[torch.Tensor, ...]] = getattr(self, "recur")  # noqa: B009 - defined by each cell
         L = xp.shape[0]
         steps = xp.unbind(0)  # L x (N, G * H); one backward node, not L (indexing xp[t] would be slow)
         hs: list[torch.Tensor] = [None] * L  # type: ignore[list-item]
         for t in (range(L - 1, -1, -1) if reverse else range(L)):
-            state = self.recur(steps[t], *state)
+            state = recur(steps[t], *state)
             hs[t] = state[0]
         return torch.stack(hs), state
 

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .._validation import check_int, check_ndim, check_shape
+from ._cell import _RecurrentCell
 
 __all__: list[str] = []
 
@@ -74,7 +75,7 @@ class _StackedRecurrent(nn.Module):
             outputs = []
             for direction in range(self.num_directions):
                 index = layer * self.num_directions + direction
-                cell = self.cells[index]
+                cell: _RecurrentCell = self.cells[index]  # type: ignore[assignment]  # ModuleList items are Modules
                 xp = cell.input_projection(layer_input)  # (L, N, G * H): every gate, every step, one matmul
                 state = tuple(s[index] for s in full)  # each (N, H)
                 hs, state = cell.sequence(xp, state, reverse=direction == 1, fused=getattr(self, "fused", True))
@@ -107,8 +108,8 @@ def check_torch_module(module: object, cls: type, name: str) -> None:
     """``module`` must be an instance of ``cls`` without dropout (and without projections)."""
     if not isinstance(module, cls):
         raise TypeError(f"module must be a torch.nn.{name}; got {type(module).__name__}.")
-    if getattr(module, "dropout", 0):
-        raise ValueError(f"module.dropout must be 0 (this {name} has no dropout between layers); "
-                         f"got {module.dropout}.")
-    if getattr(module, "proj_size", 0):
-        raise ValueError(f"module.proj_size must be 0 (projections are not implemented); got {module.proj_size}.")
+    dropout, proj_size = getattr(module, "dropout", 0), getattr(module, "proj_size", 0)
+    if dropout:
+        raise ValueError(f"module.dropout must be 0 (this {name} has no dropout between layers); got {dropout}.")
+    if proj_size:
+        raise ValueError(f"module.proj_size must be 0 (projections are not implemented); got {proj_size}.")

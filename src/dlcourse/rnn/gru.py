@@ -131,10 +131,11 @@ class GRU(_StackedRecurrent):
     def from_torch(cls, module: nn.GRU) -> "GRU":
         """A :class:`GRU` with a copy of the weights (and dtype, device) of a ``torch.nn.GRU``."""
         check_torch_module(module, nn.GRU, "GRU")
+        w = module.get_parameter("weight_ih_l0")
         model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
-                    module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype)
+                    module.batch_first, module.bidirectional, dtype=w.dtype)
         model._copy_from(module)
-        return model.to(module.weight_ih_l0.device)
+        return model.to(w.device)
 
 
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}

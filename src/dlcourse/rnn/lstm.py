@@ -61,7 +61,7 @@ class LSTMSequence(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, xp, weight_hh, h0, c0, reverse):  # type: ignore[override]
+    def forward(ctx, xp, weight_hh, h0, c0, reverse):
         L, N, G = xp.shape
         H = G // 4
         gates = xp.new_empty(L, N, G)  # activated i, f, g, o at each step
@@ -84,7 +84,7 @@ class LSTMSequence(torch.autograd.Function):
 
     @staticmethod
     @torch.autograd.function.once_differentiable
-    def backward(ctx, grad_hs, grad_cn):  # type: ignore[override]
+    def backward(ctx, grad_hs, grad_cn):
         weight_hh, h0, c0, gates, cs, tcs, hs = ctx.saved_tensors
         reverse = ctx.reverse
         L, N, G = gates.shape
@@ -311,18 +311,18 @@ class LSTM(_StackedRecurrent):
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """Run over the sequence; see the class docstring for the shapes."""
-        if hx is None:
-            hx = (None, None)  # type: ignore[assignment]
-        elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"hx must be a pair (h_0, c_0) of tensors; got {type(hx).__name__}.")
-        output, (h_n, c_n) = self._run(x, tuple(hx), ("h_0", "c_0"))
+        states: tuple[torch.Tensor | None, ...] = (None, None) if hx is None else tuple(hx)
+        output, (h_n, c_n) = self._run(x, states, ("h_0", "c_0"))
         return output, (h_n, c_n)
 
     @classmethod
     def from_torch(cls, module: nn.LSTM, *, fused: bool = True) -> "LSTM":
         """An :class:`LSTM` with a copy of the weights (and dtype, device) of a ``torch.nn.LSTM``."""
         check_torch_module(module, nn.LSTM, "LSTM")
+        w = module.get_parameter("weight_ih_l0")
         model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
-                    module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype, fused=fused)
+                    module.batch_first, module.bidirectional, dtype=w.dtype, fused=fused)
         model._copy_from(module)
-        return model.to(module.weight_ih_l0.device)
+        return model.to(w.device)

@@ -167,8 +167,9 @@ class RNN(nn.Module):
             raise TypeError(f"module must be a torch.nn.RNN; got {type(module).__name__}.")
         if module.dropout:
             raise ValueError(f"module.dropout must be 0 (this RNN has no dropout between layers); got {module.dropout}.")
+        w = module.get_parameter("weight_ih_l0")
         model = cls(module.input_size, module.hidden_size, module.num_layers, module.nonlinearity,
-                    module.bias, module.batch_first, module.bidirectional, dtype=module.weight_ih_l0.dtype)
+                    module.bias, module.batch_first, module.bidirectional, dtype=w.dtype)
         with torch.no_grad():
             for layer in range(model.num_layers):
                 for direction in range(model.num_directions):
@@ -176,7 +177,7 @@ class RNN(nn.Module):
                     suffix = f"_l{layer}" + ("_reverse" if direction else "")
                     for name, p in cell.named_parameters():
                         p.copy_(getattr(module, name + suffix))
-        return model.to(module.weight_ih_l0.device)
+        return model.to(w.device)
 
     def extra_repr(self) -> str:
         return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "

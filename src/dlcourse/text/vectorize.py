@@ -29,9 +29,10 @@ def _count(docs: Sequence[Sequence[str]], vocabulary: dict[str, int] | None = No
     appearance); otherwise terms outside ``vocabulary`` are ignored.
     """
     grow = vocabulary is None
-    if grow:
-        vocabulary = defaultdict()
-        vocabulary.default_factory = vocabulary.__len__  # a new term gets the next free column
+    if vocabulary is None:
+        grown: defaultdict[str, int] = defaultdict()
+        grown.default_factory = grown.__len__  # a new term gets the next free column
+        vocabulary = grown
     columns: list[int] = []
     values: list[int] = []
     indptr = [0]
@@ -61,9 +62,10 @@ def _check_df(value: Any, name: str) -> int | float:
         if value < 0:
             raise ValueError(f"{name} must be >= 0 as a number of documents; got {value}.")
         return int(value)
-    if not 0.0 <= value <= 1.0:
+    proportion = float(value)
+    if not 0.0 <= proportion <= 1.0:
         raise ValueError(f"{name} must be in [0, 1] as a proportion of documents; got {value}.")
-    return float(value)
+    return proportion
 
 
 class TfidfVectorizer:
@@ -149,8 +151,9 @@ class TfidfVectorizer:
             check_choice(self.tokenizer, "tokenizer", ("whitespace", "punctuation", "rule", "morpheme"))
         # The built-in regular-expression tokenizers return strings by construction: call them
         # directly and skip the per-token type check (most of the time on large collections).
-        fast = {"rule": _RULE.findall, "punctuation": _PUNCT.findall, "whitespace": str.split}.get(
-            self.tokenizer if isinstance(self.tokenizer, str) else "")
+        compiled: dict[str, Callable[[str], list[str]]] = {
+            "rule": _RULE.findall, "punctuation": _PUNCT.findall, "whitespace": str.split}
+        fast = compiled.get(self.tokenizer) if isinstance(self.tokenizer, str) else None
         out = []
         for i, doc in enumerate(documents):
             if isinstance(doc, str) and fast is not None:
