@@ -7,7 +7,6 @@ integers), for most_similar / similarity / evaluate_word_pairs on the same vecto
 (1e-5), and for the quality of the trained vectors (our skip-gram reaches at least
 90% of gensim's analogy accuracy on the planted corpus)."""
 import collections
-import itertools
 
 import ipywidgets  # noqa: F401 - the widget tests need it
 import numpy as np

@@ -160,7 +160,7 @@ def _features() -> dict[str, frozenset[str]]:
     for country, capital, lang in CAPITALS:
         feats[country] = frozenset({"place", "country", f"lang:{lang}"})
         feats[capital] = frozenset({"place", "capital", f"lang:{lang}"})
-    for present, past, objects in VERBS:
+    for present, past, _objects in VERBS:
         feats[present] = frozenset({"verb", "present", f"verb:{present}"})
         feats[past] = frozenset({"verb", "past", f"verb:{present}"})
     return feats

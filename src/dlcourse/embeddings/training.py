@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -200,6 +199,7 @@ def train_word2vec(
             if sg:
                 total += model.sgd_step(tensors[0][lo:hi], tensors[1][lo:hi], noise[lo:hi], lr)
             else:
+                assert isinstance(model, CBOW)
                 total += model.sgd_step(tensors[0][lo:hi], tensors[1][lo:hi], noise[lo:hi], lr, mask=tensors[2][lo:hi])
         losses.append(total / n)
         n_examples += n
