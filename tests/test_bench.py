@@ -13,7 +13,7 @@ def test_bench_quick_run_writes_every_table(tmp_path):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     page = out.read_text(encoding="utf-8")
-    for heading in ("## The machine", "## From scratch against the library", "## Seeds at the price of one",
+    for heading in ("## The machine", "## From scratch against the library", "## Several seeds as one model",
                     "## Page weight", "## On a GPU"):
         assert heading in page
     for row in ("RNN forward", "LSTM forward", "GRU forward", "multi-head self-attention", "im2col", "TF-IDF, same",
@@ -70,4 +70,4 @@ def test_performance_page_is_in_the_book():
     assert "book/performance" in nbtools.toc_files()
     page = (nbtools.ROOT / "book" / "performance.md").read_text(encoding="utf-8")
     assert "## Notebooks" in page and "Total:" in page, "run `make bench` to regenerate the page"
-    assert "## Seeds at the price of one" in page and "interleaved pairs" in page
+    assert "## Several seeds as one model" in page and "interleaved pairs" in page

@@ -480,7 +480,7 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
            "## The machine", "",
            f"- CPU: {info['cpu']}, {info['cores']} cores; memory {info['memory']}; {info['os']}",
            f"- Python {info['python']}, PyTorch {info['torch']}; the comparisons ran at "
-           f"{info['threads']} thread{'s' if info['threads'] != 1 else ''} for both sides",
+           f"{info['threads']} thread{'s' if info['threads'] != 1 else ''} for both sides (PyTorch and NumPy's BLAS)",
            f"- CUDA device: {info['cuda'] or 'none'}",
            f"- Measured on {info['date']}; {load_text}", ""]
     if isinstance(notebooks, list) and notebooks and isinstance(notebooks[0], str):
@@ -529,7 +529,7 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
             "  remaining time.",
             "- gensim's skip-gram inner loop is hand-written C that updates one pair at a time; ours draws",
             "  all pairs and negatives of an epoch with NumPy and updates batches of 1,024 pairs.", ""]
-    out += ["## Seeds at the price of one", "",
+    out += ["## Several seeds as one model", "",
             "The book compares models over several seeds. `dlcourse.train.fit_seeds` trains K seeds of a",
             "small model as one batched model (`torch.func.stack_module_state` + `torch.func.vmap`); the",
             "tests prove it equal to K separate `fit` runs to 1e-6. One epoch with Adam, K = "
@@ -603,6 +603,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         notebooks = notebooks_table()
     torch.set_num_threads(args.threads)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=args.threads)  # NumPy's BLAS too: both sides at the same thread count
     info["threads"] = torch.get_num_threads()
     info["clock"] = args.clock
     info["load_before"] = load_average()
