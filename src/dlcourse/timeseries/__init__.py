@@ -15,12 +15,14 @@ r"""Time series (chapter 8): classical models by hand and with statsmodels, neur
 statsmodels and torch are imported only when a function needs them.
 """
 from .datasets import load_co2, load_sunspots
+from .evaluation import DMResult, block_bootstrap_ratio, dm_test, rolling_windows
 from .forecast import (
     ARForecaster,
     ARIMAForecaster,
     Forecaster,
     NaiveForecaster,
     SeasonalNaiveForecaster,
+    TransformedForecaster,
     fit_arima,
     forecast_metrics,
     mae,
@@ -32,9 +34,7 @@ from .forecast import (
     seasonal_naive,
     select_ar_order,
     select_arima_order,
-    TransformedForecaster,
 )
-from .evaluation import DMResult, block_bootstrap_ratio, dm_test, rolling_windows
 from .neural import KINDS, NeuralForecaster, SeedBatchForecaster
 from .stats import acf, as_series_array, difference, fit_ar, inverse_difference, is_stationary_ar, pacf, simulate_arma
 

@@ -371,8 +371,9 @@ class ARIMAForecaster(Forecaster):
         seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
         trend: str | None = None,
     ) -> None:
-        self.order = tuple(order)
-        self.seasonal_order = tuple(seasonal_order)
+        self.order = (int(order[0]), int(order[1]), int(order[2]))
+        self.seasonal_order = (int(seasonal_order[0]), int(seasonal_order[1]), int(seasonal_order[2]),
+                               int(seasonal_order[3]))
         self.trend = trend
 
     def fit(self, train: Any) -> "ARIMAForecaster":

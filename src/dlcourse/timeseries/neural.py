@@ -122,12 +122,12 @@ class NeuralForecaster(Forecaster):
 
         x = as_series_array(train, "train")
         z = self._transform(x)
-        X, Y = make_windows(z, self.window)  # raises if train is too short for the window
+        windows, targets = make_windows(z, self.window)  # raises if train is too short for the window
         self.mean_, self.std_ = float(z.mean()), float(z.std())
         if self.std_ == 0:
             raise ValueError("train is constant after differencing; there is nothing to learn.")
-        X = torch.tensor((X - self.mean_) / self.std_, dtype=torch.float32)  # (N, w)
-        Y = torch.tensor((Y[:, 0] - self.mean_) / self.std_, dtype=torch.float32)  # (N,)
+        X = torch.tensor((windows - self.mean_) / self.std_, dtype=torch.float32)  # (N, w)
+        Y = torch.tensor((targets[:, 0] - self.mean_) / self.std_, dtype=torch.float32)  # (N,)
         torch.manual_seed(self.seed)
         self.net_ = _window_net(self.kind, self.window, self.hidden_size)
         opt = torch.optim.Adam(self.net_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
@@ -298,9 +298,9 @@ class SeedBatchForecaster(Forecaster):
 
         mean, std = self._scale(x)
         z = self._transform(x)
-        X, Y = make_windows(z, self.window)  # raises if x is too short for the window
-        X = torch.tensor((X - mean) / std, dtype=torch.float32)  # (N, w)
-        Y = torch.tensor((Y[:, 0] - mean) / std, dtype=torch.float32)  # (N,)
+        windows, targets = make_windows(z, self.window)  # raises if x is too short for the window
+        X = torch.tensor((windows - mean) / std, dtype=torch.float32)  # (N, w)
+        Y = torch.tensor((targets[:, 0] - mean) / std, dtype=torch.float32)  # (N,)
         net = _seed_stack(self.kind, self.window, self.hidden_size, self.seeds)
         opt = torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         epochs = np.asarray(epochs)

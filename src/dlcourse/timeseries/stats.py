@@ -199,12 +199,12 @@ def fit_ar(x: Any, p: int) -> np.ndarray:
     return coef
 
 
-def is_stationary_ar(phi: Sequence[float]) -> bool:
+def is_stationary_ar(phi: "Sequence[float] | np.ndarray") -> bool:
     r"""Whether :math:`1 - \phi_1 z - \dots - \phi_p z^p` has all roots outside the unit circle."""
-    phi = np.asarray(phi, dtype=float).ravel()
-    if phi.size == 0 or not np.any(phi):
+    coef = np.asarray(phi, dtype=float).ravel()
+    if coef.size == 0 or not np.any(coef):
         return True
-    roots = np.roots(np.r_[-phi[::-1], 1.0])  # coefficients from z^p down to z^0
+    roots = np.roots(np.r_[-coef[::-1], 1.0])  # coefficients from z^p down to z^0
     return bool(np.all(np.abs(roots) > 1.0 + 1e-9))
 
 
@@ -229,27 +229,27 @@ def simulate_arma(
     convention for ``ar`` is the lag polynomial's). The first ``burn_in`` values are
     discarded so that the start-up from zeros is forgotten. Returns shape (n,).
     """
-    phi = np.asarray(phi, dtype=float).ravel()
-    theta = np.asarray(theta, dtype=float).ravel()
+    phi_a = np.asarray(phi, dtype=float).ravel()
+    theta_a = np.asarray(theta, dtype=float).ravel()
     n = check_int(n, "n", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
     burn_in = check_int(burn_in, "burn_in", minimum=0)
     const = check_float(const, "const")
     sigma = check_float(sigma, "sigma", minimum=0.0, strict_minimum=True)
-    if not (np.all(np.isfinite(phi)) and np.all(np.isfinite(theta))):
+    if not (np.all(np.isfinite(phi_a)) and np.all(np.isfinite(theta_a))):
         raise ValueError("phi and theta must contain only finite numbers.")
-    if not is_stationary_ar(phi):
+    if not is_stationary_ar(phi_a):
         raise ValueError(
-            f"phi = {phi.tolist()} gives a non-stationary AR part (a root of 1 - phi_1 z - ... on or inside "
+            f"phi = {phi_a.tolist()} gives a non-stationary AR part (a root of 1 - phi_1 z - ... on or inside "
             "the unit circle): the simulation would explode. Simulate a stationary ARMA and difference-"
             "integrate it (np.cumsum) instead."
         )
-    p, q = phi.size, theta.size
+    p, q = phi_a.size, theta_a.size
     total = n + burn_in
     e = np.random.default_rng(seed).normal(0.0, sigma, size=total)
     y = np.zeros(total)
     for t in range(total):
-        ar = sum(phi[i] * y[t - 1 - i] for i in range(p) if t - 1 - i >= 0)
-        ma = sum(theta[j] * e[t - 1 - j] for j in range(q) if t - 1 - j >= 0)
+        ar = sum(phi_a[i] * y[t - 1 - i] for i in range(p) if t - 1 - i >= 0)
+        ma = sum(theta_a[j] * e[t - 1 - j] for j in range(q) if t - 1 - j >= 0)
         y[t] = const + ar + e[t] + ma
     return y[burn_in:]
