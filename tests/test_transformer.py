@@ -334,7 +334,7 @@ def test_a_small_transformer_learns_to_reverse():
     pairs = reversal_task(512, min_len=3, max_len=3, vocab_size=6, seed=0)
     model = Transformer(6, 6, d_model=32, n_heads=4, n_layers=1, d_ff=64, dropout=0.0, max_len=8)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    for step in range(120):
+    for _step in range(120):
         idx = torch.randint(0, 512, (64,))
         logits = model(pairs.src[idx], pairs.tgt[idx, :-1])
         loss = F.cross_entropy(logits.reshape(-1, 6), pairs.tgt[idx, 1:].reshape(-1), ignore_index=PAD)

@@ -190,7 +190,8 @@ class MultiHeadAttention(nn.Module):
     def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         w, b, d = self.in_proj_weight, self.in_proj_bias, self.d_model
         if query is key and key is value:  # self-attention: one matrix product
-            return F.linear(query, w, b).chunk(3, dim=-1)  # (B, L, 3 d) -> 3 x (B, L, d)
+            q, k, v = F.linear(query, w, b).chunk(3, dim=-1)  # (B, L, 3 d) -> 3 x (B, L, d)
+            return q, k, v
         bq = bk = None
         if b is not None:
             bq, bk = b[:d], b[d:]
@@ -251,7 +252,7 @@ class MultiHeadAttention(nn.Module):
         with torch.no_grad():
             new.in_proj_weight.copy_(module.in_proj_weight)
             new.out_proj.weight.copy_(module.out_proj.weight)
-            if module.in_proj_bias is not None:
+            if module.in_proj_bias is not None and new.in_proj_bias is not None:
                 new.in_proj_bias.copy_(module.in_proj_bias)
                 new.out_proj.bias.copy_(module.out_proj.bias)
         return new.to(module.in_proj_weight.device, module.in_proj_weight.dtype)

@@ -1,6 +1,8 @@
 """The position-wise feed-forward network and the encoder and decoder layers (equal to ``torch.nn``'s)."""
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -12,7 +14,7 @@ __all__ = ["PositionwiseFeedForward", "EncoderLayer", "DecoderLayer"]
 
 
 # ---------------------------------------------------------------------------- feed-forward
-_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+_ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
 
 
 class PositionwiseFeedForward(nn.Module):
@@ -33,7 +35,7 @@ class PositionwiseFeedForward(nn.Module):
         super().__init__()
         d_model = check_int(d_model, "d_model", minimum=1)
         d_ff = check_int(d_ff, "d_ff", minimum=1)
-        self.activation = check_choice(activation, "activation", _ACTIVATIONS)
+        self.activation: str = check_choice(activation, "activation", tuple(_ACTIVATIONS))
         self.linear1 = nn.Linear(d_model, d_ff)  # W_1, b_1
         self.linear2 = nn.Linear(d_ff, d_model)  # W_2, b_2
         self.dropout = nn.Dropout(check_float(dropout, "dropout", minimum=0.0, maximum=1.0))

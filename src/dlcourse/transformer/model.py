@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import torch
 from torch import Tensor, nn
 
 from .._validation import check_int, check_ndim, check_type
-from .attention import padding_mask, subsequent_mask
+from .attention import MultiHeadAttention, padding_mask, subsequent_mask
 from .layers import DecoderLayer, EncoderLayer
 from .positional import positional_encoding
 
@@ -47,6 +48,8 @@ class Transformer(nn.Module):
     torch.Size([1, 2, 13])
     """
 
+    pe: Tensor  # (max_len, d_model) positional encoding, a non-persistent buffer
+
     def __init__(
         self,
         src_vocab: int,
@@ -71,7 +74,7 @@ class Transformer(nn.Module):
         self.tgt_embed = nn.Embedding(self.tgt_vocab, d_model)
         self.register_buffer("pe", positional_encoding(self.max_len, d_model), persistent=False)
         self.dropout = nn.Dropout(dropout)
-        layer_kw = dict(d_ff=d_ff, dropout=dropout, norm_first=norm_first)
+        layer_kw: dict[str, Any] = dict(d_ff=d_ff, dropout=dropout, norm_first=norm_first)
         self.encoder = nn.ModuleList([EncoderLayer(d_model, n_heads, **layer_kw) for _ in range(n_layers)])
         self.decoder = nn.ModuleList([DecoderLayer(d_model, n_heads, **layer_kw) for _ in range(n_layers)])
         # pre-norm stacks end with a LayerNorm; post-norm layers already end with one
@@ -152,17 +155,17 @@ class Transformer(nn.Module):
         """
         was_training = self.training
         self.eval()
-        groups = {
-            "encoder": [layer.self_attn for layer in self.encoder],
-            "decoder_self": [layer.self_attn for layer in self.decoder],
-            "cross": [layer.cross_attn for layer in self.decoder],
+        groups: dict[str, list[MultiHeadAttention]] = {
+            "encoder": [cast(EncoderLayer, layer).self_attn for layer in self.encoder],
+            "decoder_self": [cast(DecoderLayer, layer).self_attn for layer in self.decoder],
+            "cross": [cast(DecoderLayer, layer).cross_attn for layer in self.decoder],
         }
         mods = [m for ms in groups.values() for m in ms]
         for m in mods:
             m.store_weights = True
         try:
             self(src, tgt_in)
-            return {name: [m.last_weights for m in ms] for name, ms in groups.items()}
+            return {name: [cast(Tensor, m.last_weights) for m in ms] for name, ms in groups.items()}
         finally:
             for m in mods:
                 m.store_weights = False

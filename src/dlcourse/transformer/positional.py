@@ -1,8 +1,6 @@
 """The sinusoidal positional encoding of Vaswani et al. (2017)."""
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor
 

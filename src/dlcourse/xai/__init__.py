@@ -15,8 +15,8 @@ object masks. Requires PyTorch; the oracle tests compare with Captum.
 from __future__ import annotations
 
 from .cam import cam, grad_cam, gradient_x_input, upsample
-from .explain import METHODS, explain
 from .evaluation import deletion_auc, deletion_curve, mass_inside, pointing_game, random_maps, spot_size, to_heatmap
+from .explain import METHODS, explain
 from .lrp import LRP, RULES, lrp_leaves
 from .models import GAPNet, GlobalPoolNet, GMPNet
 

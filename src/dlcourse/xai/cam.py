@@ -76,7 +76,7 @@ def cam(model: nn.Module, x: torch.Tensor, target: Any, *, upsample_to_input: bo
         idx = check_target(target, x.shape[0], classifier.out_features)
         w = classifier.weight[idx.to(f.device)]  # (B, K): the row of class c for every example
         maps = torch.einsum("bk,bkhw->bhw", w, f)  # (B, h, w)
-    return upsample(maps, x.shape[-2:], mode) if upsample_to_input else maps
+    return upsample(maps, (x.shape[-2], x.shape[-1]), mode) if upsample_to_input else maps
 
 
 def grad_cam(
@@ -141,7 +141,7 @@ def grad_cam(
     maps = (alpha * A.detach()).sum(dim=1)  # (B, h, w)
     if relu:
         maps = maps.clamp(min=0)
-    return upsample(maps, x.shape[-2:], mode) if upsample_to_input else maps
+    return upsample(maps, (x.shape[-2], x.shape[-1]), mode) if upsample_to_input else maps
 
 
 def gradient_x_input(model: nn.Module, x: torch.Tensor, target: Any) -> torch.Tensor:

@@ -181,5 +181,5 @@ def deletion_auc(fractions: np.ndarray, scores: np.ndarray) -> np.ndarray:
     span = fractions[-1] - fractions[0]
     if span <= 0:
         raise ValueError(f"fractions must increase from first to last; got {fractions[0]} to {fractions[-1]}.")
-    trapezoid = np.trapezoid if hasattr(np, "trapezoid") else np.trapz
-    return trapezoid(scores, fractions, axis=1) / span
+    area = ((scores[:, 1:] + scores[:, :-1]) / 2 * np.diff(fractions)).sum(axis=1)  # trapezoid rule, (B,)
+    return area / span

@@ -9,7 +9,7 @@ proportion to the inputs through pooling, and reshapes it through ``nn.Flatten``
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import torch
 from torch import nn
@@ -68,7 +68,7 @@ def _affine(layer: nn.Module) -> Callable[[torch.Tensor, torch.Tensor, torch.Ten
     """The layer's map as a function of (input, weight, bias), to apply it with modified weights."""
     if isinstance(layer, nn.Linear):
         return F.linear
-    conv = layer
+    conv = cast(nn.Conv2d, layer)
 
     def apply(a: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:
         return F.conv2d(a, w, b, conv.stride, conv.padding, conv.dilation, conv.groups)
@@ -192,8 +192,9 @@ class LRP:
     # ------------------------------------------------------------------ rules
     def _weighted(self, layer: nn.Module, a: torch.Tensor, relevance: torch.Tensor) -> torch.Tensor:
         fn = _affine(layer)
-        w = layer.weight.detach()
-        b = None if layer.bias is None else layer.bias.detach()
+        weighted = cast(nn.Linear | nn.Conv2d, layer)
+        w = weighted.weight.detach()
+        b = None if weighted.bias is None else weighted.bias.detach()
         if self.rule == "epsilon":
             a = a.detach().requires_grad_(True)
             return _redistribute(a, fn(a, w, b), relevance, self.epsilon)  # bias in the denominator

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Sequence
+from typing import Sequence, cast
 
 from torch import nn
 
@@ -73,7 +73,8 @@ class GlobalPoolNet(nn.Sequential):
     @property
     def feature_layer(self) -> nn.Module:
         """The last layer of ``features`` (a ReLU): its output is the feature maps :math:`f_k` used by CAM and Grad-CAM."""
-        return self.features[-1]
+        features = cast(nn.Sequential, self.features)
+        return features[-1]
 
 
 class GAPNet(GlobalPoolNet):
