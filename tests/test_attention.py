@@ -199,7 +199,6 @@ def test_scaling_keeps_softmax_from_saturating():
 
 
 def test_local_attention_window():
-    gen = torch.Generator().manual_seed(4)
     q, K, V = torch.randn(3, dtype=D64), torch.randn(10, 3, dtype=D64), torch.randn(10, 2, dtype=D64)
     context, w = local_attention(q, K, V, center=4.3, half_width=2)
     outside = (torch.arange(10) - 4.3).abs() > 2

@@ -6,7 +6,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .._validation import check_choice, check_float, check_int
+from .._validation import check_choice, check_int
 from .scores import SCORES, _finish, _lift, _shape, _tensor, dot_score, scaled_dot_score
 
 __all__ = ["attention", "local_attention", "softmax_saturation"]

@@ -59,7 +59,7 @@ def greedy_decode(
         outputs: list[list[int]] = [[] for _ in range(batch)]
         weights_steps = []
         for _ in range(max_len):
-            logits, state, weights = model.decoder.forward_step(token, state, encoder_outputs, src_mask)
+            logits, state, weights = _step(model)(token, state, encoder_outputs, src_mask)
             token = logits.argmax(-1)  # (B,)
             if weights is not None:
                 weights_steps.append(weights.masked_fill(finished[:, None], 0.0))
@@ -70,6 +70,12 @@ def greedy_decode(
                 break
     attention = torch.stack(weights_steps, 1) if weights_steps else None  # (B, steps, S)
     return outputs, attention
+
+
+def _step(model: Seq2Seq) -> Any:
+    """The decoder's ``forward_step`` (any module with one is a decoder)."""
+    decoder: Any = model.decoder
+    return decoder.forward_step
 
 
 def _select(state: Any, index: torch.Tensor) -> Any:
@@ -127,7 +133,7 @@ def beam_search(
             finished: list[tuple[float, list[int]]] = []  # (normalised score, tokens)
             for step in range(1, max_len + 1):
                 live = len(prefixes)
-                logits, state, _ = model.decoder.forward_step(
+                logits, state, _ = _step(model)(
                     token, state, enc_out.expand(live, -1, -1), mask.expand(live, -1)
                 )
                 cand = (logp[:, None] + torch.log_softmax(logits.double(), -1)).flatten()  # (live * V,)
@@ -186,7 +192,7 @@ def sequence_log_prob(
             token = torch.full((1,), SOS, dtype=torch.long, device=src.device)
             total = 0.0
             for t in targets:
-                logits, state, _ = model.decoder.forward_step(token, state, enc_out, mask)
+                logits, state, _ = _step(model)(token, state, enc_out, mask)
                 total += float(torch.log_softmax(logits.double(), -1)[0, t])
                 token = torch.full((1,), t, dtype=torch.long, device=src.device)
             result.append(total)

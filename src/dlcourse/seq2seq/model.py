@@ -201,7 +201,7 @@ class Seq2Seq(nn.Module):
                 f"decoder's first state); got {dec_h}."
             )
         self.encoder = encoder
-        self.decoder = decoder
+        self.decoder: Any = decoder  # any module with forward_step(...) is a decoder
         #: With ratio 1, use the decoder's ``forward_sequence`` (if it has one) instead of the
         #: step loop; set to False to run the loop (the tests compare the two).
         self.parallel_teacher_forcing = True

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 
 import numpy as np
 import torch
@@ -102,7 +102,8 @@ class SeedStack(nn.Module):
         dev = self.stacked[0].device
         models = []
         for k in range(len(self)):
-            model = copy.deepcopy(self._template).to(dev)
+            template = cast(Seq2Seq, self.__dict__["_template"])
+            model = copy.deepcopy(template).to(dev)
             with torch.no_grad():
                 params = dict(model.named_parameters())
                 for name, stacked in zip(self._names, self.stacked):
@@ -154,11 +155,11 @@ class SeedStack(nn.Module):
         H = self.stacked[self._names.index("encoder.rnn.weight_hh_l0")].shape[-1]
         mask = torch.arange(S, device=src.device) < src_lengths[..., None]  # (K, B, S)
         zeros = src.new_zeros((K, B, H), dtype=self.stacked[0].dtype)
-        state = (zeros,) if self.cell == "gru" else (zeros, zeros.clone())
+        state: tuple[torch.Tensor, ...] = (zeros,) if self.cell == "gru" else (zeros, zeros.clone())
         outputs, state = self._run("encoder", self._embed("encoder", src), state, src_lengths)
         return outputs, state, mask
 
-    def _attend(self, query: torch.Tensor, enc: torch.Tensor, mask: torch.Tensor, keys_proj: torch.Tensor | None
+    def _attend(self, query: torch.Tensor, enc: torch.Tensor, mask: torch.Tensor, keys_proj: Any
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """Queries ``(K, B, T, H)`` against ``enc (K, B, S, H)``: context ``(K, B, T, H)``, weights ``(K, B, T, S)``."""
         if self.kind == "bahdanau":
@@ -211,8 +212,8 @@ class SeedStack(nn.Module):
             return logits, state, weights[:, :, 0]
         xp = _linear(emb, self.p("decoder.rnn.weight_ih_l0"), self.p("decoder.rnn.bias_ih_l0"))
         state = self._cell("decoder", xp, state)
-        logits, weights = self._output(state[0][:, :, None], enc, mask, keys_proj)
-        return logits[:, :, 0], state, None if weights is None else weights[:, :, 0]
+        logits, out_weights = self._output(state[0][:, :, None], enc, mask, keys_proj)
+        return logits[:, :, 0], state, None if out_weights is None else out_weights[:, :, 0]
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt: torch.Tensor,
                 generator: torch.Generator | None = None) -> torch.Tensor:
@@ -292,10 +293,11 @@ def train_seed_stack(
         per_member.sum().backward()  # members share no parameter: each gets its own gradient
         if clip is not None:
             with torch.no_grad():
-                norms = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in stack.parameters()))  # (K,)
+                grads = [p.grad for p in stack.parameters() if p.grad is not None]
+                norms = torch.sqrt(torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0))  # (K,)
                 coef = torch.clamp(clip / (norms + 1e-6), max=1.0)
-                for p in stack.parameters():
-                    p.grad.mul_(coef.view(-1, *([1] * (p.ndim - 1))))
+                for g in grads:
+                    g.mul_(coef.view(-1, *([1] * (g.ndim - 1))))
         optimizer.step()
         losses[step] = per_member.detach().cpu().numpy()
         if callback is not None:
