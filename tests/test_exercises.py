@@ -14,6 +14,7 @@ from dlcourse.exercises import (
     CheckAuthorError,
     ExerciseError,
     check_format,
+    reject_if,
     check_choice,
     check_close,
     check_equal,
@@ -141,13 +142,22 @@ def test_check_format_accepts_without_a_tick(capsys):
         check_format("  ", str)
 
 
+def test_reject_if_teaches_and_never_ticks(capsys):
+    with pytest.raises(ExerciseError, match="2.0 is the entropy in bits"):
+        reject_if(True, "2.0 is the entropy in bits")
+    reject_if(False, "never shown")
+    assert capsys.readouterr().out == ""
+    with pytest.raises(CheckAuthorError):
+        reject_if(False, "")
+
+
 def test_the_checks_hide_their_own_frames():
     import inspect
 
     import dlcourse.exercises as ex
 
     for name in ("check_close", "check_equal", "check_shape", "check_in_range", "check_choice",
-                 "check_true", "check_format"):
+                 "check_true", "check_format", "reject_if"):
         assert "__tracebackhide__ = True" in inspect.getsource(getattr(ex, name)), name
 
 

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tools import nbtools
+from tools import mutations, nbtools
 from tools.make_student import NBGRADER_CONFIG
 
 INSTRUCTOR = nbtools.instructor_notebooks()
+MUTANTS = mutations.load()
 EXTRA_CONFIG = 'c.ExecutePreprocessor.timeout = 300\nc.Execute.timeout = 300\n'
 
 
@@ -35,9 +36,13 @@ def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=env)
 
 
-def round_trip(instructor: Path, workdir: Path) -> dict:
+def round_trip(instructor: Path, workdir: Path, extra: dict | None = None) -> dict:
+    """Generate the assignment and autograde ``teacher``, ``blank`` and the ``extra``
+    submissions (student name -> notebook) in one nbgrader run."""
+    import nbformat
     from nbgrader.api import Gradebook
 
+    extra = extra or {}
     name = instructor.stem
     root = workdir / name
     (root / "source" / name).mkdir(parents=True)
@@ -51,10 +56,14 @@ def round_trip(instructor: Path, workdir: Path) -> dict:
         folder = root / "submitted" / student / name
         folder.mkdir(parents=True)
         shutil.copy(notebook, folder / instructor.name)
+    for student, nb in extra.items():
+        folder = root / "submitted" / student / name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / instructor.name))
     graded = nbgrader(root, "autograde", name, "--force")
-    result = {"autograde": graded, "released": released}
+    result = {"autograde": graded, "released": released, "autograded": root / "autograded"}
     with Gradebook(f"sqlite:///{root}/gradebook.db", "dlcourse") as gb:
-        for student in ("teacher", "blank"):
+        for student in ("teacher", "blank", *extra):
             try:
                 sub = gb.find_submission(name, student)
             except Exception as exc:  # nbgrader could not grade it at all
@@ -73,7 +82,8 @@ def round_trip(instructor: Path, workdir: Path) -> dict:
 def results(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("nbgrader")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {p.name: pool.submit(round_trip, p, workdir) for p in INSTRUCTOR}
+        futures = {p.name: pool.submit(round_trip, p, workdir, mutations.submissions(p, MUTANTS))
+                   for p in INSTRUCTOR}
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -110,3 +120,59 @@ def test_nbgrader_release_equals_the_committed_student_version(results, path):
     committed = nbtools.read(nbtools.EXERCISES / path.name)
     assert [c.source for c in released.cells] == [c.source for c in committed.cells]
     assert [c.metadata for c in released.cells] == [c.metadata for c in committed.cells]
+
+
+# --- grading can fail: plausible wrong answers lose points --------------------------
+
+def _task_score(result: dict, student: str, task: str) -> tuple[float, float]:
+    cells = {c: s for c, s in result[student]["cells"].items() if c.startswith(task + "-")}
+    assert cells, f"no graded cells of {task}"
+    return sum(s[0] for s in cells.values()), sum(s[1] for s in cells.values())
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.notebook}-{m.student}")
+def test_a_plausible_wrong_answer_loses_points(results, mutant):
+    result = results[mutant.notebook + ".ipynb"]
+    assert "error" not in result, result.get("error")
+    assert "error" not in result[mutant.student], result[mutant.student]["error"]
+    got, most = _task_score(result, mutant.student, mutant.task)
+    assert got < most, f"{mutant.why!r} ({mutant.old!r} -> {mutant.new!r}) still scores {got}/{most} in {mutant.task}"
+
+
+@pytest.mark.parametrize("mutant", [m for m in MUTANTS if m.misconception], ids=lambda m: f"{m.notebook}-{m.student}")
+def test_a_misconception_gets_no_tick(results, mutant):
+    import nbformat
+
+    result = results[mutant.notebook + ".ipynb"]
+    path = result["autograded"] / mutant.student / mutant.notebook / (mutant.notebook + ".ipynb")
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        grade = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and grade.get("grade") and grade.get("grade_id", "").startswith(mutant.task + "-"):
+            text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+            assert "\u2714" not in text, f"the visible check ticks the misconception {mutant.why!r}: {text.strip()}"
+
+
+def test_every_mutant_applies_to_its_notebook():
+    """A stale table (the solution changed) fails here, with the entry to update."""
+    by_name = {p.stem: p for p in INSTRUCTOR}
+    for mutant in MUTANTS:
+        assert mutant.notebook in by_name, f"mutations.yml names {mutant.notebook}, which does not exist"
+        mutations.apply(nbtools.read(by_name[mutant.notebook]), mutant)
+
+
+def test_the_mutation_test_catches_a_weakened_hidden_test(tmp_path):
+    """Weaken one hidden test (the softmax check of ex00 compares with itself): the mutant that
+    ignores the temperature then keeps its points, which the test above would report."""
+    import nbformat
+
+    instructor = next(p for p in INSTRUCTOR if p.stem == "ex00_how_to_use")
+    nb = nbtools.read(instructor)
+    check = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "task2-check")
+    check.source = "pass  # visible and hidden checks removed: a weakened test\n"
+    weakened = tmp_path / instructor.name
+    nbformat.write(nb, str(weakened))
+    mutant = next(m for m in MUTANTS if m.notebook == "ex00_how_to_use" and m.grade_id == "task2-answer")
+    result = round_trip(weakened, tmp_path / "run", {mutant.student: mutations.apply(nb, mutant)})
+    got, most = _task_score(result, mutant.student, mutant.task)
+    assert got == most > 0  # the weakened grading gives full points to the wrong answer

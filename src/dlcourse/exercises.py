@@ -47,6 +47,7 @@ __all__ = [
     "check_choice",
     "check_true",
     "check_format",
+    "reject_if",
 ]
 
 
@@ -307,3 +308,15 @@ def check_format(actual: Any, kind: type | tuple[type, ...], name: str = "your a
     if isinstance(actual, str) and not actual.strip():
         raise ExerciseError(f"{name} is empty: write your answer between the quotes.")
     print(f"{name}: format accepted - the value is graded by hidden tests.")
+
+
+def reject_if(condition: Any, message: str) -> None:
+    """Catch a known misconception: raise :class:`ExerciseError` with a teaching ``message``
+    when ``condition`` holds; otherwise print nothing (passing it proves nothing, so no tick)."""
+    __tracebackhide__ = True
+    if not isinstance(message, str) or not message:
+        raise CheckAuthorError(f"message must be a non-empty string that explains the misconception; got {message!r}.")
+    if condition is UNANSWERED:
+        raise ExerciseError("your answer is not answered yet: replace UNANSWERED in the answer cell above.")
+    if bool(condition):
+        raise ExerciseError(message)
