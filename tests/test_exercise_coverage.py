@@ -9,8 +9,7 @@ import nbformat
 import pytest
 
 from tools import exercise_catalog as ec
-from tools import nbtools
-from tools import nbauthor
+from tools import nbauthor, nbtools
 
 INSTRUCTOR = nbtools.instructor_notebooks()
 COVERAGE = ec.load_coverage()

@@ -13,14 +13,14 @@ from dlcourse.exercises import (
     UNANSWERED,
     CheckAuthorError,
     ExerciseError,
-    check_format,
-    reject_if,
     check_choice,
     check_close,
     check_equal,
+    check_format,
     check_in_range,
     check_shape,
     check_true,
+    reject_if,
 )
 from tools import nbtools
 

@@ -6,7 +6,14 @@ import ipywidgets
 import numpy as np
 import pytest
 
-from dlcourse.widgets import Explorer, companion_figure, render_softmax, softmax_explorer, softmax_figure, softmax_temperature
+from dlcourse.widgets import (
+    Explorer,
+    companion_figure,
+    render_softmax,
+    softmax_explorer,
+    softmax_figure,
+    softmax_temperature,
+)
 
 
 def test_softmax_temperature_values_and_limits():

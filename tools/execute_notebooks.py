@@ -55,9 +55,10 @@ def pinned_kernel():
 def execute(path: Path, timeout: int = 600) -> float:
     nb = nbtools.read(path)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    manager = pinned_kernel()
     client = NotebookClient(
         nb,
-        km=pinned_kernel(),
+        km=manager,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
@@ -65,7 +66,13 @@ def execute(path: Path, timeout: int = 600) -> float:
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        # nbclient leaves a kernel it was given running: stop it, so that it does not
+        # outlive this tool (and so that /usr/bin/time counts its CPU time).
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=False)
     elapsed = time.perf_counter() - start
     nbtools.clean_metadata(nb)
     nbformat.validate(nb)

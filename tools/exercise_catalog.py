@@ -23,8 +23,8 @@ import importlib
 import inspect
 import io
 import re
-import tokenize
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 

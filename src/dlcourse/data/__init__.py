@@ -13,16 +13,16 @@ Real text found inside the installed gensim (no download): :func:`wiki_text`, :f
 :func:`word_similarity` (WordSim-353, SimLex-999), :func:`lee_corpus` (chapters 5-7).
 Downloads: :func:`fetch` with a pinned SHA-256 and a cache.
 """
-from .dates import (
-    DATE_CHARS,
-    DATE_FORMATS,
-    DATE_VOCAB_SIZE,
-    MONTHS,
-    date_splits,
-    date_task,
-    decode_chars,
-    encode_chars,
-    format_date,
+from .analogies import (
+    CAPITALS,
+    KOREAN_CAPITALS,
+    KOREAN_PEOPLE,
+    KOREAN_VERBS,
+    PEOPLE,
+    VERBS,
+    PlantedCorpus,
+    analogy_corpus,
+    korean_corpus,
 )
 from .corpora import (
     analogy_questions,
@@ -38,19 +38,20 @@ from .corpora import (
     word_similarity,
     wordsim353_path,
 )
-from .analogies import (
-    CAPITALS,
-    KOREAN_CAPITALS,
-    KOREAN_PEOPLE,
-    KOREAN_VERBS,
-    PEOPLE,
-    VERBS,
-    PlantedCorpus,
-    analogy_corpus,
-    korean_corpus,
+from .dates import (
+    DATE_CHARS,
+    DATE_FORMATS,
+    DATE_VOCAB_SIZE,
+    MONTHS,
+    date_splits,
+    date_task,
+    decode_chars,
+    encode_chars,
+    format_date,
 )
 from .documents import DOCUMENT_TOPICS, Document, load_documents
 from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
+from .sensors import SENSOR_NAMES, sensor_windows
 from .sequences import (
     EOS,
     N_SPECIAL,
@@ -62,7 +63,6 @@ from .sequences import (
     copy_task,
     reversal_task,
 )
-from .sensors import SENSOR_NAMES, sensor_windows
 from .shapes import SHAPE_CLASSES, ShapesData, draw_shape, shapes_localisation
 from .splits import source_keys, split_pairs, subset_pairs
 from .texts import TEXTS, load_text

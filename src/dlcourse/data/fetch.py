@@ -25,7 +25,6 @@ import hashlib
 import math
 import os
 import re
-import shutil
 import time
 import urllib.parse
 import urllib.request

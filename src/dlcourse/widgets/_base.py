@@ -28,7 +28,7 @@ import html
 import io
 from typing import Any, Callable, Mapping, Sequence
 
-__all__ = ["Explorer", "render_png", "companion_figure"]
+__all__ = ["Explorer", "render_png", "companion_figure"]  # noqa: F822 - Explorer comes from __getattr__ (ipywidgets imported on first use)
 
 
 class _Picture:
