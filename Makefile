@@ -78,11 +78,11 @@ $(CHP_STAMP):
 test: preflight $(STAMP) widgets7 $(CHP_STAMP)
 	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests $(EXECUTED) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --doctest-modules tests src/dlcourse $(EXECUTED) $(NBVAL)
 
 # Unit tests only: no browser, no built book, no hub, no notebooks executed.
 unit: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) -m "not browser and not hub" tests
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) -m "not browser and not hub" --doctest-modules tests src/dlcourse
 
 notebooks: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(or $(NB),$(EXECUTED)) $(NBVAL)
