@@ -47,10 +47,11 @@ def notebooks() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all under notebooks/)")
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if a marker comment is left")
     args = parser.parse_args(argv)
     left = 0
-    for path in notebooks():
+    for path in [p.resolve() for p in args.paths] or notebooks():
         nb = nbtools.read(path)
         moved = convert(nb)
         if moved and args.check:
