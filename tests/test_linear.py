@@ -177,3 +177,20 @@ def test_line_fit_explorer_recomputes_when_sliders_move():
     plt.close(fig)
     with pytest.raises(ValueError, match="two different values"):
         line_fit([1.0, 1.0], [2.0, 3.0])
+
+
+def test_linear_regression_is_a_scikit_learn_regressor():
+    from sklearn.base import clone
+    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import r2_score as sk_r2
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = X @ np.array([2.0, 0.0, -1.0]) + 0.1 * rng.normal(size=200)
+    model = LinearRegression().fit(X, y)
+    assert model.get_params()["method"] == "normal"
+    assert clone(model).set_params(method="gd").method == "gd"
+    assert abs(model.score(X, y) - sk_r2(y, model.predict(X))) < 1e-12
+    result = permutation_importance(model, X, y, scoring="r2", n_repeats=5, random_state=0)
+    importance = result.importances_mean
+    assert importance[0] > importance[2] > 0.2 and abs(importance[1]) < 0.01   # R^2 lost: about 1.6, 0.4, 0

@@ -20,6 +20,17 @@ import numpy as np
 
 from ._validation import check_choice, check_float, check_int
 
+try:  # scikit-learn is optional; with it, LinearRegression plugs into its tools (clone, permutation_importance, ...)
+    from sklearn.base import BaseEstimator as _SkBase
+    from sklearn.base import RegressorMixin as _SkRegressor
+except ImportError:  # pragma: no cover - the "ml" extra is not installed
+
+    class _SkBase:  # type: ignore[no-redef]
+        pass
+
+    class _SkRegressor:  # type: ignore[no-redef]
+        pass
+
 __all__ = ["LinearRegression", "LogisticRegression", "sigmoid"]
 
 
@@ -80,7 +91,7 @@ class _Fitted:
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first.")
 
 
-class LinearRegression(_Fitted):
+class LinearRegression(_SkRegressor, _Fitted, _SkBase):
     r"""Least-squares linear regression.
 
     .. math::
@@ -110,6 +121,10 @@ class LinearRegression(_Fitted):
     descent is slow when features have very different scales.
 
     Shapes: ``X`` (N, D), ``y`` (N,); ``coef_`` (D,), ``predict(X)`` (N,).
+
+    With scikit-learn installed it is a scikit-learn regressor (``get_params``,
+    ``clone``, ``score`` = :math:`R^2`), so tools such as
+    :func:`sklearn.inspection.permutation_importance` accept it.
 
     Example
     -------
