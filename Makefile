@@ -54,9 +54,9 @@ book: $(STAMP)
 	@echo
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-# Style, likely bugs and types of the package, checked by machines (ruff, mypy).
+# Style, likely bugs and types, checked by machines (ruff: pyflakes, bugbear, import order; mypy).
 lint: $(STAMP)
-	$(BIN)/ruff check src/dlcourse tools tests
+	$(BIN)/ruff check src/dlcourse tools tests deploy
 	$(BIN)/mypy
 
 # ipywidgets 7 is what Colab ships: run the widget tests under it too, in a small
@@ -75,7 +75,7 @@ $(CHP_STAMP):
 	npm install --no-audit --no-fund --silent --prefix .cache/npm configurable-http-proxy@$(CHP_VERSION)
 	touch $@
 
-test: preflight $(STAMP) widgets7 $(CHP_STAMP)
+test: preflight $(STAMP) lint widgets7 $(CHP_STAMP)
 	$(BIN)/python tools/vendor_js.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --doctest-modules tests src/dlcourse $(EXECUTED) $(NBVAL)

@@ -39,6 +39,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+from tools.make_student import CODE_STUB, TEXT_STUB  # noqa: E402 - the book's one definition of the stubs
+
 NOTEBOOKS = REPO / "notebooks"
 
 GLOBAL_CONFIG = """\
@@ -47,9 +50,9 @@ c = get_config()
 c.CourseDirectory.course_id = {course_id!r}
 c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = False
-# The book's stubs (the same as tools/make_student.py writes).
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# The book's stubs (tools/make_student.py defines them).
+c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
+c.ClearSolutions.text_stub = {text_stub!r}
 # Every exercise runs in under a minute; allow slow, crowded machines five.
 c.ExecutePreprocessor.timeout = 300
 c.Execute.timeout = 300
@@ -128,7 +131,8 @@ def shared_files(course: dict) -> Path:
     config.mkdir(exist_ok=True)
     os.chmod(config, 0o755)
     (config / "nbgrader_config.py").write_text(
-        GLOBAL_CONFIG.format(course_id=course["course_id"], exchange=str(exchange)))
+        GLOBAL_CONFIG.format(course_id=course["course_id"], exchange=str(exchange),
+                             code_stub=CODE_STUB, text_stub=TEXT_STUB))
     (config / "jupyter_server_config.py").write_text(SERVER_CONFIG)
     for name in ("nbgrader_config.py", "jupyter_server_config.py"):
         os.chmod(config / name, 0o644)

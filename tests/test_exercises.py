@@ -196,7 +196,7 @@ def test_student_version_has_stubs_no_solutions_no_hidden_tests(path):
     student = nbtools.read(nbtools.EXERCISES / path.name)
     text = "\n".join(c.source for c in student.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
-    assert "raise NotImplementedError()" in text
+    assert "raise NotImplementedError(\"Replace this line with your code" in text  # a sentence, not a bare error
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
     # What hidden tests checked must not leak: no line of a hidden block appears in the student version.
     instructor = nbtools.read(path)

@@ -117,3 +117,21 @@ def test_widgets_are_followed_by_a_static_figure(path):
             assert any("image/png" in o.get("data", {}) for c in following for o in c.outputs), (
                 f"the widget in cell {cell.execution_count} needs a static companion figure right after it"
             )
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids)
+def test_nbval_instructions_are_tags_not_comments_readers_see(path):
+    """nbval reads `nbval-check-output` (and friends) from cell tags; a `# NBVAL_...` comment
+    would be part of the code every reader sees (tools/nbval_tags.py converts them)."""
+    nb = nbtools.read(path)
+    marked = [c.get("execution_count") for c in nb.cells if c.cell_type == "code" and re.search(r"^\s*#\s*NBVAL_", c.source, re.M)]
+    assert not marked, f"cells with nbval comment markers (run tools/nbval_tags.py): {marked}"
+
+
+@pytest.mark.parametrize("path", nbtools.chapter_notebooks(), ids=ids)
+def test_chapter_stores_its_figures(path):
+    """A chapter executed with a non-interactive matplotlib backend stores no pictures at all."""
+    nb = nbtools.read(path)
+    images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+    minimum = 1 if path.name.startswith("00_") else 4  # chapter 0 is the guide to the book
+    assert images >= minimum, f"only {images} stored figures; re-execute with tools/execute_notebooks.py (MPLBACKEND unset)"

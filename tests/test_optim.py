@@ -5,7 +5,17 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcourse.optim import SGD, Adagrad, Adam, Momentum, RMSProp, batches_per_epoch, gradient_descent, make_optimizer, optimize
+from dlcourse.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    Momentum,
+    RMSProp,
+    batches_per_epoch,
+    gradient_descent,
+    make_optimizer,
+    optimize,
+)
 from dlcourse.widgets import learning_rate_descent, learning_rate_explorer, optimizer_explorer, optimizer_paths
 
 A_MAT = np.array([[3.0, 0.4, 0.0], [0.4, 1.0, -0.2], [0.0, -0.2, 0.5]])
@@ -39,7 +49,7 @@ def test_trajectory_equals_torch_optim_over_100_steps(ours, theirs):
     w = torch.tensor(w0, requires_grad=True)
     opt = theirs([w])
     ref = [w0.copy()]
-    for step in range(100):
+    for _step in range(100):
         opt.zero_grad()
         loss_torch(w).backward()
         # autograd's gradient equals ours up to rounding; feed both optimisers the very same

@@ -55,6 +55,9 @@ def pinned_kernel():
 def execute(path: Path, timeout: int = 600) -> float:
     nb = nbtools.read(path)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    # The kernel inherits the environment: a non-interactive MPLBACKEND (Agg, as the test
+    # run sets) would make plt.show() draw nothing, and the book would lose its figures.
+    os.environ.pop("MPLBACKEND", None)
     manager = pinned_kernel()
     client = NotebookClient(
         nb,

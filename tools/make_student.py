@@ -24,14 +24,22 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import nbtools  # noqa: E402
 
-NBGRADER_CONFIG = """\
-c = get_config()
-c.CourseDirectory.course_id = "dlcourse"
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-"""
+#: What a student finds in place of a solution: a sentence telling them what to do, not a
+#: bare NotImplementedError (deploy/setup_course.py gives a class's hub the same stub).
+CODE_STUB = (
+    "# YOUR CODE HERE\n"
+    'raise NotImplementedError("Replace this line with your code, run this cell, then run the check below it.")'
+)
+TEXT_STUB = "YOUR ANSWER HERE"
+
+NBGRADER_CONFIG = (
+    "c = get_config()\n"
+    'c.CourseDirectory.course_id = "dlcourse"\n'
+    "c.CourseDirectory.root = {root!r}\n"
+    'c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"\n'
+    f'c.ClearSolutions.code_stub = {{{{"python": {CODE_STUB!r}}}}}\n'
+    f"c.ClearSolutions.text_stub = {TEXT_STUB!r}\n"
+)
 
 
 def student_path(instructor: Path) -> Path:

@@ -511,8 +511,8 @@ class ResidualBlock(nn.Module):
         return torch.relu(self.residual(x) + self.shortcut(x))  # F(x) + x: (N, C_out, H', W')
 
 
-def _conv_bn_relu(c_in: int, c_out: int, batch_norm: bool) -> list:
-    layers = [nn.Conv2d(c_in, c_out, 3, padding=1, bias=not batch_norm)]
+def _conv_bn_relu(c_in: int, c_out: int, batch_norm: bool) -> list[nn.Module]:
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 3, padding=1, bias=not batch_norm)]
     if batch_norm:
         layers.append(nn.BatchNorm2d(c_out))
     layers.append(nn.ReLU())

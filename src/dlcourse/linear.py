@@ -244,7 +244,7 @@ class LogisticRegression(_Fitted):
         w, b = np.zeros(d), 0.0
         self.loss_curve_ = []
         self.converged_ = False
-        for step in range(1, max_iter + 1):
+        for step in range(1, max_iter + 1):  # noqa: B007 - the count is read after the loop
             z = X @ w + b  # (N,)
             p = sigmoid(z)
             # stable cross-entropy from the logits: log(1 + e^z) - t z

@@ -81,7 +81,7 @@ def _pair(y_true: Any, y_pred: Any, pred_name: str = "y_pred", *, numeric: bool 
     return t, p
 
 
-def _divide(num: np.ndarray, den: np.ndarray, zero_division: float) -> np.ndarray:
+def _divide(num: np.ndarray | float, den: np.ndarray | float, zero_division: float) -> np.ndarray:
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
     out = np.full(np.broadcast(num, den).shape, float(zero_division))
@@ -164,7 +164,7 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
 def _per_class(y_true: Any, y_pred: Any, labels: Sequence[Any] | None) -> tuple[np.ndarray, np.ndarray]:
     t, p = _pair(y_true, y_pred)
     labels_arr = np.unique(np.concatenate([t, p])) if labels is None else np.asarray(labels)
-    cm = confusion_matrix(t, p, labels=labels_arr)
+    cm = confusion_matrix(t, p, labels=list(labels_arr))
     return cm, labels_arr
 
 
@@ -188,14 +188,14 @@ def _binary_or_averaged(
                 "Pass average='macro', 'micro', 'weighted' or None for several classes."
             )
         c = confusion_counts(t, p, pos_label)
-        tp, fn, fp, tn = c["tp"], c["fn"], c["fp"], c["tn"]
+        btp, bfn, bfp, btn = c["tp"], c["fn"], c["fp"], c["tn"]
         if kind == "precision":
-            return float(_divide(tp, tp + fp, zero_division))
+            return float(_divide(btp, btp + bfp, zero_division))
         if kind == "recall":
-            return float(_divide(tp, tp + fn, zero_division))
+            return float(_divide(btp, btp + bfn, zero_division))
         if kind == "specificity":
-            return float(_divide(tn, tn + fp, zero_division))
-        return float(_divide(2 * tp, 2 * tp + fp + fn, zero_division))  # F1
+            return float(_divide(btn, btn + bfp, zero_division))
+        return float(_divide(2 * btp, 2 * btp + bfp + bfn, zero_division))  # F1
     cm, _ = _per_class(y_true, y_pred, labels)
     tp = np.diag(cm).astype(float)  # (K,)
     fp = cm.sum(axis=0) - tp  # predicted as the class, but another class

@@ -22,7 +22,6 @@ its hyperparameters and then updates a list of NumPy arrays in place::
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Sequence
 
 import numpy as np

@@ -13,11 +13,14 @@ it never disturbs (or depends on) the global random state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from .._validation import check_int
+
+if TYPE_CHECKING:  # torch is imported where it is used: `import dlcourse.data` stays light
+    import torch
 
 __all__ = [
     "PAD",
@@ -53,10 +56,10 @@ class SequencePairs:
         Number of token ids, special tokens included.
     """
 
-    src: "torch.Tensor"  # noqa: F821
-    src_lengths: "torch.Tensor"  # noqa: F821
-    tgt: "torch.Tensor"  # noqa: F821
-    tgt_lengths: "torch.Tensor"  # noqa: F821
+    src: torch.Tensor
+    src_lengths: torch.Tensor
+    tgt: torch.Tensor
+    tgt_lengths: torch.Tensor
     vocab_size: int
 
     def __len__(self) -> int:
@@ -135,7 +138,7 @@ def copy_task(
     return _pairs(n, min_len, max_len, vocab_size, seed, lambda s: s)
 
 
-def adding_problem(n: int, seq_len: int, *, seed: int = 0) -> tuple["torch.Tensor", "torch.Tensor"]:  # noqa: F821
+def adding_problem(n: int, seq_len: int, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """The adding problem of Hochreiter and Schmidhuber (1997), a test of long time lags.
 
     Each input is a sequence of ``seq_len`` pairs ``(value, marker)``: values are
@@ -169,7 +172,7 @@ def adding_problem(n: int, seq_len: int, *, seed: int = 0) -> tuple["torch.Tenso
 
 def copy_memory_task(
     n: int, *, delay: int, n_symbols: int = 10, alphabet: int = 8, seed: int = 0
-) -> tuple["torch.Tensor", "torch.Tensor"]:  # noqa: F821
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The copy-memory task (Hochreiter and Schmidhuber, 1997; Arjovsky et al., 2016).
 
     Input, of length ``n_symbols + delay + n_symbols``: ``n_symbols`` random symbols

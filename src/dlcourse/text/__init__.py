@@ -11,7 +11,14 @@
 Only NumPy is needed, except :func:`korean_morphemes` (``pip install 'dlcourse[nlp]'``).
 """
 from .bpe import BPE
-from .tokenizers import ENGLISH_STOPWORDS, KOREAN_STOP_TAGS, TOKENIZE_METHODS, korean_morphemes, remove_stopwords, tokenize
+from .tokenizers import (
+    ENGLISH_STOPWORDS,
+    KOREAN_STOP_TAGS,
+    TOKENIZE_METHODS,
+    korean_morphemes,
+    remove_stopwords,
+    tokenize,
+)
 from .vectorize import SearchHit, SearchIndex, TfidfVectorizer, cosine_similarity
 from .vocab import DEFAULT_SPECIALS, Vocab, bag_of_words, document_term_matrix, one_hot
 
