@@ -160,8 +160,15 @@ def render_learning_rate(result: Mapping[str, Any], ax: Any) -> None:
         ax.set_xlabel("$w_1$ (curvature $\\lambda_1 = 1$)")
         ax.set_ylabel("$w_2$ (curvature $\\lambda_2 = 10$)")
     ax.set_title(f"$\\eta$ = {result['lr']:.3g}: {result['behaviour']}", fontsize=9)
-    ax.legend(loc="lower left", fontsize=7, frameon=False)
-    inset = ax.inset_axes([0.62, 0.62, 0.35, 0.33])
+    # The inset goes in the corner opposite the start point and the legend in a third corner,
+    # so that neither hides where the descent begins.
+    x0, y0 = shown[0] if shown.ndim == 2 else (shown[0], shown[0] ** 4)
+    (left, right), (bottom, top) = ax.get_xlim(), ax.get_ylim()
+    start_right = (x0 - left) / (right - left) > 0.5
+    start_top = (y0 - bottom) / (top - bottom) > 0.5
+    ax.legend(loc=f"{'lower' if start_top else 'upper'} {'right' if start_right else 'left'}",
+              fontsize=7, frameon=False)
+    inset = ax.inset_axes([0.05 if start_right else 0.62, 0.08 if start_top else 0.62, 0.33, 0.3])
     losses = np.asarray(result["losses"], dtype=float)
     finite = np.isfinite(losses) & (losses > 0) & (losses < 1e300)
     steps = np.arange(len(losses))
