@@ -88,17 +88,23 @@ def _require_answer(actual: Any, name: str) -> None:
         )
 
 
+def _float_array(value: Any) -> np.ndarray:
+    """``value`` (number, list, array or tensor) as a float array; TypeError for complex numbers,
+    which ``astype(float)`` would silently truncate."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if np.iscomplexobj(array):
+        raise TypeError("complex values")
+    return array.astype(float)
+
+
 def _expected_array(value: Any, what: str) -> np.ndarray:
     """An expected value given by the author, as a float array (CheckAuthorError if it is not numeric)."""
     if value is None or isinstance(value, (str, bytes)):
         raise CheckAuthorError(f"{what} must be a number or an array of numbers; got {value!r:.80}.")
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
     try:
-        array = np.asarray(value)
-        if np.iscomplexobj(array):
-            raise TypeError("complex")
-        return array.astype(float)
+        return _float_array(value)
     except (TypeError, ValueError):
         raise CheckAuthorError(
             f"{what} must be a number or an array of numbers; got {type(value).__name__}."
@@ -113,13 +119,8 @@ def _passed(message: str) -> None:
 def _as_array(value: Any, name: str) -> np.ndarray:
     __tracebackhide__ = True
     _require_answer(value, name)
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
     try:
-        array = np.asarray(value)
-        if np.iscomplexobj(array):
-            raise TypeError("complex")
-        return array.astype(float)
+        return _float_array(value)
     except (TypeError, ValueError):
         raise ExerciseError(
             f"{name} should be a number or an array of numbers; got {type(value).__name__} ({value!r:.80})."
