@@ -26,6 +26,7 @@ __all__ = [
     "check_ndim",
     "check_finite",
     "format_shape",
+    "as_float_array",
 ]
 
 
@@ -157,3 +158,86 @@ def check_finite(array: Any, name: str) -> None:
             f"{name} must contain only finite numbers; found {values[index]} at index {index} "
             f"({int(bad.sum())} non-finite value(s) in all)."
         )
+
+
+def as_float_array(
+    value: Any,
+    name: str,
+    *,
+    ndim: int | Sequence[int] | None = None,
+    finite: bool = False,
+    names: str | None = None,
+) -> np.ndarray:
+    """Return ``value`` as a float64 ``np.ndarray``, rejecting what would convert wrongly.
+
+    ``np.asarray(value, dtype=float)`` silently drops imaginary parts, turns ``None``
+    into NaN and fails deep inside NumPy on strings; this helper raises instead, with
+    a message that names the argument, says what was expected, what was received and
+    how to fix it.
+
+    Args:
+        value: an array-like of real numbers (list, tuple, scalar, ``np.ndarray`` or a
+            ``torch.Tensor``, which is detached and moved to the CPU).
+        name: the argument's name, used in the message.
+        ndim: if given, the required number of dimensions (or a sequence of them).
+        finite: if True, also reject NaN and infinity.
+        names: optional description of the axes for the ``ndim`` message,
+            e.g. ``"(n_samples, n_features)"``.
+
+    Returns:
+        The values as a float64 array (a copy only where the conversion needs one).
+
+    Raises:
+        TypeError: ``value`` is None, holds strings, objects or complex numbers.
+        ValueError: ragged nesting, wrong ``ndim``, or (``finite=True``) NaN/inf.
+
+    Example:
+        >>> as_float_array([1, 2], "y")
+        array([1., 2.])
+        >>> as_float_array([1 + 5j, 2], "y")
+        Traceback (most recent call last):
+        ...
+        TypeError: y must hold real numbers; got a complex array (dtype complex128). Pass the real part (np.real(y)) or the magnitude (np.abs(y)) explicitly.
+    """
+    if value is None:
+        raise TypeError(
+            f"{name} must be an array-like of real numbers; got None. "
+            f"Pass a list, NumPy array or tensor of numbers."
+        )
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{name} must be an array-like of real numbers; got {_type_name(value)} "
+            f"({value!r:.60}). Convert the text to numbers first."
+        )
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        value = value.detach().cpu().numpy()
+    try:
+        raw = np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"{name} must be a rectangular array-like of real numbers; got a "
+            f"{_type_name(value)} that NumPy cannot convert ({err}). "
+            f"Make every row the same length."
+        ) from None
+    kind = raw.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{name} must hold real numbers; got a complex array (dtype {raw.dtype}). "
+            f"Pass the real part (np.real({name})) or the magnitude (np.abs({name})) explicitly."
+        )
+    if kind not in "biuf":
+        what = {"U": "strings", "S": "bytes", "O": "Python objects"}.get(kind, f"dtype {raw.dtype}")
+        example = raw.ravel()[0] if raw.size else None
+        if isinstance(example, np.generic):
+            example = example.item()
+        raise TypeError(
+            f"{name} must hold real numbers; got an array of {what} (dtype {raw.dtype}"
+            f"{'' if example is None else f', first element {example!r:.40}'}). "
+            f"Convert the values to numbers first (e.g. np.asarray({name}, dtype=float))."
+        )
+    array = raw.astype(float, copy=False)
+    if ndim is not None:
+        check_ndim(array, name, ndim, names=names)
+    if finite:
+        check_finite(array, name)
+    return array
