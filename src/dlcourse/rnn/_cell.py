@@ -8,12 +8,21 @@ The cells differ only in the arithmetic of a step, which each writes itself.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 from torch import nn
 
 from .._validation import check_int, check_ndim, check_shape
+
+
+def check_tensor(x: object, name: str) -> None:
+    """Raise ``TypeError`` unless ``x`` is a ``torch.Tensor``, saying how to convert it."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor; got {type(x).__name__}. "
+            f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.float32)."
+        )
 
 
 class _RecurrentCell(nn.Module):
@@ -36,6 +45,27 @@ class _RecurrentCell(nn.Module):
         self._init_extra(dtype)
         self.reset_parameters()
 
+    @classmethod
+    def _from_torch(cls, module: nn.RNNCellBase, torch_class: type[nn.RNNCellBase], **kwargs: Any) -> Any:
+        """A cell of this class with a copy of the weights (and dtype, device) of ``module``, a ``torch_class``.
+
+        A parameter the torch cell lacks (a peephole weight) is set to zero, which makes the
+        two cells compute the same function.
+        """
+        if not isinstance(module, torch_class):
+            raise TypeError(
+                f"module must be a torch.nn.{torch_class.__name__}; got {type(module).__name__}. "
+                f"Pass a torch.nn.{torch_class.__name__}(input_size, hidden_size)."
+            )
+        cell = cls(module.input_size, module.hidden_size, module.bias, dtype=module.weight_ih.dtype, **kwargs)
+        with torch.no_grad():
+            for name, p in cell.named_parameters():
+                if hasattr(module, name):
+                    p.copy_(getattr(module, name))
+                else:
+                    p.zero_()
+        return cell.to(module.weight_ih.device)
+
     def _init_extra(self, dtype: torch.dtype | None) -> None:
         """Hook for cells with more parameters (the peephole LSTM)."""
 
@@ -46,8 +76,15 @@ class _RecurrentCell(nn.Module):
             nn.init.uniform_(p, -k, k)
 
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
-        """The input's share of every gate's pre-activation, ``(..., D) -> (..., G * H)``; gated cells define it."""
-        raise NotImplementedError(f"{type(self).__name__} has no input projection.")
+        """The input's share of every gate's pre-activation, ``x W_ih^T + b_ih``: ``(..., D) -> (..., G * H)``.
+
+        Applied to a whole sequence ``(L, N, D)`` at once, it replaces ``L`` small products
+        inside the time loop by one large one.
+        """
+        xp = x @ self.weight_ih.T  # (..., G * H)
+        if self.bias:
+            xp = xp + self.bias_ih
+        return xp
 
     def sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
                  ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
@@ -69,6 +106,7 @@ class _RecurrentCell(nn.Module):
 
     def _batched(self, x: torch.Tensor) -> tuple[torch.Tensor, bool]:
         """Check ``x`` ``(B, D)`` or ``(D,)``; return it as ``(B, D)`` and whether it was unbatched."""
+        check_tensor(x, "x")
         check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
         check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
         unbatched = x.dim() == 1
@@ -78,6 +116,7 @@ class _RecurrentCell(nn.Module):
         """A state ``(B, H)`` for the batch ``x``: zeros if ``s`` is None, else ``s`` checked."""
         if s is None:
             return x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
+        check_tensor(s, name)
         s = s.unsqueeze(0) if unbatched else s
         check_shape(s, name, (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
         return s

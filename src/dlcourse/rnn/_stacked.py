@@ -10,18 +10,39 @@ A gated cell splits its step in two, which is what makes the loop fast:
   ``cell.sequence(xp, state, reverse)`` runs it over every step (the LSTM cell has a
   fused version with a hand-written backward pass).
 
-Layers, directions, ``batch_first`` and unbatched input are handled here once, exactly
-as in :class:`dlcourse.rnn.RNN` and :class:`torch.nn.LSTM` / :class:`torch.nn.GRU`.
+Layers, directions, ``batch_first``, unbatched input, copying a torch module's weights
+(:meth:`_StackedRecurrent._from_torch`) and the ``repr`` are written here once for
+:class:`~dlcourse.rnn.RNN`, :class:`~dlcourse.rnn.LSTM` and :class:`~dlcourse.rnn.GRU`, exactly
+as :class:`torch.nn.RNN` / :class:`torch.nn.LSTM` / :class:`torch.nn.GRU` order them.
+The shapes are torch's: time-first ``(L, N, H_in)`` unless ``batch_first=True``.
 """
 from __future__ import annotations
+
+from typing import Any
 
 import torch
 from torch import nn
 
 from .._validation import check_int, check_ndim, check_shape
-from ._cell import _RecurrentCell
+from ._cell import _RecurrentCell, check_tensor
 
 __all__: list[str] = []
+
+#: The most layers a stack may have. Every layer is a set of parameters held in memory, so a
+#: huge ``num_layers`` (say 10**12) would build layers until memory runs out; the deepest
+#: recurrent stacks in use have a few dozen layers.
+MAX_LAYERS = 1000
+
+
+def check_num_layers(num_layers: object) -> int:
+    """``num_layers`` as an ``int`` in ``[1, MAX_LAYERS]``, with a message that says how to fix it."""
+    layers = check_int(num_layers, "num_layers", minimum=1)
+    if layers > MAX_LAYERS:
+        raise ValueError(
+            f"num_layers must be at most {MAX_LAYERS} (each layer is built and held in memory); "
+            f"got {layers}. Pass a smaller num_layers, e.g. 1 to 4."
+        )
+    return layers
 
 
 class _StackedRecurrent(nn.Module):
@@ -37,7 +58,7 @@ class _StackedRecurrent(nn.Module):
         super().__init__()
         self.input_size = check_int(input_size, "input_size", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
+        self.num_layers = check_num_layers(num_layers)
         self.bias = bool(bias)
         self.batch_first = bool(batch_first)
         self.bidirectional = bool(bidirectional)
@@ -51,6 +72,10 @@ class _StackedRecurrent(nn.Module):
 
     def _run(self, x: torch.Tensor, states: tuple[torch.Tensor | None, ...], names: tuple[str, ...]
              ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        check_tensor(x, "x")
+        for s, name in zip(states, names):
+            if s is not None:
+                check_tensor(s, name)
         check_ndim(x, "x", (2, 3), names="(seq_len, batch, input_size) or (seq_len, input_size)")
         check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
         unbatched = x.dim() == 2
@@ -89,6 +114,22 @@ class _StackedRecurrent(nn.Module):
         if self.batch_first:
             output = output.transpose(0, 1)  # (N, L, D * H)
         return output, last
+
+    @classmethod
+    def _from_torch(cls, module: nn.RNNBase, torch_class: type[nn.RNNBase], **kwargs: Any) -> "_StackedRecurrent":
+        """A model of this class with a copy of the weights (and dtype, device) of ``module``.
+
+        ``module`` must be a ``torch_class`` (``torch.nn.RNN``, ``LSTM`` or ``GRU``) without
+        dropout or projections; ``kwargs`` are the constructor arguments only this class has.
+        """
+        check_torch_module(module, torch_class, torch_class.__name__)
+        w = module.get_parameter("weight_ih_l0")
+        model = cls(
+            module.input_size, module.hidden_size, num_layers=module.num_layers, bias=module.bias,
+            batch_first=module.batch_first, bidirectional=module.bidirectional, dtype=w.dtype, **kwargs,
+        )
+        model._copy_from(module)
+        return model.to(w.device)
 
     def _copy_from(self, module: nn.Module) -> None:
         with torch.no_grad():

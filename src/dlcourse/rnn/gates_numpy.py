@@ -37,6 +37,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .._validation import check_choice, check_int, check_ndim, check_shape, check_type
+from ..activations import sigmoid  # the one sigmoid of the package; re-exported here
 
 __all__ = [
     "sigmoid",
@@ -52,13 +53,6 @@ __all__ = [
 GRU_CONVENTIONS = ("book", "pytorch")
 _LSTM_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 _PEEPHOLE_KEYS = ("weight_ci", "weight_cf", "weight_co")
-
-
-def sigmoid(a: np.ndarray) -> np.ndarray:
-    r"""The logistic function :math:`\sigma(a) = 1 / (1 + e^{-a})`, computed without overflow."""
-    a = np.asarray(a, dtype=float)
-    e = np.exp(-np.abs(a))  # in (0, 1]: never overflows
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _init(n_gates: int, D: int, H: int, seed: int) -> dict[str, np.ndarray]:

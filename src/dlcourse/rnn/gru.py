@@ -10,9 +10,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int
 from ._cell import _RecurrentCell
-from ._stacked import _StackedRecurrent, check_torch_module
+from ._stacked import _StackedRecurrent
+from .parameters import count_parameters  # its old home; kept so dlcourse.rnn.gru.count_parameters works
 
 __all__ = ["GRUCell", "GRU", "count_parameters"]
 
@@ -48,13 +48,6 @@ class GRUCell(_RecurrentCell):
 
     n_gates = 3
 
-    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
-        """The input's share of the three pre-activations, ``x W_ih^T + b_ih``: ``(..., D) -> (..., 3H)``."""
-        xp = x @ self.weight_ih.T  # (..., 3H)
-        if self.bias:
-            xp = xp + self.bias_ih
-        return xp
-
     def recur(self, xp: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor]:
         """One step given the input projection ``xp`` ``(B, 3H)`` and ``h`` ``(B, H)``; returns ``(h',)``."""
         H = self.hidden_size
@@ -77,13 +70,7 @@ class GRUCell(_RecurrentCell):
     @classmethod
     def from_torch(cls, module: nn.GRUCell) -> "GRUCell":
         """A cell with a copy of the weights (and dtype, device) of a ``torch.nn.GRUCell``."""
-        if not isinstance(module, nn.GRUCell):
-            raise TypeError(f"module must be a torch.nn.GRUCell; got {type(module).__name__}.")
-        cell = cls(module.input_size, module.hidden_size, module.bias, dtype=module.weight_ih.dtype)
-        with torch.no_grad():
-            for name, p in cell.named_parameters():
-                p.copy_(getattr(module, name))
-        return cell.to(module.weight_ih.device)
+        return cls._from_torch(module, nn.GRUCell)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
@@ -130,46 +117,4 @@ class GRU(_StackedRecurrent):
     @classmethod
     def from_torch(cls, module: nn.GRU) -> "GRU":
         """A :class:`GRU` with a copy of the weights (and dtype, device) of a ``torch.nn.GRU``."""
-        check_torch_module(module, nn.GRU, "GRU")
-        w = module.get_parameter("weight_ih_l0")
-        model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
-                    module.batch_first, module.bidirectional, dtype=w.dtype)
-        model._copy_from(module)
-        return model.to(w.device)
-
-
-_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
-
-
-def count_parameters(
-    mode: str, input_size: int, hidden_size: int, num_layers: int = 1, *,
-    bias: bool = True, bidirectional: bool = False,
-) -> int:
-    r"""The number of trainable parameters of a recurrent layer stack, by formula.
-
-    .. math::
-        P = \sum_{l=0}^{L-1} D \cdot G \big(H \cdot D_l + H^2 + 2H\big), \qquad
-        D_0 = D_{\text{in}}, \; D_l = D \cdot H \; (l \ge 1)
-
-    where :math:`G` is the number of gate blocks (1 for ``"rnn"``, 3 for ``"gru"``, 4 for
-    ``"lstm"``), :math:`H` the hidden size, :math:`D_{\text{in}}` the input size, :math:`D`
-    2 if bidirectional else 1, :math:`L` the number of layers, and the :math:`2H` term the two
-    bias vectors (dropped with ``bias=False``). A GRU therefore has exactly 3 times and an
-    LSTM 4 times the parameters of an RNN of the same sizes.
-
-    Example
-    -------
-    >>> count_parameters("rnn", 10, 20), count_parameters("gru", 10, 20), count_parameters("lstm", 10, 20)
-    (640, 1920, 2560)
-    """
-    mode = check_choice(mode, "mode", _GATES)
-    D_in = check_int(input_size, "input_size", minimum=1)
-    H = check_int(hidden_size, "hidden_size", minimum=1)
-    layers = check_int(num_layers, "num_layers", minimum=1)
-    D = 2 if bidirectional else 1
-    G = _GATES[mode]
-    total = 0
-    for layer in range(layers):
-        layer_in = D_in if layer == 0 else D * H
-        total += D * G * (H * layer_in + H * H + (2 * H if bias else 0))
-    return total
+        return cls._from_torch(module, nn.GRU)  # type: ignore[return-value]

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from ._cell import _RecurrentCell
-from ._stacked import _StackedRecurrent, check_torch_module
+from ._stacked import _StackedRecurrent
 
 __all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM", "LSTMSequence"]
 
@@ -202,17 +202,8 @@ class LSTMCell(_RecurrentCell):
 
     @classmethod
     def from_torch(cls, module: nn.LSTMCell) -> "LSTMCell":
-        """A cell with a copy of the weights (and dtype, device) of a ``torch.nn.LSTMCell``."""
-        if not isinstance(module, nn.LSTMCell):
-            raise TypeError(f"module must be a torch.nn.LSTMCell; got {type(module).__name__}.")
-        cell = cls(module.input_size, module.hidden_size, module.bias, dtype=module.weight_ih.dtype)
-        with torch.no_grad():
-            for name, p in cell.named_parameters():
-                if hasattr(module, name):
-                    p.copy_(getattr(module, name))
-                else:  # a peephole weight: zero makes the cell equal to the plain LSTM
-                    p.zero_()
-        return cell.to(module.weight_ih.device)
+        """A cell with a copy of the weights (and dtype, device) of a ``torch.nn.LSTMCell`` (zero peepholes)."""
+        return cls._from_torch(module, nn.LSTMCell)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
@@ -320,9 +311,4 @@ class LSTM(_StackedRecurrent):
     @classmethod
     def from_torch(cls, module: nn.LSTM, *, fused: bool = True) -> "LSTM":
         """An :class:`LSTM` with a copy of the weights (and dtype, device) of a ``torch.nn.LSTM``."""
-        check_torch_module(module, nn.LSTM, "LSTM")
-        w = module.get_parameter("weight_ih_l0")
-        model = cls(module.input_size, module.hidden_size, module.num_layers, module.bias,
-                    module.batch_first, module.bidirectional, dtype=w.dtype, fused=fused)
-        model._copy_from(module)
-        return model.to(w.device)
+        return cls._from_torch(module, nn.LSTM, fused=fused)  # type: ignore[return-value]
