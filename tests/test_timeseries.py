@@ -5,25 +5,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from single_thread import one_thread  # noqa: F401 - autouse: every test here on one thread
 
 from dlcourse import timeseries as ts
 
 sm_stattools = pytest.importorskip("statsmodels.tsa.stattools")
 from statsmodels.tsa.ar_model import AutoReg  # noqa: E402
 from statsmodels.tsa.arima_process import ArmaProcess  # noqa: E402
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small fits run fastest on one thread; on a shared 2-core machine BLAS threads only spin."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        yield
-    torch.set_num_threads(before)
 
 
 def _series(seed, n=300):

@@ -2,23 +2,12 @@
 transformed forecasters and the seed-batched networks, each against an independent oracle."""
 import numpy as np
 import pytest
+from single_thread import one_thread  # noqa: F401 - autouse: every test here on one thread
 
 from dlcourse import timeseries as ts
 
 pytest.importorskip("statsmodels")
 stats = pytest.importorskip("scipy.stats")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        yield
-    torch.set_num_threads(before)
 
 
 # ----- Diebold-Mariano ---------------------------------------------------------------------------

@@ -53,7 +53,24 @@ def _window_net(kind: str, window: int, hidden_size: int) -> Any:
     return WindowNet()
 
 
-class NeuralForecaster(Forecaster):
+class _WindowForecaster(Forecaster):
+    """What :class:`NeuralForecaster` and :class:`SeedBatchForecaster` share: the checked
+    settings of the window network and the differencing of the series."""
+
+    def _set_network(self, kind: str, window: int, hidden_size: int, lr: float, weight_decay: float, d: int) -> None:
+        self.kind = check_choice(kind, "kind", KINDS)
+        self.window = check_int(window, "window", minimum=1)
+        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+        self.weight_decay = check_float(weight_decay, "weight_decay", minimum=0.0)
+        self.d = check_int(d, "d", minimum=0, maximum=1)
+        self.min_history = self.window + self.d
+
+    def _transform(self, x: np.ndarray) -> np.ndarray:
+        return x[1:] - x[:-1] if self.d else x
+
+
+class NeuralForecaster(_WindowForecaster):
     r"""One-step forecaster: a small network on sliding windows of a scaled (optionally differenced) series.
 
     Training pairs come from :func:`~dlcourse.timeseries.make_windows` on the training part
@@ -103,18 +120,9 @@ class NeuralForecaster(Forecaster):
         d: int = 0,
         seed: int = 0,
     ) -> None:
-        self.kind = check_choice(kind, "kind", KINDS)
-        self.window = check_int(window, "window", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self._set_network(kind, window, hidden_size, lr, weight_decay, d)
         self.epochs = check_int(epochs, "epochs", minimum=1)
-        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
-        self.weight_decay = check_float(weight_decay, "weight_decay", minimum=0.0)
-        self.d = check_int(d, "d", minimum=0, maximum=1)
         self.seed = check_int(seed, "seed", minimum=0)
-        self.min_history = self.window + self.d
-
-    def _transform(self, x: np.ndarray) -> np.ndarray:
-        return x[1:] - x[:-1] if self.d else x
 
     def fit(self, train: Any) -> "NeuralForecaster":
         """See :class:`~dlcourse.timeseries.Forecaster`."""
@@ -218,7 +226,7 @@ def _seed_stack(kind: str, window: int, hidden_size: int, seeds: list[int]) -> A
     return SeedStack()
 
 
-class SeedBatchForecaster(Forecaster):
+class SeedBatchForecaster(_WindowForecaster):
     r"""Several seeds of :class:`NeuralForecaster` trained at once, with the epochs chosen on validation.
 
     The seeds' networks are stacked along a leading *seed* axis and trained as one batched
@@ -254,22 +262,13 @@ class SeedBatchForecaster(Forecaster):
         val_size: int = 0,
         eval_every: int = 10,
     ) -> None:
-        self.kind = check_choice(kind, "kind", KINDS)
-        self.window = check_int(window, "window", minimum=1)
-        self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        self._set_network(kind, window, hidden_size, lr, weight_decay, d)
         self.max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
-        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
-        self.weight_decay = check_float(weight_decay, "weight_decay", minimum=0.0)
-        self.d = check_int(d, "d", minimum=0, maximum=1)
         self.seeds = [check_int(s, "seed", minimum=0) for s in seeds]
         if not self.seeds:
             raise ValueError("seeds must hold at least one seed.")
         self.val_size = check_int(val_size, "val_size", minimum=0)
         self.eval_every = check_int(eval_every, "eval_every", minimum=1)
-        self.min_history = self.window + self.d
-
-    def _transform(self, x: np.ndarray) -> np.ndarray:
-        return x[1:] - x[:-1] if self.d else x
 
     def _scale(self, x: np.ndarray) -> tuple[float, float]:
         z = self._transform(x)
