@@ -86,12 +86,43 @@ def test_derivative_equals_central_difference(name):
     np.testing.assert_allclose(df(x), (f(x + h) - f(x - h)) / (2 * h), rtol=1e-6, atol=1e-8)
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="activation must be one of"):
-        A.get_activation("swish")
-    with pytest.raises(ValueError, match="slope must be <= 1"):
-        A.leaky_relu([1.0], slope=2.0)
-    with pytest.raises(TypeError, match="x must be a number or an array"):
-        A.sigmoid("abc")
-    with pytest.raises(ValueError, match="pieces on its last axis"):
-        A.maxout(3.0)
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: A.get_activation("swish"), ValueError, "activation must be one of"),
+        (lambda: A.leaky_relu([1.0], slope=2.0), ValueError, "slope must be <= 1"),
+        (lambda: A.sigmoid("abc"), TypeError, r"x must be an array-like of real numbers; got str"),
+        (lambda: A.sigmoid(None), TypeError, "x must be an array-like of real numbers; got None"),
+        (lambda: A.relu(None), TypeError, "x must be an array-like of real numbers; got None"),
+        (lambda: A.tanh([1 + 2j]), TypeError, "x must hold real numbers; got a complex"),
+        (lambda: A.relu(np.array([object()])), TypeError, "Python objects"),
+        (lambda: A.maxout(3.0), ValueError, "pieces on its last axis"),
+        (lambda: A.softmax(3.0), ValueError, "at least one dimension"),
+        (lambda: A.softmax([1.0, np.inf]), ValueError, "z must contain only finite numbers"),
+        (lambda: A.softmax([1.0, 2.0], temperature=0.0), ValueError, "temperature must be > 0"),
+        (lambda: A.softmax([1.0, 2.0], axis=1), ValueError, "axis must be <= 0"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_softmax_matches_scipy_at_every_temperature_and_axis():
+    import scipy.special
+
+    rng = np.random.default_rng(0)
+    z = rng.normal(scale=5, size=(4, 6))
+    for t in (0.25, 1.0, 4.0):
+        for axis in (0, 1, -1):
+            np.testing.assert_allclose(
+                A.softmax(z, axis=axis, temperature=t), scipy.special.softmax(z / t, axis=axis), rtol=1e-14, atol=1e-16
+            )
+    # no overflow for huge logits: softmax is shift-invariant
+    np.testing.assert_allclose(A.softmax([1000.0, 1001.0]), scipy.special.softmax([0.0, 1.0]), rtol=1e-15)
+
+
+def test_linear_reexports_the_one_sigmoid():
+    from dlcourse import linear
+
+    assert linear.sigmoid is A.sigmoid

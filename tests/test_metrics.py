@@ -44,7 +44,7 @@ def test_worked_regression_numbers():
     assert M.mse(y, y_hat) == 4.0  # (1 + 1 + 0 + 9 + 9) / 5
     assert M.rmse(y, y_hat) == 2.0
     assert M.mae(y, y_hat) == pytest.approx((1 + 1 + 0 + 3 + 3) / 5, abs=1e-15)
-    assert M.mape(y, y_hat) == pytest.approx((0.1 + 0.05 + 0 + 0.075 + 0.06) / 5, abs=1e-15)
+    assert M.mape(y, y_hat) == pytest.approx(100 * (0.1 + 0.05 + 0 + 0.075 + 0.06) / 5, abs=1e-13)  # percent
     assert M.r2_score(y, y_hat) == pytest.approx(1 - 20 / 1000, abs=1e-15)
 
 
@@ -162,7 +162,7 @@ def test_regression_metrics_match_sklearn(pair):
     assert M.mse(t, p) == pytest.approx(skm.mean_squared_error(t, p), **AP)
     assert M.rmse(t, p) == pytest.approx(skm.root_mean_squared_error(t, p), **AP)
     assert M.mae(t, p) == pytest.approx(skm.mean_absolute_error(t, p), **AP)
-    assert M.mape(t, p) == pytest.approx(skm.mean_absolute_percentage_error(t, p), **AP)
+    assert M.mape(t, p) == pytest.approx(100 * skm.mean_absolute_percentage_error(t, p), **AP)  # percent
     assert M.r2_score(t, p) == pytest.approx(skm.r2_score(t, p), rel=1e-12, abs=1e-9)
 
 
@@ -217,6 +217,19 @@ def test_kl_divergence_matches_scipy_and_its_laws(a, b):
     np.testing.assert_allclose(rows, [kl, M.kl_divergence(q, p)], **TOL)
 
 
+def test_mape_is_percent_and_skips_zero_targets_only_when_asked():
+    # hand values: |1 - 2| / 1 = 100%, |4 - 3| / 4 = 25%; the zero target is left out
+    assert M.mape([0.0, 1.0, 4.0], [5.0, 2.0, 3.0], zero_targets="skip") == pytest.approx(62.5, rel=1e-15)
+    assert M.mape([1.0, 4.0], [2.0, 3.0]) == pytest.approx(62.5, rel=1e-15)
+
+
+def test_rmse_stays_finite_where_the_mse_overflows_and_matches_below():
+    assert M.rmse([1e300, 0.0], [-1e300, 0.0]) == pytest.approx(math.sqrt(2) * 1e300, rel=1e-15)
+    assert M.mse([1e150, 0.0], [-1e150, 0.0]) == pytest.approx(2e300, rel=1e-15)  # scaled path
+    # a one-class sample may name an absent positive label (scikit-learn allows it too)
+    assert M.precision([0, 0], [0, 0]) == skm.precision_score([0, 0], [0, 0], zero_division=0.0)
+
+
 def test_kl_zero_terms():
     assert M.kl_divergence([1.0, 0.0], [0.5, 0.5]) == pytest.approx(math.log(2), rel=1e-15)
     assert M.kl_divergence([0.5, 0.5], [1.0, 0.0]) == math.inf
@@ -231,7 +244,25 @@ def test_kl_zero_terms():
         (lambda: M.mse([[1.0, 2.0]], [[1.0, 2.0]]), ValueError, "1-D"),
         (lambda: M.mse([1.0, np.nan], [1.0, 2.0]), ValueError, "finite"),
         (lambda: M.mse(["a", "b"], [1.0, 2.0]), TypeError, "numbers"),
-        (lambda: M.mape([0.0, 2.0], [1.0, 2.0]), ValueError, "target is 0"),
+        (lambda: M.mape([0.0, 2.0], [1.0, 2.0]), ValueError, "1 of 2 target.* are 0.*zero_targets=\"skip\""),
+        (lambda: M.mape([0.0, 0.0], [1.0, 2.0], zero_targets="skip"), ValueError, "every one of the 2"),
+        (lambda: M.mape([1.0], [1.0], zero_targets="drop"), ValueError, "zero_targets must be one of"),
+        (lambda: M.mse([1 + 5j, 2.0], [1.0, 2.0]), TypeError, "y_true must hold real numbers; got a complex"),
+        (lambda: M.mse([1.0, 2.0], None), TypeError, "y_pred must be an array-like.*got None"),
+        (lambda: M.mse([1e300, 0.0], [-1e300, 0.0]), ValueError, "mse overflows float64.*rmse"),
+        (lambda: M.accuracy(None, [1]), TypeError, "y_true must be a 1-D sequence of class labels.*NoneType"),
+        (lambda: M.accuracy([1 + 1j], [1]), TypeError, "complex"),
+        (lambda: M.precision([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, r"pos_label=7 is not a valid label.*\[0, 1\]"),
+        (lambda: M.recall([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
+        (lambda: M.f1_score([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
+        (lambda: M.sensitivity([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
+        (lambda: M.specificity([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
+        (lambda: M.confusion_counts([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
+        (lambda: M.precision([0, 1, 1], [1, 1, 0], pos_label="1"), TypeError, "pos_label must be of the labels' type"),
+        (lambda: M.confusion_counts(["a", "b"], ["a", "a"], pos_label=1), TypeError, "labels' type.*strings"),
+        (lambda: M.roc_auc([0, 1], [0.2, 0.7], pos_label=2), ValueError, "pos_label=2 is not a valid"),
+        (lambda: M.cross_entropy([0], [[0.5 + 1j, 0.5]]), TypeError, "probs must hold real numbers"),
+        (lambda: M.kl_divergence(None, [0.5, 0.5]), TypeError, "p must be an array-like"),
         (lambda: M.r2_score([2.0, 2.0], [1.0, 2.0]), ValueError, "all targets are equal"),
         (lambda: M.roc_auc([1, 1, 1], [0.2, 0.5, 0.9]), ValueError, "only one class"),
         (lambda: M.roc_curve([0, 1, 2], [0.2, 0.5, 0.9]), ValueError, "two classes"),

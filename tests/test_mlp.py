@@ -171,28 +171,96 @@ def test_gradient_vanishes_with_sigmoid_not_with_relu():
     assert w.result["ratio"] == pytest.approx(vanishing_gradients(12, "relu")["ratio"])
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="layer_sizes must list at least"):
-        MLP([3])
-    with pytest.raises(ValueError, match="activation must be one of"):
-        MLP([3, 2], activation="swish")
-    with pytest.raises(ValueError, match="output must be one of"):
-        MLP([3, 2], output="tanh")
+_NET = MLP([3, 2])
+
+
+def _after_forward(call):
     net = MLP([3, 2])
-    with pytest.raises(ValueError, match=r"X must have shape \(batch, features\) = \(\*, 3\); got \(4, 5\)"):
-        net.forward(np.zeros((4, 5)))
-    with pytest.raises(ValueError, match="X must be 2-dimensional"):
-        net.forward(np.zeros(3))
-    with pytest.raises(RuntimeError, match="call forward"):
-        MLP([3, 2]).backward(np.zeros((1, 2)))
     net.forward(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match="targets must have shape"):
-        net.backward(np.zeros((4, 5)))
-    with pytest.raises(ValueError, match="class labels must lie in 0..1"):
-        net.backward(np.array([0, 1, 2, 0]))
-    with pytest.raises(ValueError, match="each 0 or 1"):
-        Perceptron().fit(GATES, [0, 2, 1, 0])
-    with pytest.raises(RuntimeError, match="not fitted"):
-        Perceptron().predict(GATES)
-    with pytest.raises(TypeError, match="optimizer must be"):
-        MLP([2, 2]).fit(GATES, [0, 1, 1, 0], optimizer="adam")
+    return lambda: call(net)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: MLP([3]), ValueError, "layer_sizes must list at least"),
+        (lambda: MLP(3), TypeError, "layer_sizes must be a list of layer widths"),
+        (lambda: MLP([3, 0]), ValueError, r"layer_sizes\[1\] must be >= 1"),
+        (lambda: MLP([10**6, 10**6, 2]), ValueError, "would need 1,000,002,000,000 weights.*MAX_PARAMETERS"),
+        (lambda: MLP([3, 2], activation="swish"), ValueError, "activation must be one of"),
+        (lambda: MLP([3, 2], output="tanh"), ValueError, "output must be one of"),
+        (lambda: MLP([3, 1], output="softmax"), ValueError, "softmax output needs at least 2 units"),
+        (lambda: MLP([3, 2], seed=-1), ValueError, "seed must be >= 0"),
+        (lambda: _NET.set_params(depth=3), ValueError, "unknown parameter 'depth'"),
+        (lambda: _NET.forward(np.zeros((4, 5))), ValueError, r"X must have shape \(batch, features\) = \(\*, 3\); got \(4, 5\)"),
+        (lambda: _NET.forward(np.zeros(3)), ValueError, "X must be 2-dimensional"),
+        (lambda: _NET.forward(np.zeros((2, 3), complex)), TypeError, "X must hold real numbers; got a complex"),
+        (lambda: MLP([3, 2]).backward(np.zeros((1, 2))), RuntimeError, "call forward"),
+        (_after_forward(lambda n: n.backward(np.zeros((4, 5)))), ValueError, "targets must have shape"),
+        (_after_forward(lambda n: n.backward(np.array([0, 1, 2, 0]))), ValueError, "class labels must lie in 0..1"),
+        (_after_forward(lambda n: n.backward(None)), TypeError, "targets must be an array"),
+        (lambda: _NET.score(np.zeros((4, 3)), None), TypeError, "y must be 4 integer class labels.*NoneType"),
+        (lambda: _NET.score(np.zeros((4, 3)), "abcd"), TypeError, "y must be 4 integer class labels.*str"),
+        (lambda: _NET.score(np.zeros((2, 3)), np.array(["a", "b"])), TypeError, "y must hold integer class labels"),
+        (lambda: _NET.score(np.zeros((2, 3)), np.array([object(), 1])), TypeError, "dtype object"),
+        (lambda: _NET.score(np.zeros((2, 3)), [-5, 0]), ValueError, "y must hold class labels >= 0; got -5"),
+        (lambda: _NET.score(np.zeros((2, 3)), [0.5, 0]), ValueError, "whole-number class labels"),
+        (lambda: _NET.score(np.zeros((2, 3)), [0, 7]), ValueError, r"labels in 0..1 .*got 7"),
+        (lambda: _NET.score(np.zeros((4, 3)), [0, 1, 1]), ValueError, "same number of samples; got 4 and 3"),
+        (lambda: _NET.score(np.zeros((2, 3)), np.zeros((2, 2, 2))), ValueError, "1-D class labels"),
+        (lambda: one_hot(None, 3), TypeError, "integer class labels; got NoneType"),
+        (lambda: gradient_norms_per_layer(10**12), ValueError, "depth must be <= 100"),
+        (lambda: gradient_norms_per_layer(3, width=10**12), ValueError, "width must be <= 10000"),
+        (lambda: Perceptron().fit(GATES, [0, 2, 1, 0]), ValueError, "each 0 or 1"),
+        (lambda: Perceptron().predict(GATES), RuntimeError, "not fitted"),
+        (lambda: MLP([2, 2]).fit(GATES, [0, 1, 1, 0], optimizer="adam"), TypeError, "optimizer must be"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_score_accepts_one_hot_rows_and_single_sigmoid_output():
+    net = MLP([2, 4, 1], activation="tanh", output="sigmoid", seed=0)
+    predicted = net.predict(GATES)
+    assert net.score(GATES, predicted) == 1.0
+    assert net.score(GATES, predicted[:, None]) == 1.0  # (N, 1) column of labels
+    net2 = MLP([2, 3], seed=0)
+    assert net2.score(GATES, np.eye(3)[net2.predict(GATES)]) == 1.0  # one-hot rows
+
+
+def test_mlp_is_a_scikit_learn_estimator():
+    from sklearn.base import clone
+
+    net = MLP([2, 3, 2], activation="tanh", output="softmax", loss="mse", init_std=0.5, seed=3)
+    params = net.get_params()
+    assert params == {"layer_sizes": [2, 3, 2], "activation": "tanh", "output": "softmax", "loss": "mse",
+                      "init_std": 0.5, "seed": 3}
+    twin = clone(net)  # same hyper-parameters, fresh (here: identical, same seed) weights
+    assert twin.get_params() == params and twin is not net
+    for a, b in zip(twin.params, net.params):
+        np.testing.assert_array_equal(a, b)
+    net.set_params(layer_sizes=[2, 5, 2], loss="cross_entropy")
+    assert net.weights_[0].shape == (2, 5) and net.loss_name == "cross_entropy"
+    assert net.weights is net.weights_ and net.biases is net.biases_  # read-only aliases
+    with pytest.raises(AttributeError):
+        net.weights = []
+
+
+def test_epoch_loss_is_the_mean_over_samples():
+    # 5 rows, batches of 2: sizes 2, 2, 1. The epoch loss must weight each batch mean by its size.
+    from dlcourse.optim import SGD
+
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    y = np.array([0, 1, 1, 0, 1])
+    net = MLP([2, 3, 2], seed=0)
+    twin = clone_of(net)
+    net.fit(X, y, epochs=1, batch_size=2, optimizer=SGD(lr=1e-300), seed=0)  # the weights barely move
+    assert net.history_["loss"][0] == pytest.approx(twin.loss(X, y), rel=1e-14)
+
+
+def clone_of(net):
+    from sklearn.base import clone
+
+    return clone(net)

@@ -15,6 +15,10 @@ elu            :math:`x` if :math:`x > 0` else               :math:`1` if :math:
 maxout         :math:`\max_j z_j` over :math:`k` pieces       one-hot of the arg-max piece
 =============  ===========================================  ==========================================
 
+:func:`softmax` (with an ``axis`` and a ``temperature``) turns a vector of scores into
+probabilities. This module holds the book's one NumPy sigmoid and one NumPy softmax;
+every other module imports them from here.
+
 At the kink :math:`x = 0` of ReLU and leaky ReLU the derivative is taken as the left
 one (0, resp. :math:`s`), the same convention as ``torch.autograd``.
 """
@@ -24,7 +28,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._validation import check_choice, check_float
+from ._validation import as_float_array, check_choice, check_float, check_int
 
 __all__ = [
     "sigmoid",
@@ -41,19 +45,15 @@ __all__ = [
     "identity_grad",
     "maxout",
     "maxout_grad",
+    "softmax",
     "ACTIVATIONS",
     "get_activation",
 ]
 
 
 def _array(x: Any, name: str = "x") -> np.ndarray:
-    if hasattr(x, "detach"):  # a torch tensor
-        x = x.detach().cpu().numpy()
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers; got {type(x).__name__} ({x!r:.60}).") from None
-    return a
+    # None, strings, objects and complex numbers are rejected with a message (issue 29).
+    return as_float_array(x, name)
 
 
 def sigmoid(x: Any) -> np.ndarray:
@@ -64,10 +64,20 @@ def sigmoid(x: Any) -> np.ndarray:
 
     Shape: any; the output has the shape of ``x``.
 
-    Example
-    -------
-    >>> float(np.round(sigmoid(1.6), 3))
-    0.832
+    Args:
+        x: a number or an array-like of real numbers (a torch tensor is detached).
+
+    Returns:
+        :math:`\sigma(x)` as a float array of the shape of ``x``.
+
+    Raises:
+        TypeError: ``x`` is None, text, objects or complex.
+
+    Example:
+        >>> float(np.round(sigmoid(1.6), 3))
+        0.832
+        >>> sigmoid([0.0, 1000.0, -1000.0]).tolist()
+        [0.5, 1.0, 0.0]
     """
     x = _array(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
@@ -170,6 +180,46 @@ def maxout_grad(z: Any) -> np.ndarray:
         raise ValueError(f"z must hold the k >= 1 pieces on its last axis, shape (..., k); got shape {z.shape}.")
     k = z.shape[-1]
     return np.eye(k)[z.argmax(axis=-1)]
+
+
+def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
+    r"""Softmax of the scores ``z`` along ``axis`` at ``temperature`` :math:`T > 0`.
+
+    .. math::
+        p_i = \frac{\exp(z_i / T)}{\sum_j \exp(z_j / T)}
+
+    Low temperatures sharpen the distribution towards the arg-max, high ones flatten it
+    towards uniform. Computed stably: the largest scaled score is subtracted before
+    exponentiating, so :math:`e^{(\cdot)} \le 1` never overflows.
+
+    Args:
+        z: scores (logits), any shape with at least one dimension.
+        axis: the axis that holds the classes (default: the last).
+        temperature: :math:`T`, a finite number > 0 (default 1).
+
+    Returns:
+        Probabilities of the shape of ``z``, summing to 1 along ``axis``.
+
+    Raises:
+        TypeError: ``z`` is not an array-like of real numbers.
+        ValueError: ``z`` is 0-dimensional or not finite, ``axis`` out of range,
+            ``temperature`` not > 0.
+
+    Example:
+        >>> np.round(softmax([2.0, 1.0, 0.1]), 3).tolist()
+        [0.659, 0.242, 0.099]
+        >>> np.round(softmax([[0.0, 0.0], [1000.0, 0.0]], axis=1), 3).tolist()
+        [[0.5, 0.5], [1.0, 0.0]]
+    """
+    z = as_float_array(z, "z", finite=True)
+    if z.ndim == 0:
+        raise ValueError("z must have at least one dimension (the classes); got a scalar. Pass [z1, z2, ...].")
+    axis = check_int(axis, "axis", minimum=-z.ndim, maximum=z.ndim - 1)
+    t = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
+    scaled = z / t
+    scaled = scaled - scaled.max(axis=axis, keepdims=True)  # exp(0) = 1 at most: no overflow
+    e = np.exp(scaled)
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 #: The element-wise activations by name: ``{name: (f, f')}``.

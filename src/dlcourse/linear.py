@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import as_float_array, check_choice, check_float, check_int
+from .activations import sigmoid  # the book's one NumPy sigmoid (re-exported here)
 
 try:  # scikit-learn is optional; with it, LinearRegression plugs into its tools (clone, permutation_importance, ...)
     from sklearn.base import BaseEstimator as _SkBase
@@ -34,30 +35,8 @@ except ImportError:  # pragma: no cover - the "ml" extra is not installed
 __all__ = ["LinearRegression", "LogisticRegression", "sigmoid"]
 
 
-def sigmoid(z: Any) -> np.ndarray:
-    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, computed without overflow.
-
-    Example
-    -------
-    >>> sigmoid([0.0, 1000.0, -1000.0]).tolist()
-    [0.5, 1.0, 0.0]
-    """
-    z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])  # z < 0: exp(z) cannot overflow
-    out[~pos] = ez / (1.0 + ez)
-    return out
-
-
 def _check_X(X: Any, n_features: int | None = None) -> np.ndarray:
-    if hasattr(X, "detach"):
-        X = X.detach().cpu().numpy()
-    try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError("X must be a 2-D array of numbers (samples, features).") from None
+    X = as_float_array(X, "X")
     if X.ndim != 2:
         raise ValueError(
             f"X must be 2-dimensional (samples, features); got shape {X.shape}. "
@@ -73,9 +52,7 @@ def _check_X(X: Any, n_features: int | None = None) -> np.ndarray:
 
 
 def _check_y(y: Any, n: int) -> np.ndarray:
-    if hasattr(y, "detach"):
-        y = y.detach().cpu().numpy()
-    y = np.asarray(y, dtype=float)
+    y = as_float_array(y, "y")
     if y.ndim != 1:
         raise ValueError(f"y must be 1-dimensional (samples,); got shape {y.shape}.")
     if y.shape[0] != n:

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._validation import check_choice, check_float
+from ._validation import as_float_array, check_choice, check_float
 
 __all__ = [
     "confusion_matrix",
@@ -53,21 +53,45 @@ _AVERAGES = ("binary", "macro", "micro", "weighted", None)
 
 # --------------------------------------------------------------------------- input checks
 def _as_1d(values: Any, name: str, *, numeric: bool = False) -> np.ndarray:
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
-    array = np.asarray(values)
+    if numeric:
+        array = as_float_array(values, name, finite=True)
+    else:  # class labels: numbers or strings, never None or complex
+        if values is None or isinstance(values, (str, bytes)):
+            raise TypeError(
+                f"{name} must be a 1-D sequence of class labels (one per sample); got {type(values).__name__} "
+                f"({values!r:.40}). Pass a list or array such as [0, 1, 1]."
+            )
+        if hasattr(values, "detach"):
+            values = values.detach().cpu().numpy()
+        array = np.asarray(values)
+        if array.dtype.kind == "c":
+            raise TypeError(f"{name} must hold class labels (integers or strings); got complex numbers.")
     if array.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence (one entry per sample); got shape {array.shape}.")
+        raise ValueError(
+            f"{name} must be a 1-D sequence (one entry per sample); got shape {array.shape}. "
+            "Flatten it (np.ravel) or pass one label per sample."
+        )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got 0 samples.")
-    if numeric:
-        try:
-            array = array.astype(float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must hold numbers; got dtype {array.dtype}.") from None
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} must contain only finite numbers; got NaN or infinity.")
     return array
+
+
+def _check_pos_label(t: np.ndarray, p: np.ndarray, pos_label: Any) -> None:
+    """Raise, as scikit-learn does, when ``pos_label`` is not one of the labels that occur."""
+    present = np.unique(np.concatenate([t, p]))
+    numeric_labels = present.dtype.kind in "biuf"
+    numeric_pos = isinstance(pos_label, (int, float, np.number)) and not isinstance(pos_label, (str, bytes))
+    listed = present.tolist()[:6]
+    if numeric_labels != numeric_pos:
+        raise TypeError(
+            f"pos_label must be of the labels' type ({'numbers' if numeric_labels else 'strings'}, e.g. "
+            f"{listed[0]!r}); got {type(pos_label).__name__} {pos_label!r}. Pass one of {listed}."
+        )
+    if present.size >= 2 and pos_label not in present.tolist():  # one class only: scikit-learn allows it
+        raise ValueError(
+            f"pos_label={pos_label!r} is not a valid label: it should be one of {listed} "
+            "(the labels in y_true and y_pred). Pass the label of the positive class."
+        )
 
 
 def _pair(y_true: Any, y_pred: Any, pred_name: str = "y_pred", *, numeric: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -140,6 +164,7 @@ def confusion_counts(y_true: Any, y_pred: Any, pos_label: Any = 1) -> dict[str, 
     {'tp': 1, 'fn': 1, 'fp': 1, 'tn': 2}
     """
     t, p = _pair(y_true, y_pred)
+    _check_pos_label(t, p, pos_label)
     tp_mask, pp_mask = t == pos_label, p == pos_label
     return {
         "tp": int(np.sum(tp_mask & pp_mask)),
@@ -291,6 +316,7 @@ def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray
     t, s = _pair(y_true, scores, "scores")
     s = _as_1d(s, "scores", numeric=True)
     classes = np.unique(t)
+    _check_pos_label(t, t, pos_label)
     if classes.size > 2:
         raise ValueError(f"y_true must hold two classes for a ROC curve; got {classes.size} ({classes.tolist()[:6]}).")
     positive = t == pos_label
@@ -368,25 +394,52 @@ def mse(y_true: Any, y_pred: Any) -> float:
     r"""Mean squared error, :math:`\frac{1}{N}\sum_{i=1}^{N} (y_i - \hat y_i)^2`.
 
     where :math:`y_i` is the target and :math:`\hat y_i` the prediction of sample :math:`i`.
+    Computed without intermediate overflow; raises ``ValueError`` (instead of returning
+    ``inf``) when the MSE itself exceeds the largest float64, about 1.8e308.
 
     Example
     -------
     >>> mse([10, 20, 30, 40, 50], [11, 19, 30, 43, 47])
     4.0
     """
+    scale, mean_sq = _scaled_mean_square(y_true, y_pred)
+    with np.errstate(over="ignore"):
+        value = scale * scale * mean_sq
+    if not np.isfinite(value):
+        raise ValueError(
+            f"mse overflows float64: the values reach about {scale:.3g} and the mean squared error exceeds "
+            f"{np.finfo(float).max:.3g}. Use rmse (finite here) or rescale y_true and y_pred."
+        )
+    return float(value)
+
+
+def _scaled_mean_square(y_true: Any, y_pred: Any) -> tuple[float, float]:
+    """``(s, m)`` with MSE = s**2 * m, computed on values divided by ``s`` so nothing overflows."""
     t, p = _pair(y_true, y_pred, numeric=True)
-    return float(np.mean((t - p) ** 2))
+    scale = float(max(np.abs(t).max(), np.abs(p).max()))
+    if scale == 0.0:
+        return 1.0, 0.0
+    if scale < 1e150:  # no risk of overflow: the direct formula, bit-for-bit as before
+        return 1.0, float(np.mean((t - p) ** 2))
+    d = t / scale - p / scale  # in [-2, 2]
+    return scale, float(np.mean(d * d))
 
 
 def rmse(y_true: Any, y_pred: Any) -> float:
     r"""Root mean squared error, :math:`\sqrt{\mathrm{MSE}}`, in the unit of the target.
 
+    Computed on rescaled values, so it stays finite where the MSE itself would
+    overflow (errors near 1e300).
+
     Example
     -------
     >>> rmse([10, 20, 30, 40, 50], [11, 19, 30, 43, 47])
     2.0
+    >>> rmse([1e300, 0.0], [-1e300, 0.0])
+    1.4142135623730952e+300
     """
-    return float(np.sqrt(mse(y_true, y_pred)))
+    scale, mean_sq = _scaled_mean_square(y_true, y_pred)
+    return float(scale * np.sqrt(mean_sq))
 
 
 def mae(y_true: Any, y_pred: Any) -> float:
@@ -401,25 +454,53 @@ def mae(y_true: Any, y_pred: Any) -> float:
     return float(np.mean(np.abs(t - p)))
 
 
-def mape(y_true: Any, y_pred: Any) -> float:
-    r"""Mean absolute percentage error as a fraction, :math:`\frac{1}{N}\sum_i |y_i - \hat y_i| / |y_i|`.
+def mape(y_true: Any, y_pred: Any, *, zero_targets: str = "raise") -> float:
+    r"""Mean absolute percentage error **in percent**, :math:`\frac{100}{N}\sum_i |y_i - \hat y_i| / |y_i|`.
 
-    Multiply by 100 for percent (scikit-learn also returns the fraction). Undefined
-    when a target is 0, which raises ``ValueError``.
+    The book's one MAPE (:func:`dlcourse.timeseries.mape` is this function). It returns a
+    percentage, the forecasting convention (``5.7`` means 5.7%); scikit-learn's
+    ``mean_absolute_percentage_error`` returns the fraction (``0.057``), i.e. this value / 100.
 
-    Example
-    -------
-    >>> round(mape([10, 20, 30, 40, 50], [11, 19, 30, 43, 47]), 4)
-    0.057
+    The ratio is undefined where a target is 0. The rule is explicit:
+
+    * ``zero_targets="raise"`` (default): raise ``ValueError`` saying how many targets are 0;
+    * ``zero_targets="skip"``: average over the :math:`i` with :math:`y_i \ne 0` only (the
+      convention for series with zeros, e.g. yearly sunspot numbers); raises if every
+      target is 0.
+
+    Args:
+        y_true: targets :math:`y_i`, shape (N,).
+        y_pred: predictions :math:`\hat y_i`, shape (N,).
+        zero_targets: ``"raise"`` or ``"skip"``, what to do with targets equal to 0.
+
+    Returns:
+        MAPE in percent (a float >= 0).
+
+    Raises:
+        ValueError: a target is 0 (with ``"raise"``), every target is 0 (with ``"skip"``),
+            the lengths differ, or ``zero_targets`` is not one of the two choices.
+
+    Example:
+        >>> round(mape([10, 20, 30, 40, 50], [11, 19, 30, 43, 47]), 2)
+        5.7
+        >>> mape([0, 10], [1, 11], zero_targets="skip")
+        10.0
     """
+    check_choice(zero_targets, "zero_targets", ("raise", "skip"))
     t, p = _pair(y_true, y_pred, numeric=True)
-    zero = np.flatnonzero(t == 0)
-    if zero.size:
+    zero = t == 0
+    if zero.any() and zero_targets == "raise":
         raise ValueError(
-            f"mape is undefined when a target is 0 (it divides by |y_true|); y_true is 0 at index "
-            f"{int(zero[0])} ({zero.size} zero target(s)). Use mae or rmse for such data."
+            f"mape is undefined when a target is 0 (it divides by |y_true|); {int(zero.sum())} of {t.size} "
+            f"target(s) in y_true are 0, the first at index {int(np.flatnonzero(zero)[0])}. "
+            f'Pass zero_targets="skip" to average over the non-zero targets only, or use mae or rmse.'
         )
-    return float(np.mean(np.abs(t - p) / np.abs(t)))
+    if zero.all():
+        raise ValueError(
+            f"mape is undefined: every one of the {t.size} target(s) in y_true is 0. Report mae or rmse instead."
+        )
+    keep = ~zero
+    return float(100.0 * np.mean(np.abs(t[keep] - p[keep]) / np.abs(t[keep])))
 
 
 def r2_score(y_true: Any, y_pred: Any) -> float:
@@ -482,7 +563,7 @@ def cross_entropy(y_true: Any, probs: Any, *, reduction: str = "mean") -> float:
     2.85
     """
     check_choice(reduction, "reduction", ("mean", "sum"))
-    p = np.asarray(probs.detach().cpu().numpy() if hasattr(probs, "detach") else probs, dtype=float)
+    p = as_float_array(probs, "probs")
     if p.ndim == 1:
         p = np.stack([1.0 - p, p], axis=1)  # (N, 2): binary P(class 1) -> both columns
     if p.ndim != 2 or p.shape[0] == 0:
@@ -525,8 +606,8 @@ def kl_divergence(p: Any, q: Any) -> float | np.ndarray:
     >>> round(kl_divergence([0.5, 0.5], [0.9, 0.1]), 4)
     0.5108
     """
-    pa = np.asarray(p, dtype=float)
-    qa = np.asarray(q, dtype=float)
+    pa = as_float_array(p, "p")
+    qa = as_float_array(q, "q")
     if pa.shape != qa.shape:
         raise ValueError(f"p and q must have the same shape; got {pa.shape} and {qa.shape}.")
     if pa.ndim not in (1, 2) or pa.shape[-1] == 0:

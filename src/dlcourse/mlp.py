@@ -22,22 +22,61 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int, check_ndim
-from .activations import get_activation, sigmoid
+from ._validation import as_float_array, check_choice, check_float, check_int
+from .activations import get_activation, sigmoid, softmax
+
+try:  # scikit-learn is optional; with it, MLP plugs into clone, GridSearchCV, ...
+    from sklearn.base import BaseEstimator as _SkBase
+except ImportError:  # pragma: no cover - the "ml" extra is not installed
+
+    class _SkBase:  # type: ignore[no-redef]
+        pass
 
 __all__ = ["Perceptron", "MLP", "gradient_norms_per_layer", "one_hot"]
 
 
+#: The largest number of weights an :class:`MLP` may have (800 MB of float64): a bound
+#: checked before anything is allocated, so a mistyped size fails at once.
+MAX_PARAMETERS = 10**8
+
+
 def _matrix(X: Any, name: str = "X") -> np.ndarray:
-    X = np.asarray(X.detach().cpu().numpy() if hasattr(X, "detach") else X, dtype=float)
-    check_ndim(X, name, 2, names="(batch, features)")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} must contain only finite numbers; found NaN or infinity.")
-    return X
+    return as_float_array(X, name, ndim=2, finite=True, names="(batch, features)")
+
+
+def _labels(y: Any, n: int, name: str = "y") -> np.ndarray:
+    """Integer class labels (N,) (or one-hot rows (N, K), turned into labels), checked against ``n`` rows."""
+    if y is None or isinstance(y, (str, bytes)):
+        raise TypeError(
+            f"{name} must be {n} integer class labels (or one-hot rows); got {type(y).__name__}. "
+            "Pass an array such as np.array([0, 2, 1])."
+        )
+    arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold integer class labels; got dtype {arr.dtype}. "
+            "Encode the classes as 0..K-1 first (e.g. np.unique(y, return_inverse=True)[1])."
+        )
+    if arr.ndim == 2:
+        arr = arr.argmax(axis=1) if arr.shape[1] > 1 else arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D class labels (N,) or one-hot rows (N, K); got shape {arr.shape}.")
+    if arr.shape[0] != n:
+        raise ValueError(f"X and {name} must have the same number of samples; got {n} and {arr.shape[0]}.")
+    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
+        raise ValueError(f"{name} must hold whole-number class labels; got {arr[:6].tolist()}.")
+    if arr.size and arr.min() < 0:
+        raise ValueError(
+            f"{name} must hold class labels >= 0; got {arr.min():g} at index {int(arr.argmin())}. "
+            "Encode the classes as 0..K-1."
+        )
+    return arr.astype(np.int64)
 
 
 def one_hot(y: Any, num_classes: int) -> np.ndarray:
     """Rows of the identity: ``one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]``; shape ``(N, C)``."""
+    if y is None or isinstance(y, (str, bytes)):
+        raise TypeError(f"y must be a 1-D array of integer class labels; got {type(y).__name__}.")
     y = np.asarray(y)
     num_classes = check_int(num_classes, "num_classes", minimum=1)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
@@ -125,13 +164,7 @@ _OUTPUTS = ("sigmoid", "softmax", "identity")
 _LOSSES = ("mse", "cross_entropy")
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)  # exp(0) = 1 at most: no overflow
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-class MLP:
+class MLP(_SkBase):
     r"""A multilayer perceptron in NumPy: forward pass with caches, backward pass by hand.
 
     .. math::
@@ -154,6 +187,18 @@ class MLP:
     Initialisation: :math:`W^{(l)} \sim \mathcal{N}(0, s^2)` with :math:`s^2 = 2 / n_{l-1}` for
     ReLU-like hidden units (He) and :math:`s^2 = 1 / n_{l-1}` otherwise (LeCun/Xavier), or a
     fixed ``init_std``; biases start at zero. ``seed`` makes it reproducible.
+
+    Weight layout: ``W^{(l)}`` is stored ``(n_{l-1}, n_l)`` and used as ``a @ W``, the
+    layout of the book's matrix derivation (``torch.nn.Linear`` stores the transpose and
+    computes ``x @ W.T``).
+
+    scikit-learn estimator contract: the constructor arguments are the hyper-parameters,
+    stored unchanged (so ``get_params``, ``set_params`` and ``sklearn.base.clone`` work);
+    learned state ends in ``_``: ``weights_``, ``biases_``, ``history_``. The weights are
+    initialised in the constructor (not in :meth:`fit`) because the chapter's worked
+    examples set them by hand before a forward pass; ``set_params`` therefore
+    re-initialises them, like a new estimator. ``weights`` and ``biases`` are read-only
+    aliases of ``weights_`` and ``biases_``.
 
     Parameters
     ----------
@@ -185,47 +230,111 @@ class MLP:
         init_std: float | None = None,
         seed: int | None = 0,
     ) -> None:
-        sizes = list(layer_sizes)
+        # hyper-parameters, stored as given (scikit-learn's clone checks identity)
+        self.layer_sizes = layer_sizes
+        self.activation = activation
+        self.output = output
+        self.loss_name = loss
+        self.init_std = init_std
+        self.seed = seed
+        self._initialise()
+
+    def _initialise(self) -> None:
+        """Validate the hyper-parameters and draw fresh weights (learned state, ending in ``_``)."""
+        if isinstance(self.layer_sizes, (str, bytes)) or not hasattr(self.layer_sizes, "__len__"):
+            raise TypeError(
+                f"layer_sizes must be a list of layer widths such as [64, 32, 10]; "
+                f"got {type(self.layer_sizes).__name__} ({self.layer_sizes!r:.40})."
+            )
+        sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(self.layer_sizes)]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes must list at least the input and the output size, e.g. [64, 32, 10]; got {sizes}.")
-        self.layer_sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(sizes)]
-        self.activation = activation
-        self.f, self.f_grad = get_activation(activation)
-        self.output = check_choice(output, "output", _OUTPUTS)
-        self.loss_name = check_choice(loss, "loss", _LOSSES)
-        if output == "softmax" and self.layer_sizes[-1] < 2:
+        n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        if n_weights > MAX_PARAMETERS:
+            raise ValueError(
+                f"layer_sizes {sizes[:6]}{'...' if len(sizes) > 6 else ''} would need {n_weights:,} weights, "
+                f"more than MAX_PARAMETERS = {MAX_PARAMETERS:,} (800 MB). Use fewer or narrower layers."
+            )
+        self.f, self.f_grad = get_activation(self.activation)
+        check_choice(self.output, "output", _OUTPUTS)
+        check_choice(self.loss_name, "loss", _LOSSES)
+        if self.output == "softmax" and sizes[-1] < 2:
             raise ValueError("a softmax output needs at least 2 units; use output='sigmoid' for one unit.")
-        rng = np.random.default_rng(seed)
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
-        relu_like = activation in ("relu", "leaky_relu", "elu")
-        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
-            std = init_std if init_std is not None else np.sqrt((2.0 if relu_like else 1.0) / n_in)
-            self.weights.append(rng.normal(0.0, std, size=(n_in, n_out)))  # (n_in, n_out)
-            self.biases.append(np.zeros(n_out))
+        if self.init_std is not None:
+            check_float(self.init_std, "init_std", minimum=0.0)
+        if self.seed is not None:
+            check_int(self.seed, "seed", minimum=0)
+        rng = np.random.default_rng(self.seed)
+        self.weights_: list[np.ndarray] = []
+        self.biases_: list[np.ndarray] = []
+        relu_like = self.activation in ("relu", "leaky_relu", "elu")
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            std = self.init_std if self.init_std is not None else np.sqrt((2.0 if relu_like else 1.0) / n_in)
+            self.weights_.append(rng.normal(0.0, std, size=(n_in, n_out)))  # (n_in, n_out)
+            self.biases_.append(np.zeros(n_out))
         self.cache: dict[str, list[np.ndarray]] = {}
         self.grads: list[np.ndarray] = []
 
+    # ------------------------------------------------- scikit-learn estimator API
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The hyper-parameters, by constructor name (scikit-learn's estimator API)."""
+        return {
+            "layer_sizes": self.layer_sizes,
+            "activation": self.activation,
+            "output": self.output,
+            "loss": self.loss_name,
+            "init_std": self.init_std,
+            "seed": self.seed,
+        }
+
+    def set_params(self, **params: Any) -> "MLP":
+        """Set hyper-parameters by constructor name and re-initialise the weights; returns ``self``."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"set_params got an unknown parameter {key!r}; valid ones are {sorted(valid)}.")
+            setattr(self, "loss_name" if key == "loss" else key, value)
+        self._initialise()
+        return self
+
     # ----------------------------------------------------------------- parameters
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Read-only alias of ``weights_`` (the list; its arrays may be edited in place)."""
+        return self.weights_
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        """Read-only alias of ``biases_``."""
+        return self.biases_
+
     @property
     def params(self) -> list[np.ndarray]:
         """``[W1, b1, W2, b2, ...]``: the arrays an optimiser updates in place."""
-        return [p for pair in zip(self.weights, self.biases) for p in pair]
+        return [p for pair in zip(self.weights_, self.biases_) for p in pair]
 
     @property
     def n_layers(self) -> int:
         """Number of weight layers :math:`L`."""
-        return len(self.weights)
+        return len(self.weights_)
+
+    @property
+    def _n_inputs(self) -> int:
+        return int(self.weights_[0].shape[0])
+
+    @property
+    def _n_outputs(self) -> int:
+        return int(self.weights_[-1].shape[1])
 
     # -------------------------------------------------------------------- forward
     def forward(self, X: Any) -> np.ndarray:
         """Compute :math:`\\hat Y` (N, n_L) and cache every ``z`` and ``a`` for :meth:`backward`."""
         X = _matrix(X)
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(f"X must have shape (batch, features) = (*, {self.layer_sizes[0]}); got {X.shape}.")
+        if X.shape[1] != self._n_inputs:
+            raise ValueError(f"X must have shape (batch, features) = (*, {self._n_inputs}); got {X.shape}.")
         a = X
         zs, activations = [], [X]
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+        for l, (W, b) in enumerate(zip(self.weights_, self.biases_)):
             z = a @ W + b  # (N, n_l)
             zs.append(z)
             if l < self.n_layers - 1:
@@ -233,7 +342,7 @@ class MLP:
             elif self.output == "sigmoid":
                 a = sigmoid(z)
             elif self.output == "softmax":
-                a = _softmax(z)
+                a = softmax(z, axis=1)
             else:
                 a = z
             activations.append(a)
@@ -243,11 +352,16 @@ class MLP:
     __call__ = forward
 
     def _targets(self, T: Any, N: int) -> np.ndarray:
+        if T is None or isinstance(T, (str, bytes)):
+            raise TypeError(
+                f"targets must be an array of shape ({N}, {self._n_outputs}) or {N} integer labels; "
+                f"got {type(T).__name__}."
+            )
         T = np.asarray(T.detach().cpu().numpy() if hasattr(T, "detach") else T)
-        n_out = self.layer_sizes[-1]
+        n_out = self._n_outputs
         if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and n_out > 1:
             T = one_hot(T, n_out)
-        T = np.asarray(T, dtype=float)
+        T = as_float_array(T, "targets", finite=True)
         if T.ndim == 1 and n_out == 1:
             T = T[:, None]
         if T.shape != (N, n_out):
@@ -304,7 +418,7 @@ class MLP:
             grads[2 * l] = acts[l].T @ delta  # (n_{l-1}, N) @ (N, n_l) -> (n_{l-1}, n_l)
             grads[2 * l + 1] = delta.sum(axis=0)  # (n_l,)
             if l > 0:
-                delta = (delta @ self.weights[l].T) * self.f_grad(zs[l - 1])  # (N, n_{l-1})
+                delta = (delta @ self.weights_[l].T) * self.f_grad(zs[l - 1])  # (N, n_{l-1})
                 deltas.append(delta)
         self.deltas = deltas[::-1]
         self.grads = grads
@@ -326,8 +440,10 @@ class MLP:
         """Mini-batch training: each epoch shuffles the rows and takes one optimiser step per batch.
 
         ``optimizer`` is a :class:`dlcourse.optim.Optimizer` (default ``SGD(lr=0.1)``).
-        ``history_`` records ``loss`` (training loss per epoch, averaged over batches) and,
-        with validation data, ``val_loss`` and ``val_accuracy``. Returns ``self``.
+        ``history_`` records ``loss`` (the training loss of each epoch: the mean over the
+        epoch's samples, i.e. each batch's mean loss weighted by its size, as
+        :func:`dlcourse.train.fit` does) and, with validation data, ``val_loss`` and
+        ``val_accuracy``. Returns ``self``.
         """
         from .optim import SGD, Optimizer
 
@@ -344,13 +460,13 @@ class MLP:
             self.history_.update(val_loss=[], val_accuracy=[])
         for _ in range(epochs):
             order = rng.permutation(X.shape[0])
-            losses = []
+            total = 0.0
             for start in range(0, X.shape[0], batch_size):
                 idx = order[start : start + batch_size]
                 Y_hat = self.forward(X[idx])
-                losses.append(self.loss_value(Y_hat, T[idx]))
+                total += self.loss_value(Y_hat, T[idx]) * len(idx)  # batch mean x batch size
                 opt.step(self.params, self.backward(T[idx]))
-            self.history_["loss"].append(float(np.mean(losses)))
+            self.history_["loss"].append(total / X.shape[0])  # mean over the samples
             if X_val is not None:
                 self.history_["val_loss"].append(self.loss(X_val, y_val))
                 self.history_["val_accuracy"].append(self.score(X_val, y_val))
@@ -371,11 +487,22 @@ class MLP:
         return out.argmax(axis=1)
 
     def score(self, X: Any, y: Any) -> float:
-        """Accuracy of :meth:`predict` against labels ``y`` (N,) (or one-hot rows)."""
-        y = np.asarray(y)
-        if y.ndim == 2:
-            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(int)
-        return float(np.mean(self.predict(X) == y))
+        """Accuracy of :meth:`predict` against labels ``y`` (N,) (or one-hot rows).
+
+        Raises:
+            TypeError: ``y`` is None, text or objects.
+            ValueError: ``y`` has another number of samples than ``X``, negative or
+                fractional labels, or labels beyond the network's classes.
+        """
+        predicted = self.predict(X)
+        labels = _labels(y, predicted.shape[0])
+        n_classes = max(self._n_outputs, 2)
+        if labels.max() >= n_classes:
+            raise ValueError(
+                f"y must hold class labels in 0..{n_classes - 1} (the network has {self._n_outputs} output(s)); "
+                f"got {int(labels.max())} at index {int(labels.argmax())}."
+            )
+        return float(np.mean(predicted == labels))
 
 
 def gradient_norms_per_layer(
@@ -397,9 +524,9 @@ def gradient_norms_per_layer(
     :math:`\max \sigma' = 1/4` times a weight): the vanishing gradient.
     """
     depth = check_int(depth, "depth", minimum=1, maximum=100)
-    width = check_int(width, "width", minimum=1)
-    n_samples = check_int(n_samples, "n_samples", minimum=1)
-    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+    width = check_int(width, "width", minimum=1, maximum=10_000)
+    n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=1_000_000)
+    n_inputs = check_int(n_inputs, "n_inputs", minimum=1, maximum=100_000)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n_samples, n_inputs))
     y = rng.integers(0, 2, size=n_samples)
