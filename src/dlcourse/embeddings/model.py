@@ -85,6 +85,28 @@ def keep_probabilities(counts: Any, sample: float = 1e-3) -> np.ndarray:
     return np.minimum(1.0, np.where(f > 0, keep, 1.0))
 
 
+def _check_token_ids(ids: Any, name: str, vocab_size: int) -> None:
+    """Raise unless ``ids`` is an integer tensor of word ids in ``[0, vocab_size)``, naming the first bad id."""
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor of word ids; got {type(ids).__name__}. "
+            f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.long)."
+        )
+    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must hold integer word ids; got dtype {ids.dtype}. Pass {name}.long() if the values are whole numbers."
+        )
+    if ids.numel() == 0:
+        return
+    bad = (ids < 0) | (ids >= vocab_size)
+    if bool(bad.any()):
+        where = tuple(int(i) for i in torch.nonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold word ids in 0..{vocab_size - 1} (the vocabulary has {vocab_size} words); "
+            f"got {int(ids[where])} at index {where}. Encode words with the vocabulary the model was built for."
+        )
+
+
 def _init(embed_in: nn.Embedding, embed_out: nn.Embedding, dim: int, generator: Any) -> None:
     with torch.no_grad():
         # word2vec's initialisation: input vectors uniform in [-0.5/D, 0.5/D), output vectors zero.
@@ -101,6 +123,11 @@ class _Word2VecBase(nn.Module):
         self.in_embed = nn.Embedding(self.vocab_size, self.dim)
         self.out_embed = nn.Embedding(self.vocab_size, self.dim)
         _init(self.in_embed, self.out_embed, self.dim, generator)
+
+    def _check_batch(self, first: Any, second: Any, negatives: Any, names: tuple[str, str]) -> None:
+        """Every id tensor of a batch: integer word ids inside the vocabulary."""
+        for ids, name in ((first, names[0]), (second, names[1]), (negatives, "negatives")):
+            _check_token_ids(ids, name, self.vocab_size)
 
     @staticmethod
     def _targets(target: Any, negatives: Any) -> tuple[Any, Any, Any]:
@@ -166,11 +193,12 @@ class SkipGram(_Word2VecBase):
         >>> import torch
         >>> model = SkipGram(10, 4, seed=0)
         >>> loss = model(torch.tensor([1, 2]), torch.tensor([3, 4]), torch.tensor([[5, 6], [7, 8]]))
-        >>> loss.shape, round(float(loss[0]), 4)  # zero output vectors: 3 log 2
+        >>> loss.shape, round(float(loss[0].detach()), 4)  # zero output vectors: 3 log 2
         (torch.Size([2]), 2.0794)
     """
 
     def forward(self, centre: Any, context: Any, negatives: Any) -> Any:
+        self._check_batch(centre, context, negatives, ("centre", "context"))
         words, labels, valid = self._targets(context, negatives)  # (B, K+1)
         v = self.in_embed(centre)  # (B, D)
         u = self.out_embed(words)  # (B, K+1, D)
@@ -180,8 +208,13 @@ class SkipGram(_Word2VecBase):
     def sgd_step(self, centre: Any, context: Any, negatives: Any, lr: float) -> float:
         """One SGD step on the summed loss of the batch with the hand-derived gradients.
 
-        Returns the summed loss of the batch before the step.
+        ``lr`` must be a finite number >= 0 (a NaN or infinite step would turn every weight
+        it touches into NaN). Returns the summed loss of the batch before the step.
         """
+        lr = check_float(lr, "lr", minimum=0.0)
+        self._check_batch(centre, context, negatives, ("centre", "context"))
+        if centre.shape != context.shape:
+            raise ValueError(f"centre must have the shape of context {tuple(context.shape)}; got {tuple(centre.shape)}.")
         with torch.no_grad():
             words, labels, valid = self._targets(context, negatives)  # (B, K+1)
             W_in, W_out = self.in_embed.weight, self.out_embed.weight  # (V, D) each
@@ -246,6 +279,7 @@ class CBOW(_Word2VecBase):
         return h, m
 
     def forward(self, context: Any, centre: Any, negatives: Any, mask: Any = None) -> Any:
+        self._check_batch(context, centre, negatives, ("context", "centre"))
         mask = self._mask(context, mask)
         words, labels, valid = self._targets(centre, negatives)  # (B, K+1)
         m = mask.to(self.in_embed.weight.dtype)
@@ -255,7 +289,13 @@ class CBOW(_Word2VecBase):
         return self._loss(s, labels, valid)
 
     def sgd_step(self, context: Any, centre: Any, negatives: Any, lr: float, mask: Any = None) -> float:
-        """One word2vec-style SGD step on a batch; returns the summed loss before the step."""
+        """One word2vec-style SGD step on a batch; returns the summed loss before the step.
+
+        ``lr`` must be a finite number >= 0 (a NaN or infinite step would turn every weight
+        it touches into NaN).
+        """
+        lr = check_float(lr, "lr", minimum=0.0)
+        self._check_batch(context, centre, negatives, ("context", "centre"))
         with torch.no_grad():
             mask = self._mask(context, mask)
             words, labels, valid = self._targets(centre, negatives)  # (B, K+1)

@@ -34,21 +34,70 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple
     return list(vocab.itos), np.array([vocab.freqs[w] for w in vocab.itos], dtype=np.int64)
 
 
+def _reach(sentence_ids: np.ndarray, window: int) -> int:
+    """``window`` capped at (longest sentence - 1): no pair spans more, so larger offsets add nothing.
+
+    Computed from the run lengths of ``sentence_ids``, so a huge ``window`` costs no more than
+    the longest sentence (the loops over offsets below stay short).
+    """
+    n = len(sentence_ids)
+    if n == 0:
+        return 0
+    starts = np.flatnonzero(np.r_[True, sentence_ids[1:] != sentence_ids[:-1], True])  # run boundaries
+    longest = int(np.diff(starts).max())
+    return min(window, longest - 1)
+
+
+def _check_id_array(values: object, name: str) -> np.ndarray:
+    """``values`` as a 1-D integer array, with a message naming ``name`` otherwise."""
+    array = np.asarray(values)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        raise TypeError(
+            f"{name} must be a 1-D array of integers; got {array.dtype} array of shape {array.shape}. "
+            f"Pass e.g. np.asarray({name}, dtype=np.int64)."
+        )
+    return array.astype(np.int64, copy=False)
+
+
 def window_pairs(
     ids: np.ndarray, sentence_ids: np.ndarray, window: int, spans: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """All (centre, context) id pairs of a concatenated corpus, vectorised.
 
-    ``ids`` ``(N,)`` word ids of the corpus laid end to end; ``sentence_ids`` ``(N,)``
-    which sentence each token came from (pairs never cross a sentence); ``spans``
-    ``(N,)`` the window actually used by each centre word (word2vec draws it uniformly
-    from 1..window, which weights near neighbours more); default ``window`` for all.
-    Returns ``(centres, contexts)``, grouped by offset (not in reading order).
+    Args:
+        ids: ``(N,)`` word ids of the corpus laid end to end.
+        sentence_ids: ``(N,)`` which sentence each token came from (pairs never cross a
+            sentence; each sentence's tokens are consecutive).
+        window: the largest distance between centre and context, ``>= 1``. A window longer
+            than the longest sentence gives the same pairs as one of that length (the loop
+            runs at most that far, so ``10**12`` is fine).
+        spans: ``(N,)`` the window actually used by each centre word (word2vec draws it
+            uniformly from 1..window, which weights near neighbours more); default
+            ``window`` for all.
+
+    Returns:
+        ``(centres, contexts)``, grouped by offset (not in reading order).
+
+    Example:
+        >>> c, o = window_pairs(np.array([7, 8, 9]), np.zeros(3, int), window=1)
+        >>> sorted(zip(c.tolist(), o.tolist()))
+        [(7, 8), (8, 7), (8, 9), (9, 8)]
     """
+    ids = _check_id_array(ids, "ids")
+    sentence_ids = _check_id_array(sentence_ids, "sentence_ids")
+    window = check_int(window, "window", minimum=1)
+    if sentence_ids.shape != ids.shape:
+        raise ValueError(
+            f"sentence_ids must have the shape of ids {ids.shape} (one sentence id per token); "
+            f"got {sentence_ids.shape}."
+        )
     if spans is None:
         spans = np.full(len(ids), window)
-    centres, contexts = [], []
-    for o in range(1, window + 1):
+    spans = _check_id_array(spans, "spans")
+    if spans.shape != ids.shape:
+        raise ValueError(f"spans must have the shape of ids {ids.shape} (one window per token); got {spans.shape}.")
+    centres, contexts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for o in range(1, _reach(sentence_ids, window) + 1):
         same = sentence_ids[o:] == sentence_ids[:-o]  # tokens t and t+o in one sentence  (N-o,)
         right = same & (spans[:-o] >= o)  # centre t, context t+o
         left = same & (spans[o:] >= o)  # centre t+o, context t
@@ -60,8 +109,10 @@ def window_pairs(
 def _cbow_examples(
     ids: np.ndarray, sentence_ids: np.ndarray, window: int, spans: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Padded context matrix ``(N, 2 window)``, its mask and the centres, for CBOW."""
+    """Padded context matrix ``(N, 2 r)``, its mask and the centres, for CBOW (``r`` the window
+    capped at the longest sentence, see :func:`_reach`)."""
     n = len(ids)
+    window = max(1, _reach(sentence_ids, window))
     context = np.zeros((n, 2 * window), dtype=np.int64)
     mask = np.zeros((n, 2 * window), dtype=bool)
     for o in range(1, window + 1):

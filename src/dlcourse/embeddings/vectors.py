@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .._validation import check_int, check_type
+from .._validation import as_float_array, check_int, check_type
 
 __all__ = ["WordVectors", "PairEvaluation", "AnalogyEvaluation", "neighbour_overlap", "bootstrap_spearman"]
 
@@ -71,8 +71,12 @@ class WordVectors:
 
     def __init__(self, words: Sequence[str], vectors: Any, info: Mapping[str, Any] | None = None) -> None:
         words = list(words)
-        E = np.asarray(vectors, dtype=np.float32)
-        if E.ndim != 2 or E.shape[0] != len(words):
+        E = as_float_array(vectors, "vectors", ndim=2, finite=True, names="(len(words), dim)").astype(np.float32)
+        if not np.isfinite(E).all():  # finite in float64 but beyond float32's range
+            raise ValueError(
+                "vectors must be finite in float32 (|x| < 3.4e38); got values that overflow. Rescale the vectors."
+            )
+        if E.shape[0] != len(words):
             raise ValueError(
                 f"vectors must have shape (len(words), dim) = ({len(words)}, *); got {E.shape}."
             )
@@ -138,10 +142,9 @@ class WordVectors:
             query -= self.normed[self._index(w)]
         norm = np.linalg.norm(query)
         scores = self.normed @ (query / norm if norm > 0 else query)  # (V,)
-        for w in positive + negative:
-            scores[self.key_to_index[w]] = -np.inf
-        k = min(topn, len(self) - len(set(positive + negative)))
-        order = np.argsort(-scores, kind="stable")[:k]
+        excluded = {self.key_to_index[w] for w in positive + negative}
+        ranked = np.argsort(-scores, kind="stable")[: topn + len(excluded)]  # the query words may be among them
+        order = [int(i) for i in ranked if int(i) not in excluded][:topn]
         return [(self.words[i], float(scores[i])) for i in order]
 
     def analogy(self, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
