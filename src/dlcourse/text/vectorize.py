@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from scipy import sparse
 
-from .._validation import check_choice, check_type
+from .._validation import check_choice, check_int, check_type
 from .tokenizers import _PUNCT, _RULE, tokenize
 from .vocab import Vocab
 
@@ -320,7 +320,8 @@ class SearchIndex:
         return cosine_similarity(q, self.matrix)[0]  # (D,)
 
     def search(self, query: str, k: int = 3) -> list[SearchHit]:
-        """The ``k`` best documents for ``query``, best first."""
+        """The ``k`` best documents for ``query``, best first (all of them when ``k`` exceeds their number)."""
+        k = check_int(k, "k", minimum=1)
         s = self.scores(query)
         order = sorted(range(len(s)), key=lambda i: (-s[i], i))[:k]
         return [SearchHit(i, float(s[i]), self.documents[i]) for i in order]

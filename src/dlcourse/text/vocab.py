@@ -38,6 +38,19 @@ def _check_token_lists(corpus: Any, name: str) -> list[list[str]]:
     return docs
 
 
+def _check_specials(specials: Any) -> tuple[str, ...]:
+    """``specials`` as a tuple of str; one string is rejected (it would split into characters)."""
+    if isinstance(specials, str):
+        raise TypeError(
+            f"specials must be a sequence of special tokens, not one string; got {specials!r:.40}. "
+            f"Wrap it: specials=({specials!r:.40},)."
+        )
+    check_type(specials, "specials", (list, tuple))
+    for token in specials:
+        check_type(token, "every special token", str)
+    return tuple(specials)
+
+
 class Vocab:
     r"""A vocabulary: a fixed list of tokens and the index of each, both ways.
 
@@ -51,8 +64,15 @@ class Vocab:
     Args:
         tokens: the ordinary tokens, in index order (after the specials).
         specials: special tokens placed first (indices ``0 .. len(specials) - 1``).
-        unk_token: the special that unknown tokens map to; ``None`` for none.
-            Ignored (treated as ``None``) when it is not one of ``specials``.
+        unk_token: the special that unknown tokens map to; ``None`` for none. Any other
+            value must be one of ``specials``; only the default ``"<unk>"`` follows
+            ``specials`` (treated as ``None`` when ``specials`` lacks it, so
+            ``Vocab(tokens, specials=())`` has no unknown token).
+
+    Raises:
+        TypeError: ``tokens`` or ``specials`` is one string (``specials="abc"`` would
+            make three specials ``a``, ``b``, ``c``), or holds a non-string.
+        ValueError: ``unk_token`` is not one of ``specials``; duplicate tokens; no tokens.
 
     Attributes:
         itos: list of all tokens, index order.
@@ -73,9 +93,15 @@ class Vocab:
     ) -> None:
         if isinstance(tokens, str):
             raise TypeError(f"tokens must be a list of str; got one string ({tokens!r:.40}).")
-        specials = tuple(specials)
+        specials = _check_specials(specials)
         if unk_token is not None and unk_token not in specials:
-            unk_token = None  # no <unk> among the specials: unknown tokens raise KeyError
+            if unk_token != "<unk>":
+                raise ValueError(
+                    f"unk_token must be one of specials {specials} or None; got {unk_token!r}. "
+                    f"Add it to specials, e.g. specials=({', '.join(repr(t) for t in specials + (unk_token,))}), "
+                    f"or pass unk_token=None."
+                )
+            unk_token = None  # the default <unk> is not among the specials: unknown tokens raise KeyError
         itos = list(specials)
         for token in tokens:
             check_type(token, "every token", str)
@@ -119,6 +145,7 @@ class Vocab:
             ValueError: when no token reaches ``min_freq`` (an empty vocabulary).
         """
         docs = _check_token_lists(corpus, "corpus")
+        specials = _check_specials(specials)
         min_freq = check_int(min_freq, "min_freq", minimum=1)
         if max_size is not None:
             max_size = check_int(max_size, "max_size", minimum=1)
