@@ -148,31 +148,55 @@ def test_worked_example_6x6_to_4x4():
     assert y[0, 0, 0, 0] == (0 + 6 + 12) - (2 + 8 + 14)
 
 
-def test_conv2d_torch_channels_last_hint_and_bad_input():
-    with pytest.raises(ValueError, match="input channels"):
-        cnn.conv2d(np.zeros((1, 4, 4, 3)), np.zeros((2, 3, 3, 3)))
-    with pytest.raises(ValueError, match="4-dimensional"):
-        cnn.conv2d(np.zeros((4, 4)), np.zeros((1, 1, 3, 3)))
-    with pytest.raises(ValueError, match="b must have shape"):
-        cnn.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3)), np.zeros(3))
-    with pytest.raises(ValueError, match="stride must be >= 1"):
-        cnn.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3)), stride=0)
-    with pytest.raises(TypeError, match="padding must be an integer"):
-        cnn.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3)), padding=1.5)
-    with pytest.raises(ValueError, match="dy must have the shape"):
-        cnn.conv2d_backward(np.zeros((1, 2, 3, 3)), np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3)))
-    with pytest.raises(ValueError, match="3-dimensional"):
-        cnn.conv1d(np.zeros((1, 5)), np.zeros((1, 1, 3)))
-    with pytest.raises(ValueError, match="norm_type"):
-        cnn.lp_pool2d(np.zeros((1, 1, 4, 4)), 0, 2)
-    with pytest.raises(ValueError, match="padding must be at most half"):
-        cnn.max_pool2d(np.zeros((1, 1, 4, 4)), 2, padding=2)
-    with pytest.raises(ValueError, match="depth must be even"):
-        cnn.plain_net(9)
-    with pytest.raises(ValueError, match="depth must be >= 4"):
-        cnn.resnet(2)
-    with pytest.raises(ValueError, match="x must have shape"):
-        cnn.SimpleCNN()(torch.zeros(2, 1, 28, 28))
+_X4 = np.zeros((1, 1, 4, 4))
+_W2 = np.zeros((2, 1, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: cnn.conv2d(np.zeros((1, 4, 4, 3)), np.zeros((2, 3, 3, 3))), ValueError, "input channels"),
+        (lambda: cnn.conv2d(np.zeros((4, 4)), np.zeros((1, 1, 3, 3))), ValueError, "4-dimensional"),
+        (lambda: cnn.conv2d(_X4, _W2, np.zeros(3)), ValueError, "b must have shape"),
+        (lambda: cnn.conv2d(_X4, _W2, stride=0), ValueError, "stride must be >= 1"),
+        (lambda: cnn.conv2d(_X4, _W2, padding=1.5), TypeError, "padding must be an integer"),
+        (lambda: cnn.conv2d(_X4 + 1j, _W2), TypeError, "x must hold real numbers; got a complex"),
+        (lambda: cnn.conv2d(None, _W2), TypeError, "x must be an array-like of real numbers; got None"),
+        (lambda: cnn.conv2d_backward(np.zeros((1, 2, 3, 3)), _X4, _W2), ValueError, "dy must have the shape"),
+        (lambda: cnn.conv1d(np.zeros((1, 5)), np.zeros((1, 1, 3))), ValueError, "3-dimensional"),
+        (lambda: cnn.lp_pool2d(_X4, 0, 2), ValueError, "norm_type"),
+        (lambda: cnn.max_pool2d(_X4, 2, padding=2), ValueError, "padding must be at most half"),
+        (lambda: cnn.plain_net(9), ValueError, "depth must be even"),
+        (lambda: cnn.resnet(2), ValueError, "depth must be >= 4"),
+        (lambda: cnn.resnet(10**12), ValueError, "depth must be <= 2000"),
+        (lambda: cnn.plain_net(4, in_channels=-1), ValueError, "in_channels must be >= 1; got -1"),
+        (lambda: cnn.plain_net(4, n_classes=1), ValueError, "n_classes must be >= 2"),
+        (lambda: cnn.plain_net(6, width=10**5), ValueError, "would need about .* weights.*MAX_PARAMETERS"),
+        (lambda: cnn.SimpleCNN()(torch.zeros(2, 1, 28, 28)), ValueError, "x must have shape"),
+        (lambda: cnn.SimpleCNN()(torch.zeros(2, 1, 8, 8, dtype=torch.float64)), TypeError, "model's dtype torch.float32"),
+        (lambda: cnn.SimpleCNN()(np.zeros((2, 1, 8, 8))), TypeError, "x must be a torch.Tensor; got ndarray"),
+        (lambda: cnn.digits_split(seed=-1), ValueError, "seed must be >= 0; got -1"),
+        (lambda: cnn.digits_split(test_size=1.0), ValueError, "test_size must be a fraction in"),
+        (lambda: cnn.conv_output_size(0, 3), ValueError, "w must be >= 1"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("w, f, p, s", [(7, 3, 1, 10**12), (7, 3, 0, 3), (8, 3, 0, 3), (9, 2, 0, 4), (6, 3, 0, 4)])
+def test_padding_hint_is_the_smallest_that_tiles_found_by_formula(w, f, p, s):
+    brute = next((q for q in range(p, p + min(s, 10**4)) if (w - f + 2 * q) % s == 0), None)
+    with pytest.raises(ValueError, match="not an integer") as info:
+        cnn.conv_output_size(w, f, p, s)
+    if s > 10**4:  # brute force would hang: check the hint's arithmetic instead
+        q = int(str(info.value).split("padding p=")[1].split(",")[0])
+        assert q >= p and (w - f + 2 * q) % s == 0 and q - p < s
+    elif brute is None:
+        assert "a stride that divides" in str(info.value)
+    else:
+        assert f"padding p={brute}," in str(info.value)
 
 
 def test_pooling_laws():
@@ -213,6 +237,9 @@ def test_torch_blocks_shapes_projection_and_parameter_parity():
 
 
 def test_digits_split_is_fixed():
+    from dlcourse import data
+
+    assert cnn.digits_split is data.digits_split  # one function, two import paths
     a = cnn.digits_split()
     b = cnn.digits_split()
     assert [t.shape[0] for t in a] == [1347, 1347, 450, 450]

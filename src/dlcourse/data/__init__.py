@@ -5,6 +5,7 @@ Generators (no network, seeded, returning tensors):
 Non-overlapping train/test splits of sequence pairs: :func:`split_pairs` (chapter 9).
 Date normalisation ("25 June 2009" -> "2009-06-25"): :func:`date_task`, :func:`date_splits` (chapter 9).
 Sensor windows with a Normal/Abnormal status: :func:`sensor_windows` (chapter 6).
+scikit-learn's digits as image tensors with a fixed split: :func:`digits_split` (chapter 3).
 Noisy canvases with one class-defining shape and its mask: :func:`shapes_localisation` (chapter 12).
 Word-embedding corpora with planted analogies: :func:`analogy_corpus`, in Korean :func:`korean_corpus` (chapter 5).
 Shipped texts: :func:`load_text` (an original short story for chapter 6's language model).
@@ -49,6 +50,7 @@ from .dates import (
     encode_chars,
     format_date,
 )
+from .digits import digits_split
 from .documents import DOCUMENT_TOPICS, Document, load_documents
 from .fetch import REGISTRY, ChecksumError, DownloadError, RemoteFile, default_cache_dir, fetch, register, sha256sum
 from .sensors import SENSOR_NAMES, sensor_windows
@@ -90,6 +92,7 @@ __all__ = [
     "adding_problem",
     "copy_memory_task",
     "split_pairs",
+    "digits_split",
     "subset_pairs",
     "source_keys",
     "date_task",
