@@ -83,3 +83,36 @@ def test_copy_memory_task_layout():
 def test_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_subset_pairs_reads_a_boolean_mask_as_a_mask_never_as_row_numbers():
+    from dlcourse.data import subset_pairs
+
+    pairs = reversal_task(5, min_len=2, max_len=4, vocab_size=6, seed=0)
+    mask = [True, False, True, False, False]
+    expected = subset_pairs(pairs, [0, 2])
+    for m in (torch.tensor(mask), np.array(mask)):
+        got = subset_pairs(pairs, m)
+        assert torch.equal(got.src, expected.src) and torch.equal(got.tgt_lengths, expected.tgt_lengths)
+    assert torch.equal(subset_pairs(pairs, [-1]).src_lengths, pairs.src_lengths[[4]])  # negative counts from the end
+
+
+@pytest.mark.parametrize(
+    "index, error, match",
+    [
+        (torch.tensor([True, False]), ValueError, r"one entry per row \(5\); got 2"),
+        (np.zeros(5, bool), ValueError, "selects no row"),
+        (None, TypeError, "index must be row numbers or a boolean mask of 5 rows; got NoneType"),
+        ("01", TypeError, "got str"),
+        ([0.5, 1.0], TypeError, "integer row numbers"),
+        ([[0, 1]], ValueError, "1-D"),
+        ([], ValueError, "non-empty"),
+        ([0, 5], ValueError, r"row 5, outside the 5 rows \(valid: -5..4\)"),
+    ],
+)
+def test_subset_pairs_rejects_bad_indices(index, error, match):
+    from dlcourse.data import subset_pairs
+
+    pairs = reversal_task(5, min_len=2, max_len=4, vocab_size=6, seed=0)
+    with pytest.raises(error, match=match):
+        subset_pairs(pairs, index)

@@ -109,22 +109,42 @@ def test_batches_per_epoch_matches_dataloader(n, b, drop):
     assert batches_per_epoch(n, b, drop) == len(range(0, n - (n % b if drop else 0), b))
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="lr must be > 0"):
-        gradient_descent(lambda w: w, 1.0, 0.0, 3)
-    with pytest.raises(TypeError, match="grad must be a function"):
-        gradient_descent(3.0, 1.0, 0.1, 3)
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        batches_per_epoch(10, 0)
-    with pytest.raises(ValueError, match="name must be one of"):
-        make_optimizer("lbfgs", 0.1)
-    with pytest.raises(ValueError, match="momentum must be <= 1"):
-        Momentum(lr=0.1, momentum=1.5)
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: gradient_descent(lambda w: w, 1.0, 0.0, 3), ValueError, "lr must be > 0"),
+        (lambda: gradient_descent(3.0, 1.0, 0.1, 3), TypeError, "grad must be a function"),
+        (lambda: gradient_descent(lambda w: w, None, 0.1, 3), TypeError, "w0 must be an array-like.*got None"),
+        (lambda: gradient_descent(lambda w: w, 1 + 2j, 0.1, 3), TypeError, "w0 must hold real numbers; got a complex"),
+        (lambda: gradient_descent(lambda w: w * 1j, 1.0, 0.1, 3), TypeError, r"grad\(w\) must hold real numbers"),
+        (lambda: gradient_descent(lambda w: [w, w], 1.0, 0.1, 3), ValueError, "must have the shape of w"),
+        (lambda: gradient_descent(lambda w: w, [[1.0]], 0.1, 3), ValueError, "w0 must be a number or a 1-D array"),
+        (lambda: gradient_descent(lambda w: w, 1.0, 0.1, 10**12), ValueError, "steps must be <= 10000000"),
+        (lambda: optimize(SGD(lr=0.1), lambda w: w, [1.0], 10**12), ValueError, "steps must be <= 10000000"),
+        (lambda: optimize("adam", lambda w: w, [1.0], 3), TypeError, "optimizer must be a dlcourse.optim.Optimizer"),
+        (lambda: batches_per_epoch(10, 0), ValueError, "batch_size must be >= 1"),
+        (lambda: make_optimizer("lbfgs", 0.1), ValueError, "name must be one of"),
+        (lambda: Momentum(lr=0.1, momentum=1.5), ValueError, "momentum must be <= 1"),
+        (lambda: Momentum(lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\); got 1.0"),
+        (lambda: RMSProp(lr=0.1, rho=1.0), ValueError, r"rho must be in \[0, 1\)"),
+        (lambda: Adam(lr=0.1, beta1=1.0), ValueError, r"beta1 must be in \[0, 1\)"),
+        (lambda: Adam(lr=0.1, beta2=1.0), ValueError, r"beta2 must be in \[0, 1\)"),
+        (lambda: SGD(lr=0.1).step([np.zeros(2)], []), ValueError, "same length"),
+        (lambda: SGD(lr=0.1).step([np.zeros(2)], [np.zeros(3)]), ValueError, "a gradient has shape"),
+        (lambda: SGD(lr=0.1).step([np.zeros(2)], [None]), TypeError, "a gradient must be an array-like"),
+        (lambda: learning_rate_descent("rosenbrock"), ValueError, "surface must be one of"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_an_optimiser_refuses_another_model():
     opt = SGD(lr=0.1)
-    with pytest.raises(ValueError, match="same length"):
-        opt.step([np.zeros(2)], [])
-    with pytest.raises(ValueError, match="surface must be one of"):
-        learning_rate_descent("rosenbrock")
+    opt.step([np.zeros(2)], [np.ones(2)])
+    with pytest.raises(ValueError, match="used with 1 parameter arrays; got 2"):
+        opt.step([np.zeros(2), np.zeros(1)], [np.ones(2), np.ones(1)])
 
 
 def test_learning_rate_explorer_driven_from_code():

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import as_float_array, check_choice, check_float, check_int
 
 __all__ = [
     "gradient_descent",
@@ -74,20 +74,33 @@ def gradient_descent(grad: Callable[[Any], Any], w0: Any, lr: float, steps: int)
     if not callable(grad):
         raise TypeError(f"grad must be a function w -> gradient of L at w; got {type(grad).__name__}.")
     eta = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
-    steps = check_int(steps, "steps", minimum=0)
-    w = np.array(w0, dtype=float)
+    steps = check_int(steps, "steps", minimum=0, maximum=MAX_STEPS)
+    w = as_float_array(w0, "w0", finite=True).copy()
     if w.ndim > 1:
         raise ValueError(f"w0 must be a number or a 1-D array (D,); got shape {w.shape}.")
     path = np.empty((steps + 1,) + w.shape)
     path[0] = w
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            g = np.asarray(grad(w), dtype=float)
+            g = as_float_array(grad(w), "grad(w)")
             if g.shape != w.shape:
                 raise ValueError(f"grad(w) must have the shape of w, {w.shape}; got {g.shape}.")
             w = w - eta * g
             path[t + 1] = w
     return path
+
+
+def _check_decay(value: Any, name: str, typical: str) -> float:
+    """A decay rate in [0, 1): at 1 the running average never forgets (momentum grows without
+    bound, Adam's bias correction divides by 0)."""
+    value = check_float(value, name, minimum=0.0, maximum=1.0)
+    if value >= 1.0:
+        raise ValueError(f"{name} must be in [0, 1); got {value}. A typical value is {typical}.")
+    return value
+
+
+#: The most steps :func:`gradient_descent` and :func:`optimize` record (the trajectory is kept).
+MAX_STEPS = 10**7
 
 
 def batches_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> int:
@@ -136,7 +149,7 @@ class Optimizer:
             )
         self.t += 1
         for p, g, state in zip(params, grads, self.state):
-            g = np.asarray(g, dtype=float)
+            g = as_float_array(g, "a gradient")
             if g.shape != p.shape:
                 raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}.")
             p -= self.update(g, state)
@@ -169,7 +182,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float, momentum: float = 0.9) -> None:
         super().__init__(lr)
-        self.momentum = check_float(momentum, "momentum", minimum=0.0, maximum=1.0)
+        self.momentum = _check_decay(momentum, "momentum", "0.9")
 
     def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         if "b" not in state:
@@ -208,7 +221,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8) -> None:
         super().__init__(lr)
-        self.rho = check_float(rho, "rho", minimum=0.0, maximum=1.0)
+        self.rho = _check_decay(rho, "rho", "0.9")
         self.eps = check_float(eps, "eps", minimum=0.0)
 
     def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
@@ -230,8 +243,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
         super().__init__(lr)
-        self.beta1 = check_float(beta1, "beta1", minimum=0.0, maximum=1.0)
-        self.beta2 = check_float(beta2, "beta2", minimum=0.0, maximum=1.0)
+        self.beta1 = _check_decay(beta1, "beta1", "0.9")
+        self.beta2 = _check_decay(beta2, "beta2", "0.999")
         self.eps = check_float(eps, "eps", minimum=0.0)
 
     def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
@@ -268,12 +281,12 @@ def optimize(optimizer: Optimizer, grad: Callable[[np.ndarray], Any], w0: Any, s
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a dlcourse.optim.Optimizer (e.g. Adam(lr=0.1)); got {type(optimizer).__name__}.")
-    steps = check_int(steps, "steps", minimum=0)
-    w = np.array(w0, dtype=float).reshape(-1)
+    steps = check_int(steps, "steps", minimum=0, maximum=MAX_STEPS)
+    w = as_float_array(w0, "w0", finite=True).reshape(-1).copy()
     path = np.empty((steps + 1, w.size))
     path[0] = w
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            optimizer.step([w], [np.asarray(grad(w), dtype=float).reshape(w.shape)])
+            optimizer.step([w], [as_float_array(grad(w), "grad(w)").reshape(w.shape)])
             path[t + 1] = w
     return path

@@ -17,13 +17,47 @@ __all__ = ["subset_pairs", "split_pairs", "source_keys"]
 
 
 def subset_pairs(pairs: SequencePairs, index) -> SequencePairs:
-    """The rows ``index`` (a sequence of ints or a 1-D tensor) of ``pairs``, padding trimmed."""
+    """The rows ``index`` of ``pairs``, padding trimmed.
+
+    Args:
+        pairs: the sequence pairs.
+        index: row numbers (a sequence of ints or a 1-D integer tensor/array; negative
+            numbers count from the end, as in PyTorch), or a boolean mask with one entry
+            per row (NumPy or torch), which selects the rows where it is True.
+
+    Raises:
+        TypeError: ``index`` is None, text, or holds floats or objects.
+        ValueError: ``index`` is empty, not 1-D, out of range, a mask of the wrong
+            length, or a mask that selects no row.
+    """
+    import numpy as np
     import torch
 
     check_type(pairs, "pairs", SequencePairs)
-    index = torch.as_tensor(index, dtype=torch.long)
-    if index.ndim != 1 or len(index) == 0:
-        raise ValueError(f"index must be a non-empty 1-D list of row numbers; got shape {tuple(index.shape)}.")
+    n = int(pairs.src.shape[0])
+    if index is None or isinstance(index, (str, bytes)):
+        raise TypeError(f"index must be row numbers or a boolean mask of {n} rows; got {type(index).__name__}.")
+    raw = index.detach().cpu().numpy() if isinstance(index, torch.Tensor) else np.asarray(index)
+    if raw.ndim != 1 or raw.size == 0:
+        raise ValueError(f"index must be a non-empty 1-D list of row numbers or a mask; got shape {tuple(raw.shape)}.")
+    if raw.dtype.kind == "b":  # a boolean mask, never read as the row numbers 0 and 1
+        if raw.size != n:
+            raise ValueError(
+                f"a boolean mask index must have one entry per row ({n}); got {raw.size}. "
+                "Pass row numbers instead, or a mask as long as pairs."
+            )
+        raw = np.flatnonzero(raw)
+        if raw.size == 0:
+            raise ValueError("the boolean mask index selects no row; at least one entry must be True.")
+    elif raw.dtype.kind not in "iu":
+        raise TypeError(
+            f"index must hold integer row numbers (or booleans as a mask); got dtype {raw.dtype}. "
+            "Convert it with np.asarray(index, dtype=int) if the values are whole numbers."
+        )
+    if raw.min() < -n or raw.max() >= n:
+        bad = int(raw[(raw < -n) | (raw >= n)][0])
+        raise ValueError(f"index holds row {bad}, outside the {n} rows (valid: {-n}..{n - 1}).")
+    index = torch.as_tensor(raw, dtype=torch.long)
     src_lengths = pairs.src_lengths[index]
     tgt_lengths = pairs.tgt_lengths[index]
     return SequencePairs(
