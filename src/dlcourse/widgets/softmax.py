@@ -10,7 +10,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .._validation import check_float
+from .._validation import as_float_array, check_float
+from ..activations import softmax
 
 __all__ = ["softmax_temperature", "render_softmax", "summarize_softmax", "softmax_explorer", "softmax_figure"]
 
@@ -25,8 +26,9 @@ def softmax_temperature(logits: Sequence[float], temperature: float = 1.0) -> di
     where :math:`z_i` is the logit (unnormalised score) of class :math:`i`,
     :math:`T > 0` the temperature and :math:`H` the entropy in nats. Low
     temperatures sharpen the distribution towards the arg-max (``H -> 0``); high ones
-    flatten it towards uniform (``H -> ln K`` for ``K`` classes). Computed stably by
-    subtracting the largest scaled logit before exponentiating.
+    flatten it towards uniform (``H -> ln K`` for ``K`` classes). The probabilities come
+    from the book's one softmax, :func:`dlcourse.activations.softmax` (stable: the largest
+    scaled logit is subtracted before exponentiating).
 
     Returns
     -------
@@ -39,16 +41,13 @@ def softmax_temperature(logits: Sequence[float], temperature: float = 1.0) -> di
     >>> np.round(out["probabilities"], 3).tolist()
     [0.659, 0.242, 0.099]
     """
-    z = np.asarray(logits, dtype=float)
+    z = as_float_array(logits, "logits")
     if z.ndim != 1 or z.size < 2:
         raise ValueError(f"logits must be a 1-D sequence of at least 2 numbers; got shape {z.shape}.")
     if not np.all(np.isfinite(z)):
         raise ValueError(f"logits must be finite numbers; got {z.tolist()}.")
     t = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
-    scaled = z / t
-    scaled = scaled - scaled.max()  # exp of the largest is exp(0) = 1: no overflow
-    p = np.exp(scaled)
-    p /= p.sum()
+    p = softmax(z, temperature=t)
     nonzero = p[p > 0]
     entropy = float(-(nonzero * np.log(nonzero)).sum())
     return {
