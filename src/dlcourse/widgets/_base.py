@@ -165,6 +165,33 @@ def _explorer_class() -> type:
                 control.observe(self.update, names="value")
             self.update()
 
+        def _static_bundle(self, bundle: dict[str, Any]) -> dict[str, Any]:
+            """``bundle`` plus the explorer's static HTML (see :mod:`dlcourse.widgets.static`)."""
+            from .static import explorer_html
+
+            return {**bundle, "text/html": explorer_html(self)}
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            # The live widget view for a running kernel, and ``text/html`` for everything
+            # else: the built book (which prefers it over the saved widget state) and an
+            # untrusted notebook, which would otherwise print ``Explorer(children=...``.
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, tuple):
+                return (self._static_bundle(bundle[0]), *bundle[1:])
+            return self._static_bundle(bundle) if isinstance(bundle, dict) else bundle
+
+        if hasattr(vbox, "_ipython_display_"):  # ipywidgets 7 displays itself
+
+            def _ipython_display_(self, **kwargs: Any) -> None:
+                from IPython.display import display
+
+                plaintext = repr(self)
+                data = {"text/plain": plaintext[:110] + ("…" if len(plaintext) > 110 else ""),
+                        "application/vnd.jupyter.widget-view+json": {
+                            "version_major": 2, "version_minor": 0, "model_id": self._model_id}}
+                display(self._static_bundle(data), raw=True)
+                self._handle_displayed(**kwargs)
+
         def values(self) -> dict[str, Any]:
             """The current value of every control, by name."""
             return {name: control.value for name, control in self.controls.items()}

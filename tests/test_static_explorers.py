@@ -1,0 +1,224 @@
+"""Explorers in the static book: grid, stored results, frames, and the page's controls.
+
+Unit tests: the stored results decode to exactly what ``compute`` returned, and the frame
+the book build draws at a grid point has the same pixels as the live widget's picture at
+that setting. Browser tests (``browser`` mark, Chromium): a page made of the explorers'
+static HTML with ``book/_static/explorers.js``, served on 127.0.0.1 with every other
+request blocked; every control is moved to at least three settings and the displayed
+picture and table are compared with the kernel's.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import http.server
+import io
+import json
+import math
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from dlcourse.widgets import static  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import matplotlib.image as mpimg
+
+    return np.asarray(mpimg.imread(io.BytesIO(png), format="png"))
+
+
+def _explorers() -> dict:
+    """Explorers whose compute needs no trained model, built as their chapters build them."""
+    from dlcourse import widgets as W
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=20)
+    y = 2 * x + 1 + rng.normal(size=20)
+    labels = (rng.random(60) > 0.5).astype(int)
+    scores = np.clip(0.3 * labels + 0.7 * rng.random(60), 0, 1)
+    return {
+        "softmax": lambda: W.softmax_explorer(logits=(2.0, 1.0, 0.1), temperature=1.0),
+        "line_fit": lambda: W.line_fit_explorer(x, y, intercept=0.0, slope=5.0),
+        "threshold": lambda: W.threshold_explorer(labels, scores, threshold=0.5),
+        "lstm": lambda: W.lstm_gate_explorer(),
+        "convolution": lambda: W.convolution_explorer(),
+    }
+
+
+def _set(explorer, controls, point) -> None:
+    for c, i in zip(controls, point):
+        explorer.controls[c["name"]].value = c["values"][i]
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_encode_decode_is_exact():
+    value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3) / 7, "b": (1, 2.5, "x"), "c": [np.float64(0.1), None],
+             "d": float("nan"), "e": {1: True}, "f": np.array(3.0), "g": np.arange(6, dtype=np.float32).reshape(2, 3) / 7}
+    arrays: dict = {}
+    blobs: list = []
+    encoded = static.encode(value, arrays, blobs)
+    assert len(blobs) == 2  # "a" and "g" are equal: stored once
+    back = static.decode(json.loads(json.dumps(encoded)), blobs)
+    assert back["a"].dtype == np.float32 and np.array_equal(back["a"], value["a"])
+    assert back["b"] == (1, 2.5, "x") and isinstance(back["b"], tuple)
+    assert type(back["c"][0]) is np.float64 and back["c"][0] == 0.1
+    assert math.isnan(back["d"]) and back["e"] == {1: True} and back["f"].shape == ()
+    with pytest.raises(TypeError, match="cannot store"):
+        static.encode({"model": object()}, {}, [])
+
+
+@pytest.mark.parametrize("name", list(_explorers()))
+def test_grid_covers_every_control(name):
+    explorer = _explorers()[name]()
+    controls, points = static.grid_points(explorer)
+    assert points[0] == [c["default"] for c in controls]  # the saved picture is a grid point
+    assert len({tuple(p) for p in points}) == len(points) <= static.MAX_POINTS + sum(len(c["values"]) for c in controls)
+    for k, c in enumerate(controls):
+        if static._kind(explorer.controls[c["name"]]) == "text":
+            assert len(c["values"]) == 1
+            continue
+        assert len(c["values"]) >= 3, c["name"]
+        assert {p[k] for p in points} == set(range(len(c["values"]))), c["name"]  # every value reachable
+
+
+@pytest.mark.parametrize("name", list(_explorers()))
+def test_frame_equals_kernel_render(name, tmp_path):
+    """The build's frame at a grid point has the live widget's pixels at that setting."""
+    explorer = _explorers()[name]()
+    data = static._unpack(static._DATA_RE.search(explorer._repr_mimebundle_()["text/html"]).group(1))
+    assert data["mode"] == "results"
+    frames = static.render_frames(data, cache=tmp_path)
+    controls = data["controls"]
+    for j in sorted({0, len(data["points"]) // 2, len(data["points"]) - 1}):
+        _set(explorer, controls, data["points"][j])
+        assert np.array_equal(_pixels(frames[j]), _pixels(explorer.image.value)), (name, j)
+        assert data["tables"][j] == explorer.html.value
+    again = static.render_frames(data, cache=tmp_path)  # from the cache this time
+    assert again == frames
+
+
+def test_static_html_writes_frames_and_untrusted_view(tmp_path):
+    explorer = _explorers()["softmax"]()
+    fragment = explorer._repr_mimebundle_()["text/html"]
+    assert "<img" in fragment and "data:image/png;base64," in fragment and "Run this cell" in fragment
+    assert "Explorer(children" not in fragment
+    page = static.static_html(fragment, tmp_path / "site", "notebooks", cache=tmp_path / "cache")
+    grid = json.loads(re.search(r'class="dlc-explorer-grid">(.*?)</script>', page, re.S).group(1))
+    assert all(url.startswith("../_static/explorers/") for url in grid["frames"])
+    assert len(list((tmp_path / "site" / "_static" / "explorers").glob("*.png"))) == len(set(grid["frames"]))
+    assert static.static_html("<p>no explorer</p>", tmp_path) == "<p>no explorer</p>"
+
+
+def test_unknown_results_store_frames():
+    """A result the encoder cannot store exactly: the frames themselves are stored."""
+    import ipywidgets as widgets
+
+    from dlcourse.widgets import Explorer, render_softmax, softmax_temperature
+
+    def compute(t):
+        out = softmax_temperature([1.0, 0.0], t)
+        out["extra"] = object()
+        return out
+
+    explorer = Explorer({"t": widgets.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.5)}, compute, render_softmax)
+    data = static.payload(explorer)
+    assert data["mode"] == "frames" and len(data["frames"]) == len(data["points"]) == 4
+    explorer.controls["t"].value = data["controls"][0]["values"][2]
+    assert np.array_equal(_pixels(base64.b64decode(data["frames"][2])), _pixels(explorer.image.value))
+
+
+# ---------------------------------------------------------------------------- browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+READ_IMAGE = """img => new Promise(resolve => {
+  const done = () => { const c = document.createElement('canvas'); c.width = img.naturalWidth;
+    c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0); resolve(c.toDataURL('image/png')); };
+  if (img.complete && img.naturalWidth) done(); else img.addEventListener('load', done, {once: true});
+})"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def explorer_page(tmp_path_factory):
+    """A page with every explorer of :func:`_explorers`, as the book shows them."""
+    site = tmp_path_factory.mktemp("site")
+    (site / "_static").mkdir()
+    for name in ("explorers.js", "explorers.css"):
+        shutil.copy(ROOT / "book" / "_static" / name, site / "_static" / name)
+    built = {name: make() for name, make in _explorers().items()}
+    body = "".join(
+        f'<section id="{name}">' + static.static_html(e._repr_mimebundle_()["text/html"], site, "pages",
+                                                       cache=site.parent / "cache") + "</section>"
+        for name, e in built.items()
+    )
+    (site / "pages").mkdir()
+    (site / "pages" / "explorers.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="../_static/explorers.css">'
+        f'<script src="../_static/explorers.js"></script></head><body>{body}</body></html>', encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/pages/explorers.html", built
+    server.shutdown()
+
+
+@pytest.mark.browser
+def test_controls_move_picture_and_table(explorer_page):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is needed: apt-get install chromium")
+    url, built = explorer_page
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        outside: list[str] = []
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
+                   else (outside.append(route.request.url), route.abort()))
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url)
+        for name, explorer in built.items():
+            box = page.locator(f"#{name} .dlc-explorer")
+            grid = json.loads(box.locator("script.dlc-explorer-grid").text_content())
+            controls, _ = static.grid_points(explorer)
+            moved = 0
+            for k, c in enumerate(grid["controls"]):
+                if len(c["labels"]) < 2:
+                    continue
+                control = box.locator(f'[data-control="{c["name"]}"]')
+                n = len(c["labels"])
+                for i in sorted({0, n // 2, n - 1}):
+                    control.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", i)
+                    j = int(box.get_attribute("data-dlc-point"))
+                    assert grid["points"][j][k] == i
+                    _set(explorer, controls, grid["points"][j])
+                    shown = box.locator("img.dlc-explorer-frame").evaluate(READ_IMAGE)
+                    png = base64.b64decode(shown.split(",", 1)[1])
+                    assert np.array_equal(_pixels(png)[..., :3], _pixels(explorer.image.value)[..., :3]), (name, c["name"], i)
+                    assert box.locator(".dlc-explorer-table").text_content() == _text(explorer.html.value)
+                    readout = control.locator("xpath=following-sibling::output").text_content()
+                    assert readout == c["labels"][i]
+                    moved += 1
+            assert moved >= 3, name
+        browser.close()
+    assert not errors, errors
+    assert not outside, outside
