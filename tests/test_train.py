@@ -99,24 +99,46 @@ def test_divergence_raises_a_helpful_error():
         fit(model, loader(x, y), nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=50.0), epochs=20, progress=False)
 
 
-def test_bad_arguments():
+def _fit_call(**overrides):
     x, y = regression_data(n=8)
     model = nn.Linear(3, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    with pytest.raises(ValueError, match="epochs must be >= 1"):
-        fit(model, loader(x, y), nn.MSELoss(), opt, epochs=0, progress=False)
-    with pytest.raises(ValueError, match="needs val_data"):
-        fit(model, loader(x, y), nn.MSELoss(), opt, patience=3, progress=False)
-    with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer"):
-        fit(model, loader(x, y), nn.MSELoss(), "sgd", progress=False)
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
-        fit("model", loader(x, y), nn.MSELoss(), opt, progress=False)
-    with pytest.raises(ValueError, match="each batch must be a pair"):
-        fit(model, [x], nn.MSELoss(), opt, progress=False)
-    with pytest.raises(ValueError, match="at least one batch"):
-        fit(model, [], nn.MSELoss(), opt, progress=False)
-    with pytest.raises(ValueError, match="monitor='val_acc' is not among"):
-        fit(model, loader(x, y), nn.MSELoss(), opt, val_data=loader(x, y), monitor="val_acc", progress=False)
+    kwargs = dict(model=model, train_data=loader(x, y), loss_fn=nn.MSELoss(),
+                  optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    extra = overrides.pop("extra", {})
+    kwargs.update(overrides)
+    if kwargs.get("val_data") == "same":
+        kwargs["val_data"] = loader(x, y)
+    return lambda: fit(kwargs.pop("model"), kwargs.pop("train_data"), kwargs.pop("loss_fn"),
+                       kwargs.pop("optimizer"), **kwargs, **extra)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (_fit_call(extra={"epochs": 0}), ValueError, "epochs must be >= 1"),
+        (_fit_call(extra={"patience": 3}), ValueError, "needs val_data"),
+        (_fit_call(optimizer="sgd"), TypeError, "optimizer must be a torch.optim.Optimizer"),
+        (_fit_call(model="model"), TypeError, "model must be a torch.nn.Module"),
+        (_fit_call(train_data=[torch.zeros(2, 3)]), ValueError, "each batch must be a pair"),
+        (_fit_call(train_data=[]), ValueError, "at least one batch"),
+        (_fit_call(val_data="same", extra={"monitor": "val_acc"}), ValueError, "monitor='val_acc' is not among"),
+        (_fit_call(extra={"monitor": 3}), TypeError, "monitor must be a history key"),
+        (_fit_call(extra={"patience": 0}), ValueError, "patience must be >= 1"),
+        (_fit_call(extra={"clip_grad_norm": 0.0}), ValueError, "clip_grad_norm must be > 0"),
+        (_fit_call(extra={"min_delta": -1.0}), ValueError, "min_delta must be >= 0"),
+    ],
+)
+def test_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_progress_is_off_by_default(capsys):
+    x, y = regression_data(n=8)
+    model = nn.Linear(3, 1)
+    fit(model, loader(x, y), nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
 
 
 # ------------------------------------------------------------ fit_seeds: K seeds as one batched model
