@@ -88,17 +88,36 @@ def test_arima_forecaster_matches_a_manual_statsmodels_filter():
     np.testing.assert_allclose(ours, theirs.to_numpy(), rtol=0, atol=1e-8)
 
 
-# ----- worked numbers of the issue (sunspots, last 40 years held out) ---------------------------
+# ----- sunspots, last 40 years held out: each baseline against an independent computation -------
 
-def test_sunspot_baselines_reproduce_the_issue_numbers():
+def test_sunspot_baselines_equal_hand_formulas_and_statsmodels():
+    """Naive and AR forecasts recomputed by hand (AR coefficients from statsmodels' AutoReg),
+    ARIMA against statsmodels' own filtering of the same fit; no number taken from our output."""
+    from statsmodels.tsa.arima.model import ARIMA
+
     y = ts.load_sunspots()
     assert len(y) == 309 and str(y.index[0]) == "1700" and str(y.index[-1]) == "2008"
     train, test = y.iloc[:-40], y.iloc[-40:]
-    assert round(ts.rmse(test, ts.naive(train, test)), 1) == 29.9
-    assert round(ts.rmse(test, ts.rolling_forecast(ts.ARForecaster(2), train, test)), 1) == 20.6  # issue: 20.7 (ML fit)
-    assert round(ts.rmse(test, ts.rolling_forecast(ts.ARForecaster(9), train, test)), 1) == 17.3
-    arima = ts.rolling_forecast(ts.ARIMAForecaster((2, 1, 2)), train, test)
-    assert round(ts.rmse(test, arima), 1) == 17.7
+    full, n = y.to_numpy(), len(train)
+    t = np.arange(n, len(full))  # the 40 test years
+
+    def hand_rmse(pred):
+        return float(np.sqrt(np.mean((full[t] - pred) ** 2)))
+
+    assert ts.rmse(test, ts.naive(train, test)) == pytest.approx(hand_rmse(full[t - 1]), rel=1e-12)
+    for p in (2, 9):
+        c, *phi = AutoReg(train.to_numpy(), lags=p, trend="c").fit().params
+        hand = c + sum(phi[i - 1] * full[t - i] for i in range(1, p + 1))  # yhat_t = c + sum_i phi_i y_{t-i}
+        ours = ts.rolling_forecast(ts.ARForecaster(p), train, test)
+        np.testing.assert_allclose(ours, hand, rtol=1e-8)
+        assert ts.rmse(test, ours) == pytest.approx(hand_rmse(hand), rel=1e-8)
+    ours = ts.rolling_forecast(ts.ARIMAForecaster((2, 1, 2)), train, test)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels' start-value and convergence notes
+        res = ARIMA(train, order=(2, 1, 2)).fit()
+    theirs = res.append(test, refit=False).get_prediction(start=n).predicted_mean.to_numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+    assert ts.rmse(test, ours) == pytest.approx(hand_rmse(theirs), rel=1e-6)
 
 
 def test_co2_is_monthly_without_gaps():
@@ -193,12 +212,20 @@ def test_naive_baselines_and_refit():
     np.testing.assert_allclose(every, manual, rtol=1e-10)
 
 
-def test_metrics_and_mape_skips_zeros():
+def test_metrics_and_mape_skips_zeros_only_when_asked():
+    from dlcourse import metrics
+
     y, y_hat = np.array([0.0, 2.0, 4.0]), np.array([1.0, 1.0, 5.0])
     assert ts.rmse(y, y_hat) == pytest.approx(1.0)
     assert ts.mae(y, y_hat) == pytest.approx(1.0)
-    assert ts.mape(y, y_hat) == pytest.approx(100 * (0.5 + 0.25) / 2)
-    assert ts.forecast_metrics(y, y_hat)["MAPE"] == ts.mape(y, y_hat)
+    assert ts.mape is metrics.mape  # one definition, in percent
+    with pytest.raises(ValueError, match="1 of 3 target"):
+        ts.mape(y, y_hat)
+    assert ts.mape(y, y_hat, zero_targets="skip") == pytest.approx(100 * (0.5 + 0.25) / 2)
+    assert ts.forecast_metrics(y, y_hat, zero_targets="skip")["MAPE"] == ts.mape(y, y_hat, zero_targets="skip")
+    with pytest.raises(ValueError, match="zero_targets"):
+        ts.forecast_metrics(y, y_hat)
+    assert ts.rmse([1e300, 0.0], [-1e300, 0.0]) == pytest.approx(np.sqrt(2) * 1e300)  # no overflow
     from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
 
     a, b = np.array([3.0, -1.0, 2.5, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])
@@ -221,45 +248,58 @@ def test_neural_forecaster_learns_a_sine_and_scales_on_train_only():
 
 # ----- bad input --------------------------------------------------------------------------------
 
-def test_bad_input_messages():
-    with pytest.raises(ValueError, match="finite.*interpolate"):
-        ts.acf([1.0, np.nan, 2.0, 3.0], 1)
-    with pytest.raises(ValueError, match="finite"):
-        ts.fit_ar(np.r_[np.arange(10.0), np.inf], 2)
-    with pytest.raises(ValueError, match="1-dimensional"):
-        ts.pacf(np.zeros((3, 4)), 1)
-    with pytest.raises(ValueError, match="constant"):
-        ts.acf(np.ones(10), 2)
-    with pytest.raises(ValueError, match="nlags must be <="):
-        ts.acf(np.arange(5.0), 5)
-    with pytest.raises(ValueError, match=r"d \* lag must be smaller"):
-        ts.difference([1.0, 2.0, 3.0], d=3)
-    with pytest.raises(ValueError, match="initial must hold"):
-        ts.inverse_difference([1.0, 2.0], [0.0], d=2)
-    with pytest.raises(ValueError, match="too short"):
-        ts.make_windows(np.arange(5.0), window=5)
-    with pytest.raises(ValueError, match="too few to fit AR"):
-        ts.fit_ar(np.arange(6.0), 3)
-    with pytest.raises(ValueError, match="non-stationary"):
-        ts.simulate_arma([1.0], n=10)
-    with pytest.raises(TypeError, match="window must be an integer"):
-        ts.NeuralForecaster("lstm", window=2.5)
-    with pytest.raises(ValueError, match="kind must be one of"):
-        ts.NeuralForecaster("transformer")
-    with pytest.raises(ValueError, match="same length"):
-        ts.rmse([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="every actual value y is 0"):
-        ts.mape([0.0, 0.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="start must be >= 12"):
-        ts.SeasonalNaiveForecaster(12).predict_one_step(np.arange(30.0), 5)
-    with pytest.raises(ValueError, match="trend must be None"):
-        ts.fit_arima(np.arange(30.0), (1, 1, 0), trend="c")
-    with pytest.raises(TypeError, match="predict_one_step"):
-        ts.rolling_forecast(object(), [1.0, 2.0], [3.0])
-    with pytest.raises(RuntimeError, match="call fit"):
-        ts.NeuralForecaster("mlp").predict_one_step(np.arange(30.0), 20)
-    with pytest.raises(ValueError, match="too short"):
-        ts.NeuralForecaster("mlp", window=12).fit(np.arange(10.0))
+_Y = np.sin(np.arange(200) / 3.0) + np.arange(200) / 100.0  # a varying series for the cases below
+
+BAD_INPUT = [
+    (lambda: ts.acf([1.0, np.nan, 2.0, 3.0], 1), ValueError, "finite.*interpolate"),
+    (lambda: ts.fit_ar(np.r_[np.arange(10.0), np.inf], 2), ValueError, "finite"),
+    (lambda: ts.pacf(np.zeros((3, 4)), 1), ValueError, "1-dimensional"),
+    (lambda: ts.acf(np.ones(10), 2), ValueError, "constant"),
+    (lambda: ts.acf(np.arange(5.0), 5), ValueError, "nlags must be <="),
+    (lambda: ts.acf("abc", 1), TypeError, "x must be a 1-D sequence of numbers"),
+    (lambda: ts.difference([1.0, 2.0, 3.0], d=3), ValueError, r"d \* lag must be smaller"),
+    (lambda: ts.inverse_difference([1.0, 2.0], [0.0], d=2), ValueError, "initial must hold"),
+    (lambda: ts.make_windows(np.arange(5.0), window=5), ValueError, "too short"),
+    (lambda: ts.fit_ar(np.arange(6.0), 3), ValueError, "too few to fit AR"),
+    (lambda: ts.simulate_arma([1.0], n=10), ValueError, "non-stationary"),
+    (lambda: ts.simulate_arma([np.nan], n=10), ValueError, "finite"),
+    (lambda: ts.is_stationary_ar([np.nan]), ValueError, "phi must contain only finite"),
+    (lambda: ts.is_stationary_ar([1 + 2j]), TypeError, "phi must hold real numbers"),
+    (lambda: ts.NeuralForecaster("lstm", window=2.5), TypeError, "window must be an integer"),
+    (lambda: ts.NeuralForecaster("transformer"), ValueError, "kind must be one of"),
+    (lambda: ts.SeedBatchForecaster("mlp", seeds=[]), ValueError, "seeds must hold at least one"),
+    (lambda: ts.rmse([1.0, 2.0], [1.0]), ValueError, "same length"),
+    (lambda: ts.mape([0.0, 0.0], [1.0, 2.0]), ValueError, "2 of 2 target"),
+    (lambda: ts.mape([0.0, 0.0], [1.0, 2.0], zero_targets="skip"), ValueError, "every one of the 2"),
+    (lambda: ts.SeasonalNaiveForecaster(12).predict_one_step(np.arange(30.0), 5), ValueError, "start must be >= 12"),
+    (lambda: ts.seasonal_naive(_Y[:100], _Y[100:], 500), ValueError, r"season must be at most len\(train\) = 100"),
+    (lambda: ts.rolling_forecast(ts.ARForecaster(50), _Y[:10], _Y[10:]), ValueError, "train must hold at least 50"),
+    (lambda: ts.fit_arima(np.arange(30.0), (1, 1, 0), trend="c"), ValueError, "trend must be None"),
+    (lambda: ts.fit_arima(_Y, {}), TypeError, r"order must be a tuple of 3 integers \(p, d, q\)"),
+    (lambda: ts.fit_arima(_Y, (1, 0, -1)), ValueError, "order q must be >= 0"),
+    (lambda: ts.fit_arima(_Y, (1, 0, 0), seasonal_order=(0, 1, 1)), TypeError, "seasonal_order must be a tuple of 4"),
+    (lambda: ts.select_arima_order(_Y, p_values=[]), ValueError, "p_values must be a non-empty"),
+    (lambda: ts.select_arima_order(_Y, q_values="12"), ValueError, "q_values must be a non-empty"),
+    (lambda: ts.rolling_forecast(object(), [1.0, 2.0], [3.0]), TypeError, "predict_one_step"),
+    (lambda: ts.NeuralForecaster("mlp").predict_one_step(np.arange(30.0), 20), RuntimeError, "call fit"),
+    (lambda: ts.NeuralForecaster("mlp", window=12).fit(np.arange(10.0)), ValueError, "too short"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT, ids=[f"case{i}" for i in range(len(BAD_INPUT))])
+def test_bad_input_messages(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_scale_free_statistics_survive_extreme_magnitudes():
+    """ACF and PACF do not depend on the scale: values near 1e300 or 1e-300 give the same numbers."""
+    x = ts.simulate_arma([0.6, -0.2], n=120, seed=1)
+    for scale in (1e300, 1e-300, 3.0):
+        np.testing.assert_allclose(ts.acf(x * scale, 5), ts.acf(x, 5), rtol=1e-12)
+        np.testing.assert_allclose(ts.pacf(x * scale, 5), ts.pacf(x, 5), rtol=1e-12)
+    assert not ts.is_stationary_ar([1e300, 1e-241])  # a root near 1e-300: far inside the unit circle
+    assert ts.is_stationary_ar([]) and ts.is_stationary_ar([0.0, 0.0])
 
 
 # ----- the ARMA explorer widget -----------------------------------------------------------------

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from .._validation import check_float, check_int, check_type
+from ..activations import softmax
 
 __all__ = ["CharLM", "fit_char_lm", "unigram_perplexity"]
 
@@ -81,24 +82,20 @@ class CharLM(nn.Module):
     @torch.no_grad()
     def next_char_probabilities(self, prefix: str, temperature: float = 1.0) -> np.ndarray:
         """Distribution ``(K,)`` of the character after ``prefix`` at ``temperature``."""
-        from ..widgets.softmax import softmax_temperature
-
         if not prefix:
             raise ValueError("prefix must hold at least one character.")
         logits, _ = self(self.encode(prefix)[None].to(self.head.weight.device))
-        return softmax_temperature(logits[0, -1].double().cpu().numpy(), temperature)["probabilities"]
+        return softmax(logits[0, -1].double().cpu().numpy(), temperature=temperature)
 
     @torch.no_grad()
     def sample(self, prefix: str, length: int, temperature: float = 1.0, *, seed: int = 0) -> str:
         r"""Continue ``prefix`` by ``length`` characters drawn one at a time.
 
         Each character is drawn from :math:`\operatorname{softmax}(o_t / T)` (see
-        :func:`dlcourse.widgets.softmax_temperature`), fed back in, and the state carried on.
+        :func:`dlcourse.activations.softmax`), fed back in, and the state carried on.
         Small ``temperature`` approaches greedy decoding; large flattens towards uniform.
         Returns the generated characters (without the prefix).
         """
-        from ..widgets.softmax import softmax_temperature
-
         length = check_int(length, "length", minimum=0)
         temperature = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
         if not prefix:
@@ -110,7 +107,7 @@ class CharLM(nn.Module):
         logits, h = self(self.encode(prefix)[None].to(device))  # (1, P, K)
         out = []
         for _ in range(length):
-            p = softmax_temperature(logits[0, -1].double().cpu().numpy(), temperature)["probabilities"]
+            p = softmax(logits[0, -1].double().cpu().numpy(), temperature=temperature)
             j = int(rng.choice(len(p), p=p))
             out.append(self.vocab[j])
             logits, h = self(torch.tensor([[j]], device=device), h)  # (1, 1, K)

@@ -17,7 +17,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import metrics as _metrics
 from .._validation import check_choice, check_int
+from ..metrics import mape  # the book's one MAPE (percent; zero targets raise unless zero_targets="skip")
 from .stats import as_series_array, fit_ar
 
 __all__ = [
@@ -77,38 +79,28 @@ def _pair(y: Any, y_hat: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rmse(y: Any, y_hat: Any) -> float:
-    r"""Root mean squared error :math:`\sqrt{\tfrac1n \sum_t (y_t - \hat y_t)^2}`, in the unit of ``y``."""
+    r"""Root mean squared error :math:`\sqrt{\tfrac1n \sum_t (y_t - \hat y_t)^2}`, in the unit of ``y``.
+
+    :func:`dlcourse.metrics.rmse` on the checked series: computed on rescaled values, so it
+    stays finite for values near 1e300.
+    """
     a, b = _pair(y, y_hat)
-    return float(np.sqrt(np.mean((a - b) ** 2)))
+    return _metrics.rmse(a, b)
 
 
 def mae(y: Any, y_hat: Any) -> float:
     r"""Mean absolute error :math:`\tfrac1n \sum_t |y_t - \hat y_t|`, in the unit of ``y``."""
     a, b = _pair(y, y_hat)
-    return float(np.mean(np.abs(a - b)))
+    return _metrics.mae(a, b)
 
 
-def mape(y: Any, y_hat: Any) -> float:
-    r"""Mean absolute percentage error over the time steps where :math:`y_t \ne 0`.
+def forecast_metrics(y: Any, y_hat: Any, *, zero_targets: str = "raise") -> dict[str, float]:
+    """``{"RMSE": ..., "MAE": ..., "MAPE": ...}`` of one forecast (MAPE in percent).
 
-    .. math::
-        \mathrm{MAPE} = \frac{100}{|S|} \sum_{t \in S} \left|\frac{y_t - \hat y_t}{y_t}\right|,
-        \qquad S = \{t : y_t \ne 0\}
-
-    The ratio is undefined where the actual value is zero (yearly sunspot numbers have
-    zeros), so those steps are left out; small actual values still inflate MAPE, which is
-    why it is reported beside RMSE and MAE. Raises ``ValueError`` if every :math:`y_t = 0`.
+    ``zero_targets`` is passed to :func:`~dlcourse.metrics.mape`: ``"raise"`` (default) if an
+    actual value is 0, ``"skip"`` to average the MAPE over the non-zero actual values only.
     """
-    a, b = _pair(y, y_hat)
-    keep = a != 0
-    if not keep.any():
-        raise ValueError("MAPE is undefined: every actual value y is 0. Report RMSE or MAE instead.")
-    return float(100.0 * np.mean(np.abs((a[keep] - b[keep]) / a[keep])))
-
-
-def forecast_metrics(y: Any, y_hat: Any) -> dict[str, float]:
-    """``{"RMSE": ..., "MAE": ..., "MAPE": ...}`` of one forecast (MAPE in percent)."""
-    return {"RMSE": rmse(y, y_hat), "MAE": mae(y, y_hat), "MAPE": mape(y, y_hat)}
+    return {"RMSE": rmse(y, y_hat), "MAE": mae(y, y_hat), "MAPE": mape(y, y_hat, zero_targets=zero_targets)}
 
 
 class Forecaster:
@@ -193,6 +185,17 @@ class ARForecaster(Forecaster):
 _START_MESSAGES = ("Non-invertible starting MA parameters", "Non-stationary starting autoregressive parameters")
 
 
+def _check_order(order: Any, name: str, parts: tuple[str, ...]) -> Any:
+    """``order`` as a tuple of ``len(parts)`` integers >= 0, with a message naming ``name`` otherwise."""
+    example = "(" + ", ".join(parts) + ")"
+    if not isinstance(order, (tuple, list)) or len(order) != len(parts):
+        raise TypeError(
+            f"{name} must be a tuple of {len(parts)} integers {example}; got {type(order).__name__} "
+            f"({order!r:.60}). Pass e.g. {name}=({', '.join('1' if i == 0 else '0' for i in range(len(parts)))})."
+        )
+    return tuple(check_int(v, f"{name} {part}", minimum=0) for v, part in zip(order, parts))
+
+
 def fit_arima(
     y: Any,
     order: tuple[int, int, int],
@@ -220,6 +223,8 @@ def fit_arima(
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.arima.model import ARIMA
 
+    order = _check_order(order, "order", ("p", "d", "q"))
+    seasonal_order = _check_order(seasonal_order, "seasonal_order", ("P", "D", "Q", "s"))
     if not hasattr(y, "index"):
         y = as_series_array(y, "y")
     else:
@@ -254,6 +259,12 @@ def select_arima_order(
     import pandas as pd
 
     d = check_int(d, "d", minimum=0)
+    for values, name in ((p_values, "p_values"), (q_values, "q_values")):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
+            raise ValueError(
+                f"{name} must be a non-empty sequence of orders, e.g. (0, 1, 2); got {values!r:.60}. "
+                f"Give at least one order to fit."
+            )
     rows = []
     for p in p_values:
         for q in q_values:
@@ -413,6 +424,12 @@ def rolling_forecast(model: Forecaster, train: Any, test: Any, *, refit: int | N
         raise TypeError(f"model must have fit(train) and predict_one_step(series, start); got {type(model).__name__}.")
     n_train = as_series_array(train, "train", min_length=1).size
     m = as_series_array(test, "test", min_length=1).size
+    needed = int(getattr(model, "min_history", 1))
+    if n_train < needed:
+        raise ValueError(
+            f"train must hold at least {needed} values for {type(model).__name__} (the history its first "
+            f"forecast reads); got {n_train}. Use a longer train or a model that needs less history."
+        )
     full = _concat(train, test)
     if refit is None:
         model.fit(train)
@@ -433,5 +450,16 @@ def naive(train: Any, test: Any) -> np.ndarray:
 
 
 def seasonal_naive(train: Any, test: Any, season: int) -> np.ndarray:
-    r"""Rolling seasonal naive forecasts of ``test``: :math:`\hat y_t = y_{t-s}`."""
+    r"""Rolling seasonal naive forecasts of ``test``: :math:`\hat y_t = y_{t-s}`.
+
+    The first forecast looks ``season`` steps back into ``train``, so ``train`` must hold
+    at least ``season`` values.
+    """
+    season = check_int(season, "season", minimum=1)
+    n_train = as_series_array(train, "train", min_length=1).size
+    if season > n_train:
+        raise ValueError(
+            f"season must be at most len(train) = {n_train} (the first forecast repeats the value one "
+            f"season back, inside train); got season = {season}. Use a longer train or a shorter season."
+        )
     return rolling_forecast(SeasonalNaiveForecaster(season), train, test)

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import check_float, check_int
+from .._validation import as_float_array, check_float, check_int
 
 __all__ = [
     "as_series_array",
@@ -50,6 +50,20 @@ def as_series_array(x: Any, name: str = "x", *, min_length: int = 2) -> np.ndarr
     return arr
 
 
+def _unit_scale(x: np.ndarray) -> np.ndarray:
+    """``x`` times a power of two that brings its largest magnitude into [0.5, 1).
+
+    Multiplying by a power of two is exact, so every scale-free statistic (the ACF, the PACF)
+    gets the very numbers it would get unscaled, without the squares of values near 1e300
+    overflowing or those of values near 1e-300 underflowing to 0.
+    """
+    top = float(np.abs(x).max())
+    if top == 0.0:
+        return x
+    _, exponent = np.frexp(top)
+    return np.ldexp(x, -int(exponent))
+
+
 def acf(x: Any, nlags: int, *, adjusted: bool = False) -> np.ndarray:
     r"""Sample autocorrelation function :math:`r_0, \dots, r_K`.
 
@@ -68,7 +82,7 @@ def acf(x: Any, nlags: int, *, adjusted: bool = False) -> np.ndarray:
     >>> acf([1.0, 2.0, 3.0, 4.0], nlags=1).round(3).tolist()
     [1.0, 0.25]
     """
-    x = as_series_array(x, "x")
+    x = _unit_scale(as_series_array(x, "x"))  # r_k does not depend on the scale; nothing over- or underflows
     n = x.size
     nlags = check_int(nlags, "nlags", minimum=0, maximum=n - 1)
     xc = x - x.mean()
@@ -200,12 +214,41 @@ def fit_ar(x: Any, p: int) -> np.ndarray:
 
 
 def is_stationary_ar(phi: "Sequence[float] | np.ndarray") -> bool:
-    r"""Whether :math:`1 - \phi_1 z - \dots - \phi_p z^p` has all roots outside the unit circle."""
-    coef = np.asarray(phi, dtype=float).ravel()
+    r"""Whether :math:`1 - \phi_1 z - \dots - \phi_p z^p` has all roots outside the unit circle.
+
+    Computed as the equivalent condition that every eigenvalue :math:`\lambda` of the
+    companion matrix (first row :math:`\phi_1, \dots, \phi_p`, ones below the diagonal) has
+    :math:`|\lambda| < 1`: the roots are :math:`z = 1/\lambda`. Unlike the roots, the
+    eigenvalues need no division by :math:`\phi_p`, so a tiny last coefficient is harmless.
+
+    Args:
+        phi: the AR coefficients :math:`\phi_1, \dots, \phi_p` (finite real numbers).
+
+    Returns:
+        ``True`` if the AR part is stationary (an empty or all-zero ``phi`` is).
+
+    Raises:
+        TypeError: ``phi`` is not an array-like of real numbers.
+        ValueError: ``phi`` holds NaN or infinity, or is too large for the eigenvalues to be computed.
+
+    Example:
+        >>> is_stationary_ar([0.5]), is_stationary_ar([1.0]), is_stationary_ar([1e300, 1e-241])
+        (True, False, False)
+    """
+    coef = as_float_array(phi, "phi", finite=True).ravel()
     if coef.size == 0 or not np.any(coef):
         return True
-    roots = np.roots(np.r_[-coef[::-1], 1.0])  # coefficients from z^p down to z^0
-    return bool(np.all(np.abs(roots) > 1.0 + 1e-9))
+    p = coef.size
+    companion = np.zeros((p, p))
+    companion[0] = coef
+    companion[np.arange(1, p), np.arange(p - 1)] = 1.0
+    try:
+        eigenvalues = np.linalg.eigvals(companion)
+    except np.linalg.LinAlgError as err:  # pragma: no cover - LAPACK failure on finite input
+        raise ValueError(
+            f"phi = {coef.tolist()!r:.80} is too extreme for its roots to be computed ({err}). Rescale the model."
+        ) from None
+    return bool(np.all(np.abs(eigenvalues) < 1.0 / (1.0 + 1e-9)))
 
 
 def simulate_arma(
