@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from dlcourse._validation import (
+    as_float_array,
     check_choice,
     check_finite,
     check_float,
@@ -10,6 +11,7 @@ from dlcourse._validation import (
     check_ndim,
     check_probability,
     check_shape,
+    check_token_ids,
     check_type,
     format_shape,
 )
@@ -73,3 +75,62 @@ def test_check_finite_reports_first_bad_index():
         check_finite(np.array([[1.0, 2.0], [np.nan, np.inf]]), "x")
     with pytest.raises(ValueError, match="x must contain only finite numbers"):
         check_finite(torch.tensor([float("inf")]), "x")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [([1, 2], [1.0, 2.0]), (3, 3.0), (np.array([True, False]), [1.0, 0.0]), (torch.tensor([0.5, 1.5]), [0.5, 1.5]),
+     (np.arange(3, dtype=np.int8), [0.0, 1.0, 2.0]), (torch.ones(2, requires_grad=True), [1.0, 1.0])],
+)
+def test_as_float_array_converts_real_numbers(value, expected):
+    out = as_float_array(value, "x")
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize(
+    "value, kwargs, error, match",
+    [
+        (None, {}, TypeError, r"x must be an array-like of real numbers; got None\. Pass a list"),
+        ("12", {}, TypeError, r"got str \('12'\)\. Convert the text to numbers first"),
+        (b"12", {}, TypeError, "got bytes"),
+        ([1 + 5j, 2.0], {}, TypeError, r"complex array \(dtype complex128\).*np\.real\(x\)"),
+        (torch.tensor([1 + 1j]), {}, TypeError, "complex"),
+        (np.array(["1", "2"]), {}, TypeError, r"array of strings .*first element '1'"),
+        (np.array([1.0, None]), {}, TypeError, "array of Python objects"),
+        ([[1.0], [1.0, 2.0]], {}, ValueError, "rectangular.*same length"),
+        (np.array([1.0, np.nan]), {"finite": True}, ValueError, r"finite numbers; found nan at index \(1,\)"),
+        ([1.0, 2.0], {"ndim": 2, "names": "(batch, features)"}, ValueError, r"2-dimensional \(batch, features\)"),
+        (np.array(["2020-01-01"], dtype="datetime64[D]"), {}, TypeError, "dtype datetime64"),
+    ],
+)
+def test_as_float_array_rejects_what_would_convert_wrongly(value, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        as_float_array(value, "x", **kwargs)
+
+
+def test_as_float_array_keeps_nan_unless_asked_and_accepts_an_allowed_ndim():
+    assert np.isnan(as_float_array([np.nan], "x")[0])
+    assert as_float_array([[1.0]], "x", ndim=(1, 2)).shape == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "ids, error, match",
+    [
+        ([0, 1], TypeError, r"src must be a torch.Tensor of token ids; got list.*torch.as_tensor\(src"),
+        (torch.tensor([0.0, 1.0]), TypeError, r"integer token ids; got dtype torch.float32.*src.long\(\)"),
+        (torch.tensor([True]), TypeError, "torch.bool"),
+        (torch.tensor([[0, 1], [5, 2]]), ValueError, r"ids in 0..4 \(the vocabulary has 5 tokens\); got 5 at index \(1, 0\)"),
+        (torch.tensor([-1]), ValueError, r"got -1 at index \(0,\)"),
+    ],
+)
+def test_check_token_ids_names_the_first_bad_id(ids, error, match):
+    with pytest.raises(error, match=match):
+        check_token_ids(ids, "src", 5)
+
+
+def test_check_token_ids_accepts_valid_and_empty_ids():
+    check_token_ids(torch.tensor([[0, 4]]), "src", 5)
+    check_token_ids(torch.zeros(0, dtype=torch.long), "src", 5)
+    with pytest.raises(ValueError, match="vocab_size must be >= 1"):
+        check_token_ids(torch.tensor([0]), "src", 0)

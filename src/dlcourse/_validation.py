@@ -27,6 +27,7 @@ __all__ = [
     "check_finite",
     "format_shape",
     "as_float_array",
+    "check_token_ids",
 ]
 
 
@@ -241,3 +242,52 @@ def as_float_array(
     if finite:
         check_finite(array, name)
     return array
+
+
+def check_token_ids(ids: Any, name: str, vocab_size: int, *, what: str = "token") -> None:
+    """Raise unless ``ids`` is an integer ``torch.Tensor`` of ids in ``0..vocab_size - 1``.
+
+    Replaces PyTorch's ``IndexError: index out of range in self`` (from ``nn.Embedding``)
+    with a message that names the argument, the first bad id, its index and the
+    vocabulary size. Works without importing torch at module level.
+
+    Args:
+        ids: the ids, any shape.
+        name: the argument's name, used in the message.
+        vocab_size: the number of ids the model knows.
+        what: the word for one id in the message (``"token"``, ``"word"``, ``"character"``).
+
+    Raises:
+        TypeError: ``ids`` is not a tensor, or holds floats, booleans or complex numbers.
+        ValueError: an id is negative or >= ``vocab_size``.
+
+    Example:
+        >>> import torch
+        >>> check_token_ids(torch.tensor([[0, 4], [2, 1]]), "src", 5)
+        >>> check_token_ids(torch.tensor([[0, 4], [7, 1]]), "src", 5)
+        Traceback (most recent call last):
+        ...
+        ValueError: src must hold token ids in 0..4 (the vocabulary has 5 tokens); got 7 at index (1, 0). Encode the text with the vocabulary the model was built for.
+    """
+    import torch
+
+    vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor of {what} ids; got {_type_name(ids)}. "
+            f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.long)."
+        )
+    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must hold integer {what} ids; got dtype {ids.dtype}. "
+            f"Pass {name}.long() if the values are whole numbers."
+        )
+    if ids.numel() == 0:
+        return
+    bad = (ids < 0) | (ids >= vocab_size)
+    if bool(bad.any()):
+        where = tuple(int(i) for i in torch.nonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold {what} ids in 0..{vocab_size - 1} (the vocabulary has {vocab_size} {what}s); "
+            f"got {int(ids[where])} at index {where}. Encode the text with the vocabulary the model was built for."
+        )
