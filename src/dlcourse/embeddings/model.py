@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .._validation import check_float, check_int
+from ..text.vocab import check_token_ids as _check_token_ids
 
 __all__ = ["noise_distribution", "keep_probabilities", "SkipGram", "CBOW"]
 
@@ -83,28 +84,6 @@ def keep_probabilities(counts: Any, sample: float = 1e-3) -> np.ndarray:
     with np.errstate(divide="ignore"):
         keep = (np.sqrt(f / threshold) + 1.0) * threshold / f
     return np.minimum(1.0, np.where(f > 0, keep, 1.0))
-
-
-def _check_token_ids(ids: Any, name: str, vocab_size: int) -> None:
-    """Raise unless ``ids`` is an integer tensor of word ids in ``[0, vocab_size)``, naming the first bad id."""
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of word ids; got {type(ids).__name__}. "
-            f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.long)."
-        )
-    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-        raise TypeError(
-            f"{name} must hold integer word ids; got dtype {ids.dtype}. Pass {name}.long() if the values are whole numbers."
-        )
-    if ids.numel() == 0:
-        return
-    bad = (ids < 0) | (ids >= vocab_size)
-    if bool(bad.any()):
-        where = tuple(int(i) for i in torch.nonzero(bad)[0])
-        raise ValueError(
-            f"{name} must hold word ids in 0..{vocab_size - 1} (the vocabulary has {vocab_size} words); "
-            f"got {int(ids[where])} at index {where}. Encode words with the vocabulary the model was built for."
-        )
 
 
 def _init(embed_in: nn.Embedding, embed_out: nn.Embedding, dim: int, generator: Any) -> None:

@@ -24,6 +24,8 @@ from torch import nn
 
 from .._validation import check_float, check_int, check_type
 from ..activations import softmax
+from ..text.vocab import check_token_ids
+from ._stacked import check_num_layers
 
 __all__ = ["CharLM", "fit_char_lm", "unigram_perplexity"]
 
@@ -56,7 +58,7 @@ class CharLM(nn.Module):
         self._index = {c: i for i, c in enumerate(chars)}
         self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
+        self.num_layers = check_num_layers(num_layers)
         self.embed = nn.Embedding(len(chars), self.embedding_dim)
         self.rnn = nn.RNN(self.embedding_dim, self.hidden_size, self.num_layers, batch_first=True)
         self.head = nn.Linear(self.hidden_size, len(chars))
@@ -70,11 +72,25 @@ class CharLM(nn.Module):
         return torch.tensor([self._index[c] for c in text], dtype=torch.long)
 
     def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
-        """The string of the character indices ``ids``."""
-        return "".join(self.vocab[int(i)] for i in ids)
+        """The string of the character indices ``ids`` (each in ``0 .. len(vocab) - 1``)."""
+        out = []
+        for position, i in enumerate(ids):
+            k = int(i)
+            if not 0 <= k < len(self.vocab):
+                raise ValueError(
+                    f"ids must hold character ids in 0..{len(self.vocab) - 1} (the vocabulary has "
+                    f"{len(self.vocab)} characters); got {k} at index {position}."
+                )
+            out.append(self.vocab[k])
+        return "".join(out)
 
     def forward(self, idx: torch.Tensor, h: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits of the next character at every position; see the class docstring."""
+        check_token_ids(idx, "idx", len(self.vocab))
+        if idx.dim() not in (1, 2):
+            raise ValueError(
+                f"idx must be (batch, seq_len) or (seq_len,) character ids; got shape {tuple(idx.shape)}."
+            )
         e = self.embed(idx)  # (B, T, E)
         out, h = self.rnn(e, h)  # (B, T, H), (num_layers, B, H)
         return self.head(out), h  # (B, T, K)

@@ -32,7 +32,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int
+from .._validation import check_choice, check_float, check_int
+from ..text.vocab import check_token_ids
+from ._stacked import check_num_layers
 
 __all__ = [
     "pad_sequences",
@@ -169,19 +171,18 @@ class RecurrentLM(nn.Module):
         self, vocab_size: int, kind: str = "lstm", *, embedding_dim: int = 16, hidden_size: int = 64, num_layers: int = 1
     ) -> None:
         super().__init__()
-        if kind not in _LAYERS:
-            raise ValueError(f"kind must be one of {sorted(_LAYERS)}, not {kind!r}.")
-        self.kind = kind
+        self.kind = check_choice(kind, "kind", sorted(_LAYERS))
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
         self.embed = nn.Embedding(self.vocab_size, check_int(embedding_dim, "embedding_dim", minimum=1))
         self.rnn = _LAYERS[kind](
             embedding_dim, check_int(hidden_size, "hidden_size", minimum=1),
-            check_int(num_layers, "num_layers", minimum=1), batch_first=True,
+            check_num_layers(num_layers), batch_first=True,
         )
         self.head = nn.Linear(hidden_size, self.vocab_size)
 
     def forward(self, idx: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
         """Logits of the next token at every position; see the class docstring."""
+        check_token_ids(idx, "idx", self.vocab_size)
         e = self.embed(idx)  # (B, T, E)
         if lengths is None:
             out, state = self.rnn(e, state)  # (B, T, H)
