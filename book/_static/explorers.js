@@ -50,7 +50,10 @@
         if (input) input.value = String(state[m]);
         readouts[m].textContent = grid.controls[m].labels[state[m]];
       });
-      if (img && grid.frames[j]) img.src = grid.frames[j];
+      if (img) {
+        img.hidden = !grid.frames[j];  // no frame: the computation failed, the table says why
+        if (grid.frames[j]) img.src = grid.frames[j];
+      }
       if (table) table.innerHTML = grid.tables[j];
       box.dataset.dlcPoint = String(j);
     }

@@ -115,7 +115,11 @@ def _explorer_class() -> type:
         controls:
             ``{name: widget}``; each widget's ``value`` is passed to ``compute`` as ``name=``.
         result:
-            The dict returned by the last ``compute`` call (tests assert on it).
+            The dict returned by the last ``compute`` call (tests assert on it), or
+            ``{"error": message}`` when that call (or ``render``/``summary``) raised.
+        error:
+            ``None``, or the message of the exception the last update caught; the picture
+            then shows the message instead of a plot.
         image:
             Holds the last rendered PNG as ``image.value`` (bytes; empty without ``render``).
         picture:
@@ -148,19 +152,27 @@ def _explorer_class() -> type:
             self._summary = summary
             self._figsize = figsize
             self.result: Mapping[str, Any] = {}
+            self.error: str | None = None
             self.image = _Picture()
-            self.picture = widgets.HTML()
+            self.picture = widgets.HTML(layout=widgets.Layout(flex="0 1 auto", min_width="320px"))
+            self.picture.add_class("dlc-explorer-picture")
             self._alt = html.escape(
                 (f"Live plot of the explorer '{title}'" if title else "Live plot of this explorer")
                 + " at the current slider settings; the static figure below shows the same plot at"
                 " several settings and describes it in words.", quote=True)
-            self.html = widgets.HTML()
+            self.html = widgets.HTML(layout=widgets.Layout(flex="1 1 240px", min_width="0"))
+            self.html.add_class("dlc-explorer-summary")
             children = []
             if title:
                 children.append(widgets.HTML(f"<b>{title}</b>"))
             children.append(widgets.VBox(list(self.controls.values())))
-            children.append(widgets.HBox([self.picture, self.html]))
+            body = widgets.HBox([self.picture, self.html],
+                                layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+            body.add_class("dlc-explorer-body")
+            children.append(body)
             super().__init__(children)
+            # a class the book's CSS styles; the (narrow) page scrolls a wide table, not the page
+            self.add_class("dlc-explorer")
             for control in self.controls.values():
                 control.observe(self.update, names="value")
             self.update()
@@ -198,14 +210,30 @@ def _explorer_class() -> type:
 
         def update(self, change: Any = None) -> None:
             """Recompute and redraw; called by ``observe`` whenever a control changes."""
-            self.result = self._compute(**self.values())
+            # Never an exception out of the callback and never a stale picture: a setting
+            # the computation rejects (a diverging run, an empty input) shows its message.
+            try:
+                result = self._compute(**self.values())
+                png = render_png(self._render, result, self._figsize) if self._render is not None else b""
+                table = self._summary(result) if self._summary is not None else ""
+            except Exception as exc:  # noqa: BLE001 - any failure is shown to the reader
+                self.error = str(exc) or type(exc).__name__
+                self.result = {"error": self.error}
+                self.image.value = b""
+                self.picture.value = (
+                    '<div class="dlc-explorer-message" role="status" style="padding:1em;max-width:30em">'
+                    + html.escape(self.error) + "</div>")
+                self.html.value = ""
+                return
+            self.error = None
+            self.result = result
             if self._render is not None:
-                self.image.value = render_png(self._render, self.result, self._figsize)
-                data = base64.b64encode(self.image.value).decode("ascii")
-                self.picture.value = f'<img src="data:image/png;base64,{data}" alt="{self._alt}" style="max-width:100%">'
-
+                self.image.value = png
+                data = base64.b64encode(png).decode("ascii")
+                self.picture.value = (f'<img src="data:image/png;base64,{data}" alt="{self._alt}"'
+                                      ' style="max-width:100%;height:auto">')
             if self._summary is not None:
-                self.html.value = self._summary(self.result)
+                self.html.value = table
 
     return Explorer
 

@@ -347,13 +347,20 @@ def payload(explorer: Any) -> dict[str, Any]:
     from ._base import render_png
 
     controls, points = grid_points(explorer)
-    results = []
+    results: list[Any] = []
+    tables: list[str] = []
+    summary = explorer._summary
     for point in points:
         values = explorer.values()
         values.update({c["name"]: c["values"][i] for c, i in zip(controls, point)})
-        results.append(explorer._compute(**values))
-    summary = explorer._summary
-    tables = [summary(r) if summary is not None else "" for r in results]
+        try:  # as Explorer.update: a setting the computation rejects shows its message
+            result = explorer._compute(**values)
+            table = summary(result) if summary is not None else ""
+        except Exception as exc:  # noqa: BLE001
+            result = None
+            table = f'<div class="dlc-explorer-message" role="status">{html.escape(str(exc) or type(exc).__name__)}</div>'
+        results.append(result)
+        tables.append(table)
     data: dict[str, Any] = {
         "version": 1,
         "figsize": list(explorer._figsize),
@@ -379,7 +386,8 @@ def payload(explorer: Any) -> dict[str, Any]:
         except _Unencodable:
             data.pop("results", None)
     data["mode"] = "frames"
-    data["frames"] = [base64.b64encode(render_png(render, r, explorer._figsize)).decode("ascii") for r in results]
+    data["frames"] = [base64.b64encode(render_png(render, r, explorer._figsize)).decode("ascii")
+                      if r is not None else "" for r in results]
     return data
 
 
@@ -413,7 +421,7 @@ def explorer_html(explorer: Any) -> str:
     png = explorer.image.value
     alt = getattr(explorer, "_alt", "Plot of this explorer")
     picture = (f'<img class="dlc-explorer-frame" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
-               f' alt="{alt}" style="max-width:100%">' if png else "")
+               f' alt="{alt}" style="max-width:100%;height:auto">' if png else explorer.picture.value)
     settings = "".join(
         f'<li><span class="dlc-explorer-label">{html.escape(_label(n, c))}</span> '
         f'<span class="dlc-explorer-value">{html.escape(_display(c, c.value))}</span></li>'
@@ -484,6 +492,9 @@ def render_frames(data: Mapping[str, Any], cache: Path | None = None) -> list[by
     figsize = tuple(data["figsize"])
     frames = []
     for encoded in data["results"]:
+        if encoded is None:  # compute failed at this setting: the table holds the message
+            frames.append(b"")
+            continue
         key = hashlib.sha256((code + json.dumps([encoded, data["figsize"]], sort_keys=True)).encode()
                              + "".join(_blobs_of(encoded, data["blobs"])).encode()).hexdigest()
         path = cache / f"{key}.png"
@@ -532,6 +543,9 @@ def static_html(fragment: str, outdir: Path, page_dir: str = "", cache: Path | N
     target.mkdir(parents=True, exist_ok=True)
     urls = []
     for png in frames:
+        if not png:
+            urls.append("")
+            continue
         name = hashlib.sha256(png).hexdigest()[:20] + ".png"
         path = target / name
         if not path.exists():
