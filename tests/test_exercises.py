@@ -1,7 +1,9 @@
 """The exercise checks and the nbgrader exercise pattern (instructor -> student versions)."""
+import ast
 import re
 import subprocess
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -196,15 +198,27 @@ def test_student_version_has_stubs_no_solutions_no_hidden_tests(path):
     student = nbtools.read(nbtools.EXERCISES / path.name)
     text = "\n".join(c.source for c in student.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
-    assert "raise NotImplementedError(\"Replace this line with your code" in text  # a sentence, not a bare error
+    assert "raise NotImplementedError(\n" in text and "Replace this with your code" in text  # a sentence, not a bare error
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
-    # What hidden tests checked must not leak: no line of a hidden block appears in the student version.
+    # What hidden tests checked must not leak: no statement of a hidden block appears in the
+    # student version (compared without whitespace, so that line breaks do not matter).
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    student_code = squeeze("\n".join(_unparsed(c.source) for c in student.cells if c.cell_type == "code"))
     instructor = nbtools.read(path)
     for cell in instructor.cells:
         for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, flags=re.S):
-            for line in block.strip().splitlines():
-                if line.strip():  # a blank line is in every text
-                    assert line.strip() not in text, f"hidden test line leaked: {line!r}"
+            for statement in ast.parse(textwrap.dedent(block)).body:
+                assert squeeze(ast.unparse(statement)) not in student_code, \
+                    f"hidden test statement leaked: {ast.unparse(statement)[:80]!r}"
+
+
+def _unparsed(source):
+    """``source`` as Python prints it back (one spelling per statement), or as written when it is
+    not Python (a placeholder a student replaces)."""
+    try:
+        return ast.unparse(ast.parse(source))
+    except SyntaxError:
+        return source
 
 
 def test_committed_student_versions_equal_freshly_generated_ones():

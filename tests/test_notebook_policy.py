@@ -135,3 +135,13 @@ def test_chapter_stores_its_figures(path):
     images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
     minimum = 1 if path.name.startswith("00_") else 4  # chapter 0 is the guide to the book
     assert images >= minimum, f"only {images} stored figures; re-execute with tools/execute_notebooks.py (MPLBACKEND unset)"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids)
+def test_code_fits_the_book_column(path):
+    """At 1366 px the book's code column holds 85 characters; no reader should scroll code
+    sideways. `python tools/format_notebooks.py NOTEBOOK` formats a notebook to fit."""
+    from tools import format_notebooks
+
+    long = format_notebooks.long_lines(path)
+    assert not long, "code lines wider than the book's column:\n" + "\n".join(long)

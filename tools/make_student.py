@@ -28,7 +28,9 @@ from tools import nbtools  # noqa: E402
 #: bare NotImplementedError (deploy/setup_course.py gives a class's hub the same stub).
 CODE_STUB = (
     "# YOUR CODE HERE\n"
-    'raise NotImplementedError("Replace this line with your code, run this cell, then run the check below it.")'
+    "raise NotImplementedError(\n"
+    '    "Replace this with your code, run this cell, then the check below it."\n'
+    ")"
 )
 TEXT_STUB = "YOUR ANSWER HERE"
 
