@@ -252,45 +252,63 @@ def test_initialisation_range_and_numpy_params():
     np.testing.assert_allclose(sigmoid(np.array([-800.0, 0.0, 800.0])), [0.0, 0.5, 1.0])
 
 
-def test_bad_input():
-    lstm, gru = LSTM(3, 4), GRU(3, 4)
-    with pytest.raises(ValueError, match="input_size"):
-        lstm(torch.zeros(5, 2, 7))
-    with pytest.raises(ValueError, match="x must be 2 or 3-dimensional"):
-        gru(torch.zeros(5))
-    with pytest.raises(ValueError, match="h_0 must have shape"):
-        lstm(torch.zeros(5, 2, 3), (torch.zeros(1, 3, 4), torch.zeros(1, 2, 4)))
-    with pytest.raises(TypeError, match="pair"):
-        lstm(torch.zeros(5, 2, 3), torch.zeros(1, 2, 4))
-    with pytest.raises(ValueError, match="at least one time step"):
-        gru(torch.zeros(0, 2, 3))
-    with pytest.raises(TypeError, match="torch.nn.LSTM"):
-        LSTM.from_torch(torch.nn.GRU(3, 4))
-    with pytest.raises(TypeError, match="torch.nn.GRUCell"):
-        GRUCell.from_torch(torch.nn.LSTMCell(3, 4))
-    with pytest.raises(ValueError, match="dropout"):
-        GRU.from_torch(torch.nn.GRU(3, 4, num_layers=2, dropout=0.5))
-    with pytest.raises(ValueError, match="proj_size"):
-        LSTM.from_torch(torch.nn.LSTM(3, 4, proj_size=2))
-    with pytest.raises(ValueError, match="hidden_size must be >= 1"):
-        LSTMCell(3, 0)
-    with pytest.raises(ValueError, match="c must have shape"):
-        LSTMCell(3, 4)(torch.zeros(2, 3), (torch.zeros(2, 4), torch.zeros(1, 4)))
-    p = init_lstm_params(3, 4)
-    with pytest.raises(ValueError, match="missing"):
-        lstm_step(np.zeros(3), np.zeros(4), np.zeros(4), {"weight_ih": p["weight_ih"]})
-    with pytest.raises(ValueError, match=r"weight_ih'\] must have shape"):
-        lstm_step(np.zeros(2), np.zeros(4), np.zeros(4), p)
-    with pytest.raises(TypeError, match="params must be"):
-        gru_step(np.zeros(3), np.zeros(4), [1, 2])
-    with pytest.raises(ValueError, match="convention must be one of"):
-        gru_step(np.zeros(3), np.zeros(4), init_gru_params(3, 4), "keras")
-    with pytest.raises(ValueError, match="f is a gate"):
-        lstm_cell_update(0.5, 1.5, 0.5, 0.5, 0.5)
-    with pytest.raises(ValueError, match="broadcast"):
-        lstm_cell_update(np.zeros(3), np.zeros(4), 0.5, 0.5, 0.5)
-    with pytest.raises(ValueError, match="mode must be one of"):
-        count_parameters("transformer", 3, 4)
+_LSTM_P = init_lstm_params(3, 4)
+
+BAD_INPUT = [
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 7)), ValueError, "input_size"),
+    (lambda: GRU(3, 4)(torch.zeros(5)), ValueError, "x must be 2 or 3-dimensional"),
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 3), (torch.zeros(1, 3, 4), torch.zeros(1, 2, 4))), ValueError,
+     "h_0 must have shape"),
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 3), torch.zeros(1, 2, 4)), TypeError, "pair"),
+    (lambda: LSTMCell(3, 4)(torch.zeros(2, 3), torch.zeros(2, 4)), TypeError, "hx must be a pair"),
+    (lambda: GRU(3, 4)(torch.zeros(0, 2, 3)), ValueError, "at least one time step"),
+    (lambda: LSTM(3, 4)(np.zeros((5, 2, 3))), TypeError, r"x must be a torch.Tensor; got ndarray.*torch.as_tensor"),
+    (lambda: GRU(3, 4)(np.zeros((5, 2, 3))), TypeError, "x must be a torch.Tensor"),
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 3), (np.zeros((1, 2, 4)), torch.zeros(1, 2, 4))), TypeError,
+     "h_0 must be a torch.Tensor"),
+    (lambda: GRUCell(3, 4)(np.zeros(3)), TypeError, "x must be a torch.Tensor"),
+    (lambda: GRU(3, 4, num_layers=10**12), ValueError, "num_layers must be at most 1000"),
+    (lambda: LSTM(3, 4, num_layers=0), ValueError, "num_layers must be >= 1"),
+    (lambda: LSTM.from_torch(torch.nn.GRU(3, 4)), TypeError, "torch.nn.LSTM"),
+    (lambda: GRUCell.from_torch(torch.nn.LSTMCell(3, 4)), TypeError, "torch.nn.GRUCell"),
+    (lambda: LSTMCell.from_torch(torch.nn.GRUCell(3, 4)), TypeError, "torch.nn.LSTMCell"),
+    (lambda: GRU.from_torch(torch.nn.GRU(3, 4, num_layers=2, dropout=0.5)), ValueError, "dropout"),
+    (lambda: LSTM.from_torch(torch.nn.LSTM(3, 4, proj_size=2)), ValueError, "proj_size"),
+    (lambda: LSTMCell(3, 0), ValueError, "hidden_size must be >= 1"),
+    (lambda: LSTMCell(3, 4)(torch.zeros(2, 3), (torch.zeros(2, 4), torch.zeros(1, 4))), ValueError,
+     "c must have shape"),
+    (lambda: lstm_step(np.zeros(3), np.zeros(4), np.zeros(4), {"weight_ih": _LSTM_P["weight_ih"]}), ValueError,
+     "missing"),
+    (lambda: lstm_step(np.zeros(2), np.zeros(4), np.zeros(4), _LSTM_P), ValueError, r"weight_ih'\] must have shape"),
+    (lambda: gru_step(np.zeros(3), np.zeros(4), [1, 2]), TypeError, "params must be"),
+    (lambda: gru_step(np.zeros(3), np.zeros(4), init_gru_params(3, 4), "keras"), ValueError,
+     "convention must be one of"),
+    (lambda: lstm_cell_update(0.5, 1.5, 0.5, 0.5, 0.5), ValueError, "f is a gate"),
+    (lambda: lstm_cell_update(np.zeros(3), np.zeros(4), 0.5, 0.5, 0.5), ValueError, "broadcast"),
+    (lambda: count_parameters("transformer", 3, 4), ValueError, "mode must be one of"),
+    (lambda: count_parameters("gru", 0, 4), ValueError, "input_size must be >= 1"),
+    (lambda: count_parameters("gru", 3, 4, 0), ValueError, "num_layers must be >= 1"),
+    (lambda: count_parameters("gru", 3, 4, 2.0), TypeError, "num_layers must be an integer"),
+    (lambda: count_parameters("gru", 3, 4, bias="yes"), TypeError, "bias must be bool"),
+    (lambda: count_parameters("lstm", 3, 4, bidirectional=None), TypeError, "bidirectional must be bool"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT, ids=[f"case{i}" for i in range(len(BAD_INPUT))])
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_count_parameters_by_formula_for_any_depth():
+    """A closed form (a per-layer loop would not return for 10**12 layers); each extra layer adds the same count."""
+    huge = count_parameters("gru", 3, 4, num_layers=10**12)
+    one, two = count_parameters("gru", 3, 4, 1), count_parameters("gru", 3, 4, 2)
+    assert huge == one + (10**12 - 1) * (two - one) == 3 * (4 * 3 + 16 + 8) + (10**12 - 1) * 3 * (16 + 16 + 8)
+    import dlcourse.rnn as rnn_package
+    import dlcourse.rnn.gru as gru_module
+
+    assert rnn_package.count_parameters is gru_module.count_parameters is count_parameters  # every old path
 
 
 def test_lstm_gate_explorer_driven_from_code():

@@ -107,11 +107,26 @@ def test_step_forward_matches_sequence_and_weights_are_shared():
     for t in range(4):
         h_prev = rnn_step_forward(x[:, t], h_prev, params)
         np.testing.assert_allclose(h[:, t], h_prev, atol=1e-15)
-    # weight sharing: the W_hh gradient is the sum of per-step contributions
-    cache = rnn_forward(x, h0, params)[1]
-    dh = np.zeros_like(h)
-    dh[:, -1] = 1.0
-    assert rnn_backward(dh, cache)["W_hh"].shape == (5, 5)
+    # Weight sharing, tested by untying: an autograd unroll with a separate copy of W_xh, W_hh,
+    # b_h at every step. Every copy receives a gradient (every step uses the weights), and the
+    # gradient of the shared weights from rnn_backward is exactly the sum of the copies' gradients.
+    dh = np.random.default_rng(3).normal(size=h.shape)
+    grads = rnn_backward(dh, rnn_forward(x, h0, params)[1])
+    copies = {k: [torch.tensor(params[k], requires_grad=True) for _ in range(4)] for k in ("W_xh", "W_hh", "b_h")}
+    state, states = torch.tensor(h0), []
+    for t in range(4):
+        state = torch.tanh(
+            torch.tensor(x[:, t]) @ copies["W_xh"][t].T + state @ copies["W_hh"][t].T + copies["b_h"][t]
+        )
+        states.append(state)
+    (torch.stack(states, dim=1) * torch.tensor(dh)).sum().backward()
+    for name, per_step in copies.items():
+        step_grads = [c.grad.numpy() for c in per_step]
+        assert min(np.abs(g).max() for g in step_grads) > 1e-3, name  # used at every step
+        np.testing.assert_allclose(grads[name], sum(step_grads), rtol=1e-10, atol=1e-12, err_msg=name)
+    # and one change of W_hh changes the state at every step (h0 is not zero, so step 0 too)
+    bumped, _ = rnn_forward(x, h0, dict(params, W_hh=params["W_hh"] + 1e-3))
+    assert np.all(np.abs(bumped - h).max(axis=(0, 2)) > 1e-6)
 
 
 def test_clip_grad_norm_matches_torch():
@@ -275,48 +290,59 @@ def test_sampling_widget_driven():
     assert char_sampling(lm, "ab", 5.0, 20)["text"] == w.result["text"]
 
 
-def test_bad_input():
-    p = init_rnn_params(3, 4)
-    with pytest.raises(ValueError, match="x must be 3-dimensional"):
-        rnn_forward(np.zeros((2, 3)), None, p)
-    with pytest.raises(ValueError, match=r"params\['W_xh'\] must have shape"):
-        rnn_forward(np.zeros((2, 5, 2)), None, p)
-    with pytest.raises(ValueError, match="h0 must have shape"):
-        rnn_forward(np.zeros((2, 5, 3)), np.zeros((3, 4)), p)
-    with pytest.raises(ValueError, match="missing"):
-        rnn_forward(np.zeros((2, 5, 3)), None, {"W_xh": p["W_xh"]})
-    h, cache = rnn_forward(np.zeros((2, 5, 3)), None, p)
-    with pytest.raises(ValueError, match="dh must have shape"):
-        rnn_backward(np.zeros((2, 4, 4)), cache)
-    with pytest.raises(ValueError, match="truncate must be >= 1"):
-        rnn_backward(np.zeros_like(h), cache, truncate=0)
-    with pytest.raises(TypeError, match="cache must be the RNNCache"):
-        rnn_backward(np.zeros_like(h), {"x": 1})
-    with pytest.raises(ValueError, match="max_norm must be > 0"):
-        clip_grad_norm({"a": np.ones(2)}, 0.0)
-    with pytest.raises(ValueError, match="x must have shape"):
-        RNN(3, 4)(torch.zeros(5, 2, 7))
-    with pytest.raises(ValueError, match="h0 must have shape"):
-        RNN(3, 4, num_layers=2)(torch.zeros(5, 2, 3), torch.zeros(1, 2, 4))
-    with pytest.raises(ValueError, match="nonlinearity must be one of"):
-        RNN(3, 4, nonlinearity="sigmoid")
-    with pytest.raises(TypeError, match="torch.nn.RNN"):
-        RNN.from_torch(torch.nn.LSTM(3, 4))
-    with pytest.raises(ValueError, match="dropout"):
-        RNN.from_torch(torch.nn.RNN(3, 4, num_layers=2, dropout=0.5))
-    with pytest.raises(ValueError, match="spectral_radius must be > 0"):
-        gradient_flow(0.0, 10)
-    with pytest.raises(ValueError, match="activation must be one of"):
-        gradient_flow(1.0, 10, activation="relu")
-    lm = CharLM("ab", hidden_size=3)
-    with pytest.raises(ValueError, match="outside the model's vocabulary"):
-        lm.encode("abc")
-    with pytest.raises(ValueError, match="temperature must be > 0"):
-        lm.sample("a", 5, 0.0)
-    with pytest.raises(ValueError, match="vocab must list"):
-        CharLM("aa")
-    with pytest.raises(ValueError, match="name must be one of"):
-        load_text("moby")
+def _cache():
+    """The cache of a small valid forward pass (for rnn_backward's bad-input cases)."""
+    return rnn_forward(np.zeros((2, 5, 3)), None, init_rnn_params(3, 4))
+
+
+_P = init_rnn_params(3, 4)
+
+BAD_INPUT = [
+    (lambda: rnn_forward(np.zeros((2, 3)), None, _P), ValueError, "x must be 3-dimensional"),
+    (lambda: rnn_forward(np.zeros((2, 5, 2)), None, _P), ValueError, r"params\['W_xh'\] must have shape"),
+    (lambda: rnn_forward(np.zeros((2, 5, 3)), np.zeros((3, 4)), _P), ValueError, "h0 must have shape"),
+    (lambda: rnn_forward(np.zeros((2, 5, 3)), None, {"W_xh": _P["W_xh"]}), ValueError, "missing"),
+    (lambda: rnn_backward(np.zeros((2, 4, 4)), _cache()[1]), ValueError, "dh must have shape"),
+    (lambda: rnn_backward(np.zeros((2, 5, 4)), _cache()[1], truncate=0), ValueError, "truncate must be >= 1"),
+    (lambda: rnn_backward(np.zeros((2, 5, 4)), {"x": 1}), TypeError, "cache must be the RNNCache"),
+    (lambda: clip_grad_norm({"a": np.ones(2)}, 0.0), ValueError, "max_norm must be > 0"),
+    (lambda: RNN(3, 4)(torch.zeros(5, 2, 7)), ValueError, "x must have shape"),
+    (lambda: RNN(3, 4, num_layers=2)(torch.zeros(5, 2, 3), torch.zeros(1, 2, 4)), ValueError, "h0 must have shape"),
+    (lambda: RNN(3, 4)(np.zeros((5, 2, 3))), TypeError, r"x must be a torch.Tensor; got ndarray.*torch.as_tensor"),
+    (lambda: RNN(3, 4)(torch.zeros(5, 2, 3), np.zeros((1, 2, 4))), TypeError, "h0 must be a torch.Tensor"),
+    (lambda: RNNCell(3, 4)(np.zeros(3)), TypeError, "x must be a torch.Tensor"),
+    (lambda: RNNCell(3, 4)(torch.zeros(3), np.zeros(4)), TypeError, "h must be a torch.Tensor"),
+    (lambda: RNN(3, 4, num_layers=10**12), ValueError, "num_layers must be at most 1000"),
+    (lambda: RNN(3, 4, nonlinearity="sigmoid"), ValueError, "nonlinearity must be one of"),
+    (lambda: RNN.from_torch(torch.nn.LSTM(3, 4)), TypeError, "torch.nn.RNN"),
+    (lambda: RNNCell.from_torch(torch.nn.GRUCell(3, 4)), TypeError, "module must be a torch.nn.RNNCell"),
+    (lambda: RNN.from_torch(torch.nn.RNN(3, 4, num_layers=2, dropout=0.5)), ValueError, "dropout"),
+    (lambda: gradient_flow(0.0, 10), ValueError, "spectral_radius must be > 0"),
+    (lambda: gradient_flow(1.0, 10, activation="relu"), ValueError, "activation must be one of"),
+    (lambda: CharLM("ab", hidden_size=3).encode("abc"), ValueError, "outside the model's vocabulary"),
+    (lambda: CharLM("ab", hidden_size=3).sample("a", 5, 0.0), ValueError, "temperature must be > 0"),
+    (lambda: CharLM("ab", hidden_size=3).sample("", 5), ValueError, "prefix must hold at least one"),
+    (lambda: CharLM("ab", hidden_size=3).next_char_probabilities(""), ValueError, "prefix must hold at least one"),
+    (lambda: CharLM("ab", hidden_size=3).perplexity("a"), ValueError, "at least 2 characters"),
+    (lambda: CharLM("ab", hidden_size=3)(torch.tensor([[0, 2]])), ValueError,
+     r"idx must hold token ids in 0..1 \(the vocabulary has 2 tokens\); got 2 at index \(0, 1\)"),
+    (lambda: CharLM("ab", hidden_size=3)(torch.tensor([[0.0, 1.0]])), TypeError, "idx must hold integer token ids"),
+    (lambda: CharLM("ab", hidden_size=3)(np.zeros((1, 2), int)), TypeError, "idx must be a torch.Tensor"),
+    (lambda: CharLM("ab", hidden_size=3)(torch.zeros(1, 1, 2, dtype=torch.long)), ValueError, "idx must be"),
+    (lambda: CharLM("ab", hidden_size=3).decode([0, 5]), ValueError, "got 5 at index 1"),
+    (lambda: CharLM("ab", hidden_size=3, num_layers=10**12), ValueError, "num_layers must be at most"),
+    (lambda: CharLM("aa"), ValueError, "vocab must list"),
+    (lambda: load_text("moby"), ValueError, "name must be one of"),
+    (lambda: sensor_windows(0), ValueError, "n must be >= 1"),
+    (lambda: sensor_windows(10, 3), ValueError, "seq_len must be >= 4"),
+    (lambda: unigram_perplexity("", "abc"), ValueError, "train_text and test_text must both be non-empty"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT, ids=[f"case{i}" for i in range(len(BAD_INPUT))])
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
 
 
 @settings(max_examples=20, deadline=None)
@@ -330,12 +356,3 @@ def test_rnn_equals_torch_on_random_shapes(L, N, D, H, layers, bidir, batch_firs
     (o1, h1), (o2, h2) = ref(x), ours(x)
     torch.testing.assert_close(o2, o1, rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(h2, h1, rtol=1e-12, atol=1e-12)
-
-
-def test_data_bad_input():
-    with pytest.raises(ValueError, match="n must be >= 1"):
-        sensor_windows(0)
-    with pytest.raises(ValueError, match="seq_len must be >= 4"):
-        sensor_windows(10, 3)
-    with pytest.raises(ValueError, match="train_text and test_text must both be non-empty"):
-        unigram_perplexity("", "abc")
