@@ -231,15 +231,48 @@ def test_mismatched_dimensions_name_the_shapes():
         dot_score(torch.zeros(3), torch.zeros(3))
 
 
-def test_mask_that_hides_everything_raises():
+def _sdpa(q, K, mask):
+    from dlcourse.transformer import scaled_dot_product_attention
+
+    return scaled_dot_product_attention(q[:, None, :], K, K, None if mask is None else mask[:, None, :])
+
+
+@pytest.mark.parametrize("fn", [
+    pytest.param(lambda q, K, m: attention(q, K, K, "scaled_dot", m), id="attention.attention"),
+    pytest.param(_sdpa, id="transformer.scaled_dot_product_attention"),
+])
+def test_one_mask_convention_for_both_attentions(fn):
+    """Chapter 10's attention and chapter 11's scaled dot-product attention read a mask the same way."""
+    g = torch.Generator().manual_seed(0)
+    q, K = torch.randn(2, 3, generator=g, dtype=torch.float64), torch.randn(2, 4, 3, generator=g, dtype=torch.float64)
+    keep = torch.tensor([[True, True, False, True], [False, True, True, False]])
+    additive = torch.zeros(2, 4, dtype=torch.float64).masked_fill(~keep, float("-inf"))
+    _, w_bool = fn(q, K, keep)
+    _, w_add = fn(q, K, additive)
+    w_bool, w_add = w_bool.reshape(2, 4), w_add.reshape(2, 4)
+    assert (w_bool[~keep] == 0).all() and torch.equal(w_bool, w_add)  # True = may attend; -inf blocks
+    ref = torch.nn.functional.scaled_dot_product_attention(q[:, None], K, K, attn_mask=keep[:, None])
+    torch.testing.assert_close(fn(q, K, keep)[0].reshape(2, 3), ref[:, 0], rtol=1e-12, atol=1e-12)
+    for empty in (keep & torch.tensor([[True], [False]]), additive.masked_fill(~torch.tensor([[True], [False]]), float("-inf"))):
+        with pytest.raises(ValueError, match=r"mask allows no key for the query at index \(1,.*length 0"):
+            fn(q, K, empty)  # row 1 has no allowed key: an error naming it, never NaN
+    with pytest.raises(TypeError, match="mask must be a boolean tensor .* or a floating-point tensor"):
+        fn(q, K, keep.int())
+
+
+def test_attention_masks_in_the_callers_shape_and_checks_local_windows():
     q, K = torch.zeros(2, 3), torch.zeros(2, 4, 3)
     mask = torch.tensor([[True, True, False, False], [False, False, False, False]])
-    with pytest.raises(ValueError, match=r"mask hides every source position for the query at index \(1, 0\)"):
+    with pytest.raises(ValueError, match=r"mask allows no key for the query at index \(1,\) of scores \(2, 4\)"):
         attention(q, K, K, mask=mask)
-    with pytest.raises(TypeError, match="mask must be a boolean tensor"):
-        attention(q, K, K, mask=mask.int())
+    with pytest.raises(ValueError, match=r"mask allows no key for the query at index \(1, 1\) of scores \(2, 2, 4\)"):
+        attention(torch.zeros(2, 2, 3), K, K, mask=torch.stack([mask[[0, 0]], mask[[0, 1]]]))  # (B, T, S)
     with pytest.raises(ValueError, match=r"mask must have shape \(\.\.\., S\) with S = 4"):
         attention(q, K, K, mask=mask[:, :3])
+    with pytest.raises(ValueError, match=r"mask must broadcast to the scores"):
+        attention(q, K, K, mask=torch.ones(3, 4, dtype=torch.bool))
+    with pytest.raises(ValueError, match=r"must hold finite numbers or -inf"):
+        attention(q, K, K, mask=torch.full((2, 4), float("nan")))
     with pytest.raises(ValueError, match="score must be one of"):
         attention(q, K, K, score="cosine")
     with pytest.raises(ValueError, match="holds no visible source position"):

@@ -202,6 +202,8 @@ def test_model_loss_is_unchanged_by_padding_the_batch_wider():
 
 def test_lengths_to_mask():
     assert lengths_to_mask(torch.tensor([3, 1]), 4).tolist() == [[True, True, True, False], [True, False, False, False]]
+    assert lengths_to_mask(torch.tensor([2, 0])).tolist() == [[True, True], [False, False]]  # max_len = longest
+    assert lengths_to_mask(torch.tensor([], dtype=torch.long)).shape == (0, 0)
 
 
 # ----------------------------------------------------------------------------- metrics
@@ -291,31 +293,63 @@ def test_bottleneck_settings_and_identical_models_for_chapter_10():
     assert int(train.src_lengths.max()) <= BOTTLENECK["task_kwargs"]["max_len"]
 
 
-def test_seq2seq_bad_input():
-    with pytest.raises(ValueError, match="cell"):
-        Encoder(13, 4, 4, cell="rnn")
-    with pytest.raises(TypeError, match="forward_step"):
-        Seq2Seq(Encoder(13, 4, 4), nn.Linear(3, 3))
-    with pytest.raises(ValueError, match="hidden_size"):
-        Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 5))
-    with pytest.raises(ValueError, match="teacher_forcing_ratio"):
-        Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 4), teacher_forcing_ratio=1.5)
-    model = Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 4))
-    src, lengths, tgt = _batch(2)
-    with pytest.raises(TypeError, match="int64"):
-        model(src.float(), lengths, tgt)
-    with pytest.raises(ValueError, match="one length per row"):
-        model(src, lengths[:1], tgt)
-    with pytest.raises(ValueError, match="src_lengths must lie"):
-        model(src, lengths + 50, tgt)
-    with pytest.raises(ValueError, match="tgt must have shape"):
-        model(src, lengths, tgt[:, :1])
-    with pytest.raises(ValueError, match="targets must have shape"):
-        sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 4, dtype=torch.long))
-    with pytest.raises(ValueError, match="only padding"):
-        sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 3, dtype=torch.long))
-    with pytest.raises(ValueError, match="max_len"):
-        greedy_decode(model, src, lengths, max_len=0)
+def _model(**kwargs):
+    return Seq2Seq(Encoder(13, 4, 4, **kwargs), Decoder(13, 4, 4, **kwargs))
+
+
+def _call(method, *args):
+    """Call ``method`` on a fresh small model with a batch ``(src, lengths, tgt)`` changed by ``args``."""
+    def run():
+        torch.manual_seed(0)
+        model = _model()
+        src, lengths, tgt = _batch(2)
+        return method(model, src, lengths, tgt, *args)
+    return run
+
+
+SEQ2SEQ_BAD_INPUT = [
+    (lambda: Encoder(13, 4, 4, cell="rnn"), ValueError, "cell must be one of"),
+    (lambda: Seq2Seq(Encoder(13, 4, 4), nn.Linear(3, 3)), TypeError, "forward_step"),
+    (lambda: Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 5)), ValueError, "decoder.hidden_size must equal"),
+    (lambda: Seq2Seq(Encoder(13, 4, 4), Decoder(13, 4, 4), teacher_forcing_ratio=1.5), ValueError,
+     "teacher_forcing_ratio must be <= 1"),
+    (lambda: Encoder(13, 4, 4, num_layers=10**12), ValueError, r"num_layers must be at most 1000 .*To fix"),
+    (lambda: Decoder(10**9, 4, 4), ValueError, r"Decoder would have about .* parameters .*To fix: reduce"),
+    (lambda: Encoder(13, 4, 10**6, num_layers=2), ValueError, r"Encoder would have about"),
+    (_call(lambda m, s, l, t: m(s.float(), l, t)), TypeError, "int64"),
+    (_call(lambda m, s, l, t: m(s, l[:1], t)), ValueError, "one length per row"),
+    (_call(lambda m, s, l, t: m(s, l + 50, t)), ValueError, "src_lengths must lie"),
+    (_call(lambda m, s, l, t: m(s, l, t[:, :1])), ValueError, "tgt must have shape"),
+    (_call(lambda m, s, l, t: m(s + 13, l, t)), ValueError,
+     r"src must hold token ids in 0..12 \(vocabulary size 13\); got id \d+ at index \(0, 0\)"),
+    (_call(lambda m, s, l, t: m(s, l, t.index_fill(1, torch.tensor([1]), 99))), ValueError,
+     r"tgt must hold token ids in 0..12 \(vocabulary size 13\); got id 99 at index \(0, 1\)"),
+    (_call(lambda m, s, l, t: m.decoder.forward_step(torch.tensor([1, 40]), torch.zeros(1, 2, 4))), ValueError,
+     r"token must hold token ids in 0..12 \(vocabulary size 13\); got id 40 at index \(1,\)"),
+    (_call(lambda m, s, l, t: m.decoder.forward_step(torch.tensor([1.0, 2.0]), torch.zeros(1, 2, 4))), TypeError,
+     "token must be an int64"),
+    (_call(lambda m, s, l, t: m.decoder.forward_step(torch.tensor([[1, 2]]), torch.zeros(1, 2, 4))), ValueError,
+     r"token must be 1-dimensional \(batch,\)"),
+    (_call(lambda m, s, l, t: m.decoder.forward_sequence(t - 1, torch.zeros(1, 2, 4))), ValueError,
+     r"tokens must hold token ids in 0..12 .*got id -1"),
+    (_call(lambda m, s, l, t: greedy_decode(m, s, l, max_len=0)), ValueError, "max_len must be >= 1"),
+    (_call(lambda m, s, l, t: greedy_decode(m, s, l - l, max_len=3)), ValueError, "src_lengths must lie in 1.."),
+    (lambda: sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 4, dtype=torch.long)), ValueError,
+     "targets must have shape"),
+    (lambda: sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 3, dtype=torch.long)), ValueError, "only padding"),
+    (lambda: lengths_to_mask(torch.tensor([3, 1]), 2), ValueError,
+     r"max_len must be at least the longest length = 3 .*got max_len = 2"),
+    (lambda: lengths_to_mask(torch.tensor([3.0, 1.0])), TypeError, "lengths must be an integer tensor"),
+    (lambda: lengths_to_mask(torch.tensor([3, -1])), ValueError, "lengths must be >= 0; got -1"),
+    (lambda: lengths_to_mask([3, 1]), TypeError, "lengths must be Tensor"),
+    (lambda: lengths_to_mask(torch.tensor([3, 1]), 2.5), TypeError, "max_len must be an integer"),
+]
+
+
+@pytest.mark.parametrize("call,error,message", SEQ2SEQ_BAD_INPUT, ids=[f"case{i}" for i in range(len(SEQ2SEQ_BAD_INPUT))])
+def test_seq2seq_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
 
 
 # ----------------------------------------------------------------------------- data

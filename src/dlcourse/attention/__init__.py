@@ -20,6 +20,10 @@ Contents
 - Score functions with one calling convention, ``score(query, keys, **params)``:
   :func:`dot_score`, :func:`scaled_dot_score`, :func:`general_score`,
   :func:`additive_score`, :func:`location_score`.
+- :func:`apply_mask` (:mod:`.masks`): the one mask convention of chapters 10 and 11 -
+  boolean True = may attend (as :func:`torch.nn.functional.scaled_dot_product_attention`),
+  floating point = added to the scores, and a query with no allowed key raises
+  ``ValueError`` naming it instead of producing NaN.
 - :func:`attention` (global attention, any score, optional mask) and
   :func:`local_attention` (Luong's local-p window with a Gaussian).
 - :func:`softmax_saturation`: how peaked the softmax of dot-product scores gets as
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 from .core import attention, local_attention, softmax_saturation
 from .decoders import BahdanauAttentionDecoder, LuongAttentionDecoder
+from .masks import apply_mask
 from .scores import SCORES, additive_score, dot_score, general_score, location_score, scaled_dot_score
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "additive_score",
     "location_score",
     "SCORES",
+    "apply_mask",
     "attention",
     "local_attention",
     "softmax_saturation",

@@ -7,40 +7,23 @@ import numpy as np
 import torch
 
 from .._validation import check_choice, check_int
-from .scores import SCORES, _finish, _lift, _shape, _tensor, dot_score, scaled_dot_score
+from .masks import apply_mask
+from .scores import SCORE_PARAMS, SCORES, _finish, _lift, _same_dtype, _shape, _tensor, dot_score, scaled_dot_score
 
 __all__ = ["attention", "local_attention", "softmax_saturation"]
 
 
 # --------------------------------------------------------------------------- attention
 def _prepare_mask(mask: Any, scores3: torch.Tensor, keys: torch.Tensor, single: bool) -> torch.Tensor:
+    """The mask as a tensor shaped for ``scores3 (..., T, S)``; shape errors name the keys."""
     m = mask if isinstance(mask, torch.Tensor) else torch.as_tensor(np.asarray(mask))
-    if m.dtype != torch.bool:
-        raise TypeError(
-            f"mask must be a boolean tensor (True at positions that may be attended to); got dtype {m.dtype}. "
-            "Convert with mask.bool() or lengths-based comparisons such as arange(S) < lengths[:, None]."
-        )
     S = keys.shape[-2]
     if m.ndim == 0 or m.shape[-1] != S:
         raise ValueError(
             f"mask must have shape (..., S) with S = {S} source positions (keys {_shape(keys)}); got mask {_shape(m)}."
         )
-    if single or m.ndim < scores3.ndim:
+    if not single and m.ndim < scores3.ndim:
         m = m.unsqueeze(-2)  # (..., S) -> (..., 1, S): the same mask for every query
-    try:
-        m = m.expand_as(scores3) if m.shape != scores3.shape else m
-    except RuntimeError as exc:
-        raise ValueError(
-            f"mask {_shape(m)} does not fit the scores {_shape(scores3)} (keys {_shape(keys)}); "
-            "use shape (batch..., S) with the batch dimensions of the keys."
-        ) from exc
-    hidden_rows = ~m.any(dim=-1)
-    if bool(hidden_rows.any()):
-        where = tuple(int(i) for i in torch.nonzero(hidden_rows)[0])
-        raise ValueError(
-            f"mask hides every source position for the query at index {where}: softmax over no "
-            "positions is undefined. Every row of the mask needs at least one True (a real token)."
-        )
     return m
 
 
@@ -75,8 +58,10 @@ def attention(
         A name in :data:`SCORES` (``"dot"``, ``"scaled_dot"``, ``"general"``,
         ``"additive"``, ``"location"``) or a function ``score(query, keys, **score_params)``.
     mask:
-        Optional bool ``(..., S)`` (or ``(..., T, S)``), True where attending is allowed.
-        Masked positions get weight exactly 0.
+        Optional ``(..., S)`` (or ``(..., T, S)``), the book's one convention
+        (:mod:`dlcourse.attention.masks`): boolean, True where attending is allowed
+        (masked positions get weight exactly 0), or floating point, added to the scores.
+        A query with no allowed key raises ``ValueError`` (a source of length 0).
     score_params:
         Parameters of the score, e.g. ``W=`` for the general score, ``W=, v=`` for the additive one.
 
@@ -95,12 +80,24 @@ def attention(
     if isinstance(score, str):
         check_choice(score, "score", SCORES)
         score_fn = SCORES[score]
+        required, optional = SCORE_PARAMS[score]
+        missing = [p for p in required if p not in score_params]
+        unknown = [p for p in score_params if p not in required + optional]
+        if missing or unknown:
+            wanted = ", ".join(f"{p}=" for p in required) or "no parameters"
+            raise TypeError(
+                f"score={score!r} needs {wanted}" + (f" (optional: {', '.join(optional)})" if optional else "")
+                + f"; got {sorted(score_params) or 'none'}"
+                + (f", missing {missing}" if missing else "") + (f", unknown {unknown}" if unknown else "")
+                + ". To fix: pass exactly those as keyword arguments, e.g. attention(q, K, V, 'general', W=W_a)."
+            )
     elif callable(score):
         score_fn = score
     else:
         raise TypeError(f"score must be one of {sorted(SCORES)} or a function; got {type(score).__name__}.")
     q3, k, single = _lift(query, keys)
     v = _tensor(values, "values")
+    _same_dtype(keys=k, values=v)
     if v.ndim != k.ndim or v.shape[-2] != k.shape[-2]:
         raise ValueError(
             f"values must have shape (..., S, d_v) with the same S = {k.shape[-2]} as keys {_shape(k)}; "
@@ -108,8 +105,9 @@ def attention(
         )
     scores3 = score_fn(q3, k, **score_params)  # (..., T, S)
     if mask is not None:
+        # exp(-inf) = 0: zero weight. Applied in the caller's shape, so an error names the caller's query.
         m = _prepare_mask(mask, scores3, k, single)
-        scores3 = scores3.masked_fill(~m, float("-inf"))  # exp(-inf) = 0: exactly zero weight
+        scores3 = apply_mask(scores3.squeeze(-2), m).unsqueeze(-2) if single else apply_mask(scores3, m)
     weights3 = torch.softmax(scores3, dim=-1)  # (..., T, S)
     context3 = weights3 @ v  # (..., T, S) @ (..., S, d_v) -> (..., T, d_v)
     return _finish(context3, single), _finish(weights3, single)

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int
+from .._validation import check_choice, check_int, check_type
 from ..seq2seq.model import TokenRNN
 from .core import attention
 from .scores import SCORES, _shape
@@ -27,8 +27,8 @@ class _AttentionDecoderBase(TokenRNN):
     """Chapter 9's sizes, embedding and RNN factory (:class:`dlcourse.seq2seq.TokenRNN`), plus a step check."""
 
     def _check_step(self, token: torch.Tensor, encoder_outputs: torch.Tensor) -> None:
-        if token.ndim != 1:
-            raise ValueError(f"token must have shape (B,) (one token id per sequence); got {_shape(token)}.")
+        self._check_tokens(token, "token", 1)
+        check_type(encoder_outputs, "encoder_outputs", torch.Tensor)
         if encoder_outputs.ndim != 3 or encoder_outputs.shape[0] != token.shape[0] or encoder_outputs.shape[-1] != self.hidden_size:
             raise ValueError(
                 f"encoder_outputs must have shape (B, S, H) = ({token.shape[0]}, *, {self.hidden_size}); "
@@ -80,15 +80,8 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
     """
 
     def __init__(
-        self,
-        vocab_size: int,
-        embedding_dim: int,
-        hidden_size: int,
-        *,
-        cell: str = "gru",
-        num_layers: int = 1,
-        score: str = "dot",
-        max_source_len: int = 64,
+        self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1,
+        score: str = "dot", max_source_len: int = 64,
     ) -> None:
         super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)
         self.score = check_choice(score, "score", SCORES)
@@ -173,13 +166,7 @@ class BahdanauAttentionDecoder(_AttentionDecoderBase):
     """
 
     def __init__(
-        self,
-        vocab_size: int,
-        embedding_dim: int,
-        hidden_size: int,
-        *,
-        cell: str = "gru",
-        num_layers: int = 1,
+        self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1,
         attention_size: int | None = None,
     ) -> None:
         super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)

@@ -4,26 +4,40 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-import numpy as np
 import torch
 
-from .._validation import format_shape
+from .._validation import as_float_array, format_shape
 
 __all__ = ["dot_score", "scaled_dot_score", "general_score", "additive_score", "location_score", "SCORES"]
 
 
 # --------------------------------------------------------------------------- helpers
 def _tensor(x: Any, name: str) -> torch.Tensor:
+    """``x`` as a real floating tensor: tensors keep their dtype (integers become the default float
+    dtype), anything else goes through :func:`~dlcourse._validation.as_float_array` (float64)."""
     if isinstance(x, torch.Tensor):
         t = x
+        if t.is_complex():
+            raise TypeError(f"{name} must hold real numbers; got a complex tensor ({t.dtype}). Use {name}.real if meant.")
     else:
-        try:
-            t = torch.as_tensor(np.asarray(x, dtype=float))
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must be a tensor or an array of numbers; got {type(x).__name__}.") from exc
+        t = torch.as_tensor(as_float_array(x, name))
     if not t.is_floating_point():
         t = t.to(torch.get_default_dtype())
     return t
+
+
+def _same_dtype(**tensors: torch.Tensor) -> None:
+    """Raise ``TypeError`` unless all ``tensors`` share one dtype (torch would fail deep in a matmul)."""
+    dtypes = {name: t.dtype for name, t in tensors.items()}
+    if len(set(dtypes.values())) > 1:
+        names = list(tensors)
+        listed = ", ".join(f"{name} {str(d).replace('torch.', '')}" for name, d in dtypes.items())
+        other = next(d for d in dtypes.values() if d != dtypes[names[0]])
+        raise TypeError(
+            f"{', '.join(names[:-1])} and {names[-1]} must share one dtype; got {listed}. A NumPy array "
+            f"or list becomes float64 while torch tensors are usually float32. To fix: convert, e.g. "
+            f"torch.as_tensor({names[0]}, dtype={other}), or pass tensors of one dtype."
+        )
 
 
 def _shape(t: torch.Tensor) -> str:
@@ -34,6 +48,7 @@ def _lift(query: Any, keys: Any) -> tuple[torch.Tensor, torch.Tensor, bool]:
     """Return ``q (..., T, d_q)``, ``keys (..., S, d_k)`` and whether the query was single."""
     q = _tensor(query, "query")
     k = _tensor(keys, "keys")
+    _same_dtype(query=q, keys=k)
     if k.ndim < 2:
         raise ValueError(
             f"keys must have shape (..., S, d_k): one row per source position; got {_shape(k)}. "
@@ -120,6 +135,7 @@ def general_score(query: Any, keys: Any, W: Any) -> torch.Tensor:
     """
     q, k, single = _lift(query, keys)
     Wa = _tensor(W, "W")
+    _same_dtype(query=q, W=Wa)
     if Wa.ndim != 2 or Wa.shape[0] != q.shape[-1] or Wa.shape[1] != k.shape[-1]:
         raise ValueError(
             f"W must have shape (d_q, d_k) = ({q.shape[-1]}, {k.shape[-1]}) for query "
@@ -150,6 +166,7 @@ def additive_score(query: Any, keys: Any, W: Any, v: Any, b: Any = None) -> torc
     """
     q, k, single = _lift(query, keys)
     Wa, va = _tensor(W, "W"), _tensor(v, "v")
+    _same_dtype(query=q, W=Wa, v=va)
     dq, dk = q.shape[-1], k.shape[-1]
     if Wa.ndim != 2 or Wa.shape[1] != dq + dk:
         raise ValueError(
@@ -164,6 +181,7 @@ def additive_score(query: Any, keys: Any, W: Any, v: Any, b: Any = None) -> torc
     hidden = proj_q.unsqueeze(-2) + proj_k.unsqueeze(-3)  # (..., T, 1, A) + (..., 1, S, A) -> (..., T, S, A)
     if b is not None:
         ba = _tensor(b, "b")
+        _same_dtype(query=q, b=ba)
         if ba.shape != (A,):
             raise ValueError(f"b must have shape (A,) = ({A},); got b {_shape(ba)}.")
         hidden = hidden + ba
@@ -188,6 +206,7 @@ def location_score(query: Any, keys: Any, W: Any, b: Any = None) -> torch.Tensor
     """
     q, k, single = _lift(query, keys)
     Wa = _tensor(W, "W")
+    _same_dtype(query=q, W=Wa)
     S = k.shape[-2]
     if Wa.ndim != 2 or Wa.shape[1] != q.shape[-1] or Wa.shape[0] < S:
         raise ValueError(
@@ -197,6 +216,7 @@ def location_score(query: Any, keys: Any, W: Any, b: Any = None) -> torch.Tensor
     scores = q @ Wa[:S].T  # (..., T, d_q) @ (d_q, S) -> (..., T, S)
     if b is not None:
         ba = _tensor(b, "b")
+        _same_dtype(query=q, b=ba)
         if ba.shape != (Wa.shape[0],):
             raise ValueError(f"b must have shape (S_max,) = ({Wa.shape[0]},); got b {_shape(ba)}.")
         scores = scores + ba[:S]
@@ -204,6 +224,15 @@ def location_score(query: Any, keys: Any, W: Any, b: Any = None) -> torch.Tensor
     scores = scores.expand(*lead, q.shape[-2], S)
     return _finish(scores, single)
 
+
+#: The parameters each named score needs (``attention(..., score=name, **params)``).
+SCORE_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (required, optional)
+    "dot": ((), ()),
+    "scaled_dot": ((), ()),
+    "general": (("W",), ()),
+    "additive": (("W", "v"), ("b",)),
+    "location": (("W",), ("b",)),
+}
 
 SCORES: dict[str, Callable[..., torch.Tensor]] = {
     "dot": dot_score,

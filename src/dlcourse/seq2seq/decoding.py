@@ -1,6 +1,8 @@
 r"""Decoding a trained :class:`~dlcourse.seq2seq.Seq2Seq`: greedy decoding, beam search, sequence scores.
 
-The contract every decoder here follows:
+The contract every decoder of the book follows (here and
+:meth:`dlcourse.transformer.Transformer.greedy_decode`, which runs the same
+:func:`greedy_loop` inside the same :func:`evaluating`):
 
 * The model is switched to evaluation mode for the call and no gradient is recorded;
   its ``training`` flag is restored on return *and* when an exception escapes
@@ -14,7 +16,7 @@ The contract every decoder here follows:
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
@@ -23,11 +25,24 @@ from ..data.sequences import EOS, SOS
 from .model import Seq2Seq, _check_src
 
 __all__ = ["greedy_decode", "beam_search", "sequence_log_prob"]
+# Also public, shared with dlcourse.transformer: evaluating, greedy_loop.
 
 
 @contextmanager
-def _evaluating(model: torch.nn.Module) -> Iterator[None]:
-    """Evaluation mode and no gradient inside; the model's previous mode restored even on an error."""
+def evaluating(model: torch.nn.Module) -> Iterator[None]:
+    """Evaluation mode and no gradient inside; the model's previous mode restored even on an error.
+
+    Every decoder of the book (here and :meth:`dlcourse.transformer.Transformer.greedy_decode`)
+    runs inside it.
+
+    Example:
+        >>> net = torch.nn.Dropout(0.5)
+        >>> with evaluating(net):
+        ...     net.training
+        False
+        >>> net.training
+        True
+    """
     was_training = model.training
     model.eval()
     try:
@@ -37,38 +52,86 @@ def _evaluating(model: torch.nn.Module) -> Iterator[None]:
         model.train(was_training)
 
 
+def greedy_loop(
+    step: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]],
+    batch_size: int,
+    max_len: int,
+    *,
+    sos: int = SOS,
+    eos: int = EOS,
+    device: Any = None,
+) -> tuple[list[list[int]], torch.Tensor | None, torch.Tensor]:
+    r"""The one greedy loop of the book: feed back :math:`\hat y_t = \arg\max_v p(v \mid \hat y_{<t}, x)`.
+
+    Both public greedy decoders are thin wrappers around it:
+    :func:`greedy_decode` (an RNN :class:`Seq2Seq`, token lists and attention weights) and
+    :meth:`dlcourse.transformer.Transformer.greedy_decode` (a padded tensor in the layout
+    of ``tgt[:, 1:]``). Run it inside :func:`evaluating`.
+
+    Args:
+        step: ``step(token (B,)) -> (logits (B, V), weights (B, S) or None)``, the model's
+            next-token scores given the newest token (it keeps its own state).
+        batch_size: ``B``.
+        max_len: the most decoder steps.
+        sos, eos: start and end token ids.
+        device: where the token tensors live.
+
+    Returns:
+        ``(tokens, attention, finished)``: ``tokens[b]`` the ids of row ``b`` without
+        ``sos``/``eos`` (each row stops at its own first ``eos``); ``attention``
+        ``(B, steps, S)`` (zeros after a row has finished) or ``None`` when ``step`` gives no
+        weights; ``finished (B,)`` bool, True where the row emitted ``eos``.
+    """
+    token = torch.full((batch_size,), sos, dtype=torch.long, device=device)
+    finished = torch.zeros(batch_size, dtype=torch.bool, device=device)
+    outputs: list[list[int]] = [[] for _ in range(batch_size)]
+    weights_steps = []
+    for _ in range(max_len):
+        logits, weights = step(token)
+        token = logits.argmax(-1)  # (B,)
+        if weights is not None:
+            weights_steps.append(weights.masked_fill(finished[:, None], 0.0))
+        for b in torch.nonzero(~finished & (token != eos)).flatten().tolist():
+            outputs[b].append(int(token[b]))
+        finished |= token == eos
+        if bool(finished.all()):
+            break
+    attention = torch.stack(weights_steps, 1) if weights_steps else None  # (B, steps, S)
+    return outputs, attention, finished
+
+
 def greedy_decode(
     model: Seq2Seq, src: torch.Tensor, src_lengths: torch.Tensor, max_len: int
 ) -> tuple[list[list[int]], torch.Tensor | None]:
     r"""Decode greedily: feed back :math:`\hat y_t = \arg\max_v p(v \mid \hat y_{<t}, x)` until ``EOS``.
 
     Follows the module's contract (evaluation mode, restored even on an error; ``SOS``
-    and ``EOS`` not returned; at most ``max_len`` steps). Each row stops at its own first
-    ``EOS``. Returns the token-id lists and the attention weights ``(B, steps, S)``
-    (``None`` for a decoder without attention), where ``steps`` is the number of decoder
-    steps actually run (rows that stopped earlier keep zeros).
+    and ``EOS`` not returned; at most ``max_len`` steps); the loop is :func:`greedy_loop`,
+    shared with :meth:`dlcourse.transformer.Transformer.greedy_decode`.
+
+    Args:
+        model: a :class:`Seq2Seq` (any decoder with ``forward_step``).
+        src: ``(B, S)`` int64 token ids; src_lengths: ``(B,)`` int64 true lengths.
+        max_len: the most decoder steps (>= 1).
+
+    Returns:
+        ``(tokens, attention)``: the token-id lists, each row stopped at its own first
+        ``EOS``, and the attention weights ``(B, steps, S)`` (``None`` for a decoder without
+        attention), where ``steps`` is the number of decoder steps actually run (rows that
+        stopped earlier keep zeros).
     """
     _check_src(src, src_lengths)
     max_len = check_int(max_len, "max_len", minimum=1)
-    with _evaluating(model):
-        # The core loop: encode once, then feed the decoder its own arg-max until EOS.
+    with evaluating(model):
         encoder_outputs, state, src_mask = model.encode(src, src_lengths)
-        batch = src.shape[0]
-        token = torch.full((batch,), SOS, dtype=torch.long, device=src.device)
-        finished = torch.zeros(batch, dtype=torch.bool, device=src.device)
-        outputs: list[list[int]] = [[] for _ in range(batch)]
-        weights_steps = []
-        for _ in range(max_len):
-            logits, state, weights = _step(model)(token, state, encoder_outputs, src_mask)
-            token = logits.argmax(-1)  # (B,)
-            if weights is not None:
-                weights_steps.append(weights.masked_fill(finished[:, None], 0.0))
-            for b in torch.nonzero(~finished & (token != EOS)).flatten().tolist():
-                outputs[b].append(int(token[b]))
-            finished |= token == EOS
-            if bool(finished.all()):
-                break
-    attention = torch.stack(weights_steps, 1) if weights_steps else None  # (B, steps, S)
+        forward_step = _step(model)
+
+        def step(token: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+            nonlocal state
+            logits, state, weights = forward_step(token, state, encoder_outputs, src_mask)
+            return logits, weights
+
+        outputs, attention, _ = greedy_loop(step, src.shape[0], max_len, device=src.device)
     return outputs, attention
 
 
@@ -123,7 +186,7 @@ def beam_search(
     alpha = check_float(length_penalty, "length_penalty", minimum=0.0)
     results: list[list[int]] = []
     scores: list[float] = []
-    with _evaluating(model):
+    with evaluating(model):
         for b in range(src.shape[0]):
             n = int(src_lengths[b])
             enc_out, state, mask = model.encode(src[b : b + 1, :n], src_lengths[b : b + 1])
@@ -184,7 +247,7 @@ def sequence_log_prob(
     if len(outputs) != src.shape[0]:
         raise ValueError(f"outputs must hold one sequence per source row = {src.shape[0]}; got {len(outputs)}.")
     result = []
-    with _evaluating(model):
+    with evaluating(model):
         for b, out in enumerate(outputs):
             n = int(src_lengths[b])
             enc_out, state, mask = model.encode(src[b : b + 1, :n], src_lengths[b : b + 1])

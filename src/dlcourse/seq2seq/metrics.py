@@ -198,12 +198,12 @@ def teacher_forced_accuracy(model: Seq2Seq, pairs: SequencePairs, batch_size: in
     model its own predictions instead; the difference between the two is what exposure
     to its own mistakes costs the model at test time.
     """
-    from .decoding import _evaluating
+    from .decoding import evaluating
 
     check_type(pairs, "pairs", SequencePairs)
     dev = next(model.parameters()).device
     correct = total = 0
-    with _evaluating(model):
+    with evaluating(model):
         for start in range(0, len(pairs), batch_size):
             stop = start + batch_size
             lengths = pairs.src_lengths[start:stop]

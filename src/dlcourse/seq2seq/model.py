@@ -9,6 +9,7 @@ from torch import nn
 
 from .._validation import check_choice, check_int, check_ndim, check_probability, check_type
 from ..data.sequences import PAD
+from ._limits import check_num_layers, check_num_parameters, check_token_ids
 
 __all__ = ["TokenRNN", "Encoder", "Decoder", "Seq2Seq", "lengths_to_mask", "sequence_loss"]
 
@@ -18,11 +19,28 @@ _CELLS = {"gru": nn.GRU, "lstm": nn.LSTM}
 def lengths_to_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.Tensor:
     """Boolean padding mask ``(B, max_len)``, True at real tokens: ``mask[b, s] = s < lengths[b]``.
 
+    ``max_len`` defaults to the longest length; a smaller one raises ``ValueError`` (it
+    would cut sequences). A length of 0 gives a row with no True, which attention refuses
+    (:mod:`dlcourse.attention.masks`).
+
     >>> lengths_to_mask(torch.tensor([3, 1]), 4).int().tolist()
     [[1, 1, 1, 0], [1, 0, 0, 0]]
     """
+    check_type(lengths, "lengths", torch.Tensor)
     check_ndim(lengths, "lengths", 1, names="(batch,)")
-    max_len = int(lengths.max()) if max_len is None else int(max_len)
+    if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
+        raise TypeError(f"lengths must be an integer tensor; got dtype {lengths.dtype}. Use lengths.long().")
+    if len(lengths) and int(lengths.min()) < 0:
+        raise ValueError(f"lengths must be >= 0; got {int(lengths.min())}.")
+    longest = int(lengths.max()) if len(lengths) else 0
+    if max_len is None:
+        max_len = longest
+    max_len = check_int(max_len, "max_len", minimum=0)
+    if max_len < longest:
+        raise ValueError(
+            f"max_len must be at least the longest length = {longest} (a shorter mask would cut "
+            f"sequences silently); got max_len = {max_len}. Pass max_len >= {longest} or None."
+        )
     positions = torch.arange(max_len, device=lengths.device)  # (S,)
     return positions[None, :] < lengths[:, None]  # (B, S)
 
@@ -65,8 +83,22 @@ class TokenRNN(nn.Module):
         self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
         self.cell = check_choice(cell, "cell", _CELLS)
-        self.num_layers = check_int(num_layers, "num_layers", minimum=1)
+        self.num_layers = check_num_layers(num_layers)
+        gates = {"gru": 3, "lstm": 4}[self.cell]
+        H, E = self.hidden_size, self.embedding_dim
+        check_num_parameters(
+            self.vocab_size * (E + H) + self.num_layers * gates * H * (max(E, H) + H + 2),
+            type(self).__name__, "reduce num_layers, hidden_size, embedding_dim or vocab_size",
+        )
         self.embedding = nn.Embedding(self.vocab_size, self.embedding_dim, padding_idx=PAD)
+
+    def _check_tokens(self, tokens: Any, name: str, ndim: int) -> None:
+        """``tokens`` must be an int64 tensor of ``ndim`` dimensions with ids in ``0..vocab_size - 1``."""
+        check_type(tokens, name, torch.Tensor)
+        check_ndim(tokens, name, ndim, names="(batch,)" if ndim == 1 else "(batch, steps)")
+        if tokens.dtype != torch.long:
+            raise TypeError(f"{name} must be an int64 (torch.long) tensor of token ids; got {tokens.dtype}. Use .long().")
+        check_token_ids(tokens, name, self.vocab_size)
 
     def _rnn(self, input_size: int) -> nn.Module:
         return _CELLS[self.cell](input_size, self.hidden_size, num_layers=self.num_layers, batch_first=True)
@@ -107,6 +139,7 @@ class Encoder(TokenRNN):
         from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
         _check_src(src, src_lengths)
+        check_token_ids(src, "src", self.vocab_size)
         embedded = self.embedding(src)  # (B, S, E)
         packed = pack_padded_sequence(embedded, src_lengths.cpu(), batch_first=True, enforce_sorted=False)
         packed_out, state = self.rnn(packed)
@@ -148,6 +181,7 @@ class Decoder(TokenRNN):
         encoder_outputs: torch.Tensor | None = None,
         src_mask: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, Any, None]:
+        self._check_tokens(token, "token", 1)
         embedded = self.embedding(token)[:, None, :]  # (B, 1, E)
         output, state = self.rnn(embedded, state)  # (B, 1, H)
         logits = self.out(output[:, 0])  # (B, V)
@@ -165,6 +199,7 @@ class Decoder(TokenRNN):
         The same computation as calling :meth:`forward_step` on each column of ``tokens``
         (the inputs do not depend on earlier outputs), in one RNN call instead of ``T``.
         """
+        self._check_tokens(tokens, "tokens", 2)
         output, _ = self.rnn(self.embedding(tokens), state)  # (B, T, H)
         return self.out(output), None
 
@@ -226,6 +261,9 @@ class Seq2Seq(nn.Module):
                 f"tgt must have shape (batch, tgt_len) = ({src.shape[0]}, >=2) with SOS first; "
                 f"got {tuple(tgt.shape)}."
             )
+        vocab = getattr(self.decoder, "vocab_size", None)
+        if isinstance(vocab, int):
+            check_token_ids(tgt, "tgt", vocab)
         encoder_outputs, state, src_mask = self.encode(src, src_lengths)
         if self.teacher_forcing_ratio >= 1.0 and self.parallel_teacher_forcing and hasattr(
                 self.decoder, "forward_sequence"):

@@ -12,9 +12,12 @@ against PyTorch in ``tests/test_transformer.py``:
   (equal to :class:`torch.nn.TransformerEncoderLayer` / ``DecoderLayer``, post-norm
   as in the paper or pre-norm), and the full :class:`Transformer`.
 
-Mask convention (the one of ``torch.nn.functional.scaled_dot_product_attention``):
+Mask convention (the one of ``torch.nn.functional.scaled_dot_product_attention``, and of
+chapter 10's :func:`dlcourse.attention.attention`; see :mod:`dlcourse.attention.masks`):
 a **boolean mask is True where a query may attend** to a key, False where it may not;
-a floating-point mask is *added* to the scores (``-inf`` blocks). Note that
+a floating-point mask is *added* to the scores (``-inf`` blocks); a query with no allowed
+key raises ``ValueError`` (torch would return NaN), and :meth:`Transformer.encode` names
+a source of padding only before it gets that far. Note that
 :class:`torch.nn.MultiheadAttention` uses the opposite boolean convention
 (True = blocked); :meth:`MultiHeadAttention.from_torch` copies weights, not masks.
 

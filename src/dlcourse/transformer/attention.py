@@ -1,7 +1,9 @@
 """Masks, scaled dot-product attention and multi-head attention (equal to ``torch.nn.MultiheadAttention``).
 
-Mask convention: a boolean mask is True where a query may attend to a key (the one of
-``torch.nn.functional.scaled_dot_product_attention``); a floating-point mask is added to the scores.
+Mask convention (:mod:`dlcourse.attention.masks`, the same as chapter 10's): a boolean mask is
+True where a query may attend to a key (the meaning of
+``torch.nn.functional.scaled_dot_product_attention``); a floating-point mask is added to the
+scores; a query with no allowed key raises ``ValueError`` instead of returning NaN.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .._validation import check_float, check_int, check_ndim, check_type
+from ..attention.masks import apply_mask
+from ..seq2seq._limits import check_num_parameters, renamed
 
 __all__ = ["padding_mask", "subsequent_mask", "scaled_dot_product_attention", "MultiHeadAttention"]
 
@@ -73,27 +77,31 @@ def scaled_dot_product_attention(
     the entries of :math:`q` and :math:`k` have unit variance, so the softmax does not
     saturate.
 
-    Parameters
-    ----------
-    q, k, v:
-        ``(..., L, d_k)``, ``(..., S, d_k)`` and ``(..., S, d_v)``; leading dimensions
-        (batch, heads) must broadcast.
-    mask:
-        Optional, broadcastable to ``(..., L, S)``: boolean (True = may attend) or
-        floating point (added to the scores). A query row with no allowed key gives NaN.
-    dropout_p:
-        Dropout probability on the weights (only when ``training``).
+    Args:
+        q: queries ``(..., L, d_k)``.
+        k: keys ``(..., S, d_k)``.
+        v: values ``(..., S, d_v)``; the leading dimensions (batch, heads) of ``q``,
+            ``k`` and ``v`` must broadcast.
+        mask: optional, broadcastable to ``(..., L, S)``, the book's one convention
+            (:mod:`dlcourse.attention.masks`, shared with :func:`dlcourse.attention.attention`):
+            boolean, True where a query may attend, or floating point, added to the
+            scores (``-inf`` blocks).
+        dropout_p: dropout probability on the weights (only when ``training``).
+        training: whether dropout is applied.
 
-    Returns
-    -------
-    ``(output, weights)`` with shapes ``(..., L, d_v)`` and ``(..., L, S)``.
+    Returns:
+        ``(output, weights)`` with shapes ``(..., L, d_v)`` and ``(..., L, S)``.
 
-    Example
-    -------
-    >>> q = k = v = torch.eye(2)[None]            # (1, 2, 2)
-    >>> out, w = scaled_dot_product_attention(q, k, v)
-    >>> w.sum(-1).tolist()
-    [[1.0, 1.0]]
+    Raises:
+        ValueError: a query row with no allowed key (softmax over nothing, NaN in torch);
+            the message names the row. A source of padding only causes it:
+            :meth:`Transformer.encode` names such a source before it gets here.
+
+    Example:
+        >>> q = k = v = torch.eye(2)[None]            # (1, 2, 2)
+        >>> out, w = scaled_dot_product_attention(q, k, v)
+        >>> w.sum(-1).tolist()
+        [[1.0, 1.0]]
     """
     for name, t in (("q", q), ("k", k), ("v", v)):
         check_type(t, name, Tensor)
@@ -110,11 +118,7 @@ def scaled_dot_product_attention(
     scale = 1.0 / math.sqrt(q.shape[-1])
     scores = (q * scale) @ k.transpose(-2, -1)  # (..., L, d_k) @ (..., d_k, S) -> (..., L, S)
     if mask is not None:
-        check_type(mask, "mask", Tensor)
-        if mask.dtype == torch.bool:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        else:
-            scores = scores + mask
+        scores = apply_mask(scores, mask)  # -inf where blocked; raises on a row with no key
     weights = torch.softmax(scores, dim=-1)  # (..., L, S), rows sum to 1
     if dropout_p > 0.0 and training:
         weights = F.dropout(weights, p=dropout_p)
@@ -136,16 +140,11 @@ class MultiHeadAttention(nn.Module):
     (one matrix product when query, key and value are the same tensor), and the heads
     are a tensor dimension, not a Python loop.
 
-    Parameters
-    ----------
-    d_model:
-        Width of inputs and outputs; must be divisible by ``n_heads``.
-    n_heads:
-        Number of heads :math:`h`.
-    dropout:
-        Dropout on the attention weights during training.
-    bias:
-        Whether the projections have biases.
+    Args:
+        d_model: width of inputs and outputs; must be divisible by ``num_heads``.
+        num_heads: number of heads :math:`h` (``n_heads=`` is accepted as the older name).
+        dropout: dropout on the attention weights during training.
+        bias: whether the projections have biases.
 
     Shapes
     ------
@@ -167,16 +166,21 @@ class MultiHeadAttention(nn.Module):
     (torch.Size([2, 5, 16]), torch.Size([2, 5, 5]))
     """
 
-    def __init__(self, d_model: int, n_heads: int, dropout: float = 0.0, bias: bool = True) -> None:
+    def __init__(
+        self, d_model: int, num_heads: int = 8, dropout: float = 0.0, bias: bool = True, *, n_heads: int | None = None
+    ) -> None:
         super().__init__()
         d_model = check_int(d_model, "d_model", minimum=1)
-        n_heads = check_int(n_heads, "n_heads", minimum=1)
-        if d_model % n_heads:
+        num_heads = check_int(renamed(num_heads, n_heads, "num_heads", "n_heads", 8), "num_heads", minimum=1)
+        if d_model % num_heads:
+            divisors = [h for h in range(1, min(d_model, 64) + 1) if d_model % h == 0]
             raise ValueError(
-                f"d_model must be divisible by n_heads so each head gets d_model / n_heads dimensions; "
-                f"got d_model={d_model}, n_heads={n_heads}."
+                f"d_model must be divisible by num_heads so each head gets d_model / num_heads dimensions; "
+                f"got d_model={d_model}, num_heads={num_heads}. To fix: choose num_heads among "
+                f"{divisors} or make d_model a multiple of {num_heads}."
             )
-        self.d_model, self.n_heads, self.d_k = d_model, n_heads, d_model // n_heads
+        check_num_parameters(4 * d_model * d_model, "MultiHeadAttention", "reduce d_model")
+        self.d_model, self.num_heads, self.d_k = d_model, num_heads, d_model // num_heads
         self.dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0)
         self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))  # rows: W^Q, W^K, W^V
         self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model)) if bias else None
@@ -222,7 +226,7 @@ class MultiHeadAttention(nn.Module):
             raise ValueError(f"key and value must have the same seq_len; got {tuple(key.shape)} and {tuple(value.shape)}.")
         B, L, _ = query.shape
         S = key.shape[1]
-        h, d_k = self.n_heads, self.d_k
+        h, d_k = self.num_heads, self.d_k
         q, k, v = self._project(query, key, value)  # (B, L, d), (B, S, d), (B, S, d)
         q = q.view(B, L, h, d_k).transpose(1, 2)  # (B, h, L, d_k)
         k = k.view(B, S, h, d_k).transpose(1, 2)  # (B, h, S, d_k)
@@ -235,6 +239,11 @@ class MultiHeadAttention(nn.Module):
         if not need_weights:
             return out, None
         return out, weights.mean(dim=1) if average_weights else weights  # (B, L, S) or (B, h, L, S)
+
+    @property
+    def n_heads(self) -> int:
+        """The older name of :attr:`num_heads`."""
+        return self.num_heads
 
     @classmethod
     def from_torch(cls, module: nn.MultiheadAttention) -> "MultiHeadAttention":

@@ -1,13 +1,14 @@
 """The position-wise feed-forward network and the encoder and decoder layers (equal to ``torch.nn``'s)."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, cast
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .._validation import check_choice, check_float, check_int, check_type
+from ..seq2seq._limits import check_num_parameters, renamed
 from .attention import MultiHeadAttention
 
 __all__ = ["PositionwiseFeedForward", "EncoderLayer", "DecoderLayer"]
@@ -35,6 +36,7 @@ class PositionwiseFeedForward(nn.Module):
         super().__init__()
         d_model = check_int(d_model, "d_model", minimum=1)
         d_ff = check_int(d_ff, "d_ff", minimum=1)
+        check_num_parameters(2 * d_model * d_ff, "PositionwiseFeedForward", "reduce d_model or d_ff")
         self.activation: str = check_choice(activation, "activation", tuple(_ACTIVATIONS))
         self.linear1 = nn.Linear(d_model, d_ff)  # W_1, b_1
         self.linear2 = nn.Linear(d_ff, d_model)  # W_2, b_2
@@ -46,21 +48,68 @@ class PositionwiseFeedForward(nn.Module):
 
 
 # ---------------------------------------------------------------------------- layers
-def _layer_args(d_model: int, n_heads: int, d_ff: int, dropout: float, layer_norm_eps: float) -> tuple:
-    d_model = check_int(d_model, "d_model", minimum=1)
-    n_heads = check_int(n_heads, "n_heads", minimum=1)
-    d_ff = check_int(d_ff, "d_ff", minimum=1)
-    dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0)
-    layer_norm_eps = check_float(layer_norm_eps, "layer_norm_eps", minimum=0.0, strict_minimum=True)
-    return d_model, n_heads, d_ff, dropout, layer_norm_eps
+class _ResidualLayer(nn.Module):
+    """What both layers share: the checked settings, self-attention (and cross-attention for a
+    decoder), the feed-forward network, ``num_norms`` LayerNorms and dropouts, and copying
+    weights from torch's layers. Modules are created in the order of torch's layers, so a
+    seed gives the same initial weights as before this base existed."""
+
+    _num_norms = 2
+    _cross = False
+
+    def __init__(
+        self,
+        d_model: int,
+        num_heads: int = 8,
+        d_ff: int = 2048,
+        dropout: float = 0.1,
+        norm_first: bool = False,
+        activation: str = "relu",
+        layer_norm_eps: float = 1e-5,
+        *,
+        n_heads: int | None = None,
+    ) -> None:
+        super().__init__()
+        num_heads = renamed(num_heads, n_heads, "num_heads", "n_heads", 8)  # 8 as in the paper
+        d_model = check_int(d_model, "d_model", minimum=1)
+        d_ff = check_int(d_ff, "d_ff", minimum=1)
+        dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0)
+        eps = check_float(layer_norm_eps, "layer_norm_eps", minimum=0.0, strict_minimum=True)
+        check_num_parameters(
+            (4 + 4 * self._cross) * d_model * d_model + 2 * d_model * d_ff, f"{type(self).__name__}",
+            "reduce d_model or d_ff",
+        )
+        self.norm_first = bool(norm_first)
+        self.self_attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)
+        if self._cross:
+            self.cross_attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout=dropout, activation=activation)
+        for i in range(1, self._num_norms + 1):
+            setattr(self, f"norm{i}", nn.LayerNorm(d_model, eps=eps))
+        for i in range(1, self._num_norms + 1):
+            setattr(self, f"dropout{i}", nn.Dropout(dropout))
+
+    @classmethod
+    def _from_torch(cls, module: nn.Module) -> Any:
+        sa = cast(nn.MultiheadAttention, module.self_attn)
+        linear1, linear2 = cast(nn.Linear, module.linear1), cast(nn.Linear, module.linear2)
+        new = cls(
+            sa.embed_dim, sa.num_heads, linear1.out_features, dropout=cast(nn.Dropout, module.dropout).p,
+            norm_first=bool(module.norm_first), activation=_torch_activation(module),
+            layer_norm_eps=cast(nn.LayerNorm, module.norm1).eps,
+        )
+        with torch.no_grad():
+            new.self_attn = MultiHeadAttention.from_torch(sa)
+            if cls._cross:
+                new.cross_attn = MultiHeadAttention.from_torch(cast(nn.MultiheadAttention, module.multihead_attn))
+            _copy_linear(new.ff.linear1, linear1)
+            _copy_linear(new.ff.linear2, linear2)
+            for i in range(1, cls._num_norms + 1):
+                getattr(new, f"norm{i}").load_state_dict(getattr(module, f"norm{i}").state_dict())
+        return new.to(linear1.weight.device, linear1.weight.dtype)
 
 
-def _copy_linear(dst: nn.Linear, src: nn.Linear) -> None:
-    dst.weight.copy_(src.weight)
-    dst.bias.copy_(src.bias)
-
-
-class EncoderLayer(nn.Module):
+class EncoderLayer(_ResidualLayer):
     r"""One encoder layer: self-attention and a feed-forward network, each in a residual block.
 
     Post-norm (the paper, ``norm_first=False``)::
@@ -78,29 +127,23 @@ class EncoderLayer(nn.Module):
     :class:`torch.nn.TransformerEncoderLayer` (``self_attn``, ``linear1``, ``linear2``,
     ``norm1``, ``norm2``), so :meth:`from_torch` copies weights one to one.
 
+    Args:
+        d_model: width of every position's vector.
+        num_heads: attention heads (``n_heads=`` is accepted as the older name).
+        d_ff: hidden width of the feed-forward network.
+        dropout: dropout after each sublayer and on the attention weights.
+        norm_first: pre-norm instead of the paper's post-norm.
+        activation: ``"relu"`` or ``"gelu"``.
+        layer_norm_eps: the LayerNorms' :math:`\epsilon`.
+
     Shapes: ``x`` ``(B, S, d_model)``, ``mask`` broadcastable to ``(B, h, S, S)``
     (usually :func:`padding_mask` of the source); output ``(B, S, d_model)``.
     """
 
-    def __init__(
-        self,
-        d_model: int,
-        n_heads: int,
-        d_ff: int = 2048,
-        dropout: float = 0.1,
-        norm_first: bool = False,
-        activation: str = "relu",
-        layer_norm_eps: float = 1e-5,
-    ) -> None:
-        super().__init__()
-        d_model, n_heads, d_ff, dropout, eps = _layer_args(d_model, n_heads, d_ff, dropout, layer_norm_eps)
-        self.norm_first = bool(norm_first)
-        self.self_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
-        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout=dropout, activation=activation)
-        self.norm1 = nn.LayerNorm(d_model, eps=eps)
-        self.norm2 = nn.LayerNorm(d_model, eps=eps)
-        self.dropout1 = nn.Dropout(dropout)
-        self.dropout2 = nn.Dropout(dropout)
+    norm1: nn.LayerNorm
+    norm2: nn.LayerNorm
+    dropout1: nn.Dropout
+    dropout2: nn.Dropout
 
     def _sa(self, x: Tensor, mask: Tensor | None) -> Tensor:
         return self.dropout1(self.self_attn(x, x, x, mask, need_weights=False)[0])
@@ -116,21 +159,10 @@ class EncoderLayer(nn.Module):
     def from_torch(cls, module: nn.TransformerEncoderLayer) -> "EncoderLayer":
         """An :class:`EncoderLayer` with the weights and settings of a ``torch.nn.TransformerEncoderLayer``."""
         check_type(module, "module", nn.TransformerEncoderLayer)
-        sa = module.self_attn
-        new = cls(
-            sa.embed_dim, sa.num_heads, module.linear1.out_features, dropout=module.dropout.p,
-            norm_first=module.norm_first, activation=_torch_activation(module), layer_norm_eps=module.norm1.eps,
-        )
-        with torch.no_grad():
-            new.self_attn = MultiHeadAttention.from_torch(sa)
-            _copy_linear(new.ff.linear1, module.linear1)
-            _copy_linear(new.ff.linear2, module.linear2)
-            new.norm1.load_state_dict(module.norm1.state_dict())
-            new.norm2.load_state_dict(module.norm2.state_dict())
-        return new.to(module.linear1.weight.device, module.linear1.weight.dtype)
+        return cast(EncoderLayer, cls._from_torch(module))
 
 
-class DecoderLayer(nn.Module):
+class DecoderLayer(_ResidualLayer):
     r"""One decoder layer: masked self-attention, cross-attention and a feed-forward network.
 
     Post-norm (the paper)::
@@ -142,6 +174,7 @@ class DecoderLayer(nn.Module):
     Pre-norm (``norm_first=True``) puts each LayerNorm inside its residual branch, as in
     :class:`EncoderLayer`. In the cross-attention (encoder-decoder attention) the queries
     come from the decoder and the keys and values from the encoder's output ``memory``.
+    Arguments as in :class:`EncoderLayer`.
 
     Shapes: ``y`` ``(B, T, d_model)``, ``memory`` ``(B, S, d_model)``, ``tgt_mask``
     broadcastable to ``(B, h, T, T)`` (usually :func:`subsequent_mask`, combined with the
@@ -149,28 +182,15 @@ class DecoderLayer(nn.Module):
     :func:`padding_mask`); output ``(B, T, d_model)``.
     """
 
-    def __init__(
-        self,
-        d_model: int,
-        n_heads: int,
-        d_ff: int = 2048,
-        dropout: float = 0.1,
-        norm_first: bool = False,
-        activation: str = "relu",
-        layer_norm_eps: float = 1e-5,
-    ) -> None:
-        super().__init__()
-        d_model, n_heads, d_ff, dropout, eps = _layer_args(d_model, n_heads, d_ff, dropout, layer_norm_eps)
-        self.norm_first = bool(norm_first)
-        self.self_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
-        self.cross_attn = MultiHeadAttention(d_model, n_heads, dropout=dropout)
-        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout=dropout, activation=activation)
-        self.norm1 = nn.LayerNorm(d_model, eps=eps)
-        self.norm2 = nn.LayerNorm(d_model, eps=eps)
-        self.norm3 = nn.LayerNorm(d_model, eps=eps)
-        self.dropout1 = nn.Dropout(dropout)
-        self.dropout2 = nn.Dropout(dropout)
-        self.dropout3 = nn.Dropout(dropout)
+    _num_norms = 3
+    _cross = True
+    cross_attn: MultiHeadAttention
+    norm1: nn.LayerNorm
+    norm2: nn.LayerNorm
+    norm3: nn.LayerNorm
+    dropout1: nn.Dropout
+    dropout2: nn.Dropout
+    dropout3: nn.Dropout
 
     def _sa(self, y: Tensor, mask: Tensor | None) -> Tensor:
         return self.dropout1(self.self_attn(y, y, y, mask, need_weights=False)[0])
@@ -193,19 +213,12 @@ class DecoderLayer(nn.Module):
     def from_torch(cls, module: nn.TransformerDecoderLayer) -> "DecoderLayer":
         """A :class:`DecoderLayer` with the weights and settings of a ``torch.nn.TransformerDecoderLayer``."""
         check_type(module, "module", nn.TransformerDecoderLayer)
-        sa = module.self_attn
-        new = cls(
-            sa.embed_dim, sa.num_heads, module.linear1.out_features, dropout=module.dropout.p,
-            norm_first=module.norm_first, activation=_torch_activation(module), layer_norm_eps=module.norm1.eps,
-        )
-        with torch.no_grad():
-            new.self_attn = MultiHeadAttention.from_torch(sa)
-            new.cross_attn = MultiHeadAttention.from_torch(module.multihead_attn)
-            _copy_linear(new.ff.linear1, module.linear1)
-            _copy_linear(new.ff.linear2, module.linear2)
-            for mine, theirs in ((new.norm1, module.norm1), (new.norm2, module.norm2), (new.norm3, module.norm3)):
-                mine.load_state_dict(theirs.state_dict())
-        return new.to(module.linear1.weight.device, module.linear1.weight.dtype)
+        return cast(DecoderLayer, cls._from_torch(module))
+
+
+def _copy_linear(dst: nn.Linear, src: nn.Linear) -> None:
+    dst.weight.copy_(src.weight)
+    dst.bias.copy_(src.bias)
 
 
 def _torch_activation(module: nn.Module) -> str:

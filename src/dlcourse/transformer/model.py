@@ -8,6 +8,8 @@ import torch
 from torch import Tensor, nn
 
 from .._validation import check_int, check_ndim, check_type
+from ..seq2seq._limits import check_num_layers, check_num_parameters, check_token_ids, renamed
+from ..seq2seq.decoding import evaluating, greedy_loop
 from .attention import MultiHeadAttention, padding_mask, subsequent_mask
 from .layers import DecoderLayer, EncoderLayer
 from .positional import positional_encoding
@@ -30,22 +32,30 @@ class Transformer(nn.Module):
     whole shifted target at once (teacher forcing) with the look-ahead mask; inference
     generates one token at a time (:meth:`greedy_decode`).
 
-    Parameters
-    ----------
-    src_vocab, tgt_vocab:
-        Vocabulary sizes (token ids ``0 .. vocab - 1``; ``pad`` is ignored by attention).
-    d_model, n_heads, n_layers, d_ff, dropout, norm_first:
-        As in :class:`EncoderLayer`; ``n_layers`` encoder and ``n_layers`` decoder layers.
-    max_len:
-        Longest sequence the positional encoding covers.
+    Args:
+        src_vocab, tgt_vocab: vocabulary sizes (token ids ``0 .. vocab - 1``; ``pad`` is
+            ignored by attention).
+        d_model, num_heads, d_ff, dropout, norm_first: as in :class:`EncoderLayer`.
+        num_layers: ``num_layers`` encoder and ``num_layers`` decoder layers (at most
+            :data:`~dlcourse.seq2seq._limits.MAX_LAYERS`).
+        max_len: longest sequence the positional encoding covers.
+        pad: the padding id of both vocabularies.
+        n_heads, n_layers: older names of ``num_heads`` and ``num_layers``, still accepted.
 
     Shapes: ``src`` ``(B, S)``, ``tgt_in`` ``(B, T)`` int64; logits ``(B, T, tgt_vocab)``.
+    No source may be padding only (length 0): :meth:`encode` raises ``ValueError``
+    naming it, where attention over no keys would give NaN.
 
-    Example
-    -------
-    >>> model = Transformer(13, 13, d_model=32, n_heads=4, n_layers=1, d_ff=64)
-    >>> model(torch.tensor([[5, 6, 7]]), torch.tensor([[1, 7]])).shape
-    torch.Size([1, 2, 13])
+    Raises:
+        ValueError: bad sizes (the message names the argument), ``d_model`` not divisible
+            by ``num_heads``, or a model of more than
+            :data:`~dlcourse.seq2seq._limits.MAX_PARAMETERS` parameters, all before any
+            layer is built.
+
+    Example:
+        >>> model = Transformer(13, 13, d_model=32, num_heads=4, num_layers=1, d_ff=64)
+        >>> model(torch.tensor([[5, 6, 7]]), torch.tensor([[1, 7]])).shape
+        torch.Size([1, 2, 13])
     """
 
     pe: Tensor  # (max_len, d_model) positional encoding, a non-persistent buffer
@@ -55,28 +65,39 @@ class Transformer(nn.Module):
         src_vocab: int,
         tgt_vocab: int,
         d_model: int = 64,
-        n_heads: int = 4,
-        n_layers: int = 2,
+        num_heads: int = 4,
+        num_layers: int = 2,
         d_ff: int = 128,
         dropout: float = 0.1,
         max_len: int = 128,
         norm_first: bool = False,
         pad: int = 0,
+        *,
+        n_heads: int | None = None,
+        n_layers: int | None = None,
     ) -> None:
         super().__init__()
         self.src_vocab = check_int(src_vocab, "src_vocab", minimum=1)
         self.tgt_vocab = check_int(tgt_vocab, "tgt_vocab", minimum=1)
-        n_layers = check_int(n_layers, "n_layers", minimum=1)
+        num_heads = check_int(renamed(num_heads, n_heads, "num_heads", "n_heads", 4), "num_heads", minimum=1)
+        num_layers = check_num_layers(renamed(num_layers, n_layers, "num_layers", "n_layers", 2))
         self.max_len = check_int(max_len, "max_len", minimum=1)
         self.pad = check_int(pad, "pad")
         self.d_model = check_int(d_model, "d_model", minimum=1)
+        d_ff = check_int(d_ff, "d_ff", minimum=1)
+        check_num_parameters(
+            (self.src_vocab + 2 * self.tgt_vocab + self.max_len) * d_model
+            + num_layers * (12 * d_model * d_model + 4 * d_model * d_ff),
+            "this Transformer", "reduce num_layers, d_model, d_ff, max_len or the vocabularies",
+        )
+        self.num_heads, self.num_layers = num_heads, num_layers
         self.src_embed = nn.Embedding(self.src_vocab, d_model)
         self.tgt_embed = nn.Embedding(self.tgt_vocab, d_model)
         self.register_buffer("pe", positional_encoding(self.max_len, d_model), persistent=False)
         self.dropout = nn.Dropout(dropout)
         layer_kw: dict[str, Any] = dict(d_ff=d_ff, dropout=dropout, norm_first=norm_first)
-        self.encoder = nn.ModuleList([EncoderLayer(d_model, n_heads, **layer_kw) for _ in range(n_layers)])
-        self.decoder = nn.ModuleList([DecoderLayer(d_model, n_heads, **layer_kw) for _ in range(n_layers)])
+        self.encoder = nn.ModuleList([EncoderLayer(d_model, num_heads, **layer_kw) for _ in range(num_layers)])
+        self.decoder = nn.ModuleList([DecoderLayer(d_model, num_heads, **layer_kw) for _ in range(num_layers)])
         # pre-norm stacks end with a LayerNorm; post-norm layers already end with one
         self.enc_norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
         self.dec_norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
@@ -91,27 +112,46 @@ class Transformer(nn.Module):
         check_type(tokens, name, Tensor)
         check_ndim(tokens, name, 2, names="(batch, seq_len)")
         if tokens.dtype not in (torch.int64, torch.int32):
-            raise TypeError(f"{name} must hold integer token ids (int64); got dtype {tokens.dtype}.")
+            raise TypeError(f"{name} must hold integer token ids (int64); got dtype {tokens.dtype}. Use {name}.long().")
         if tokens.shape[1] > self.max_len:
-            raise ValueError(f"{name} has {tokens.shape[1]} positions, more than max_len = {self.max_len}; build the model with a larger max_len.")
-        if tokens.numel() and (tokens.min() < 0 or tokens.max() >= vocab):
-            raise ValueError(f"{name} must hold ids in 0..{vocab - 1}; got values from {int(tokens.min())} to {int(tokens.max())}.")
+            raise ValueError(
+                f"{name} has {tokens.shape[1]} positions, more than max_len = {self.max_len}; "
+                "build the model with a larger max_len."
+            )
+        check_token_ids(tokens, name, vocab)
         x = table(tokens) * math.sqrt(self.d_model)  # (B, L, d_model)
         return self.dropout(x + self.pe[: tokens.shape[1]])
 
     def encode(self, src: Tensor) -> tuple[Tensor, Tensor]:
-        """Run the encoder; returns ``memory`` ``(B, S, d_model)`` and the source mask ``(B, 1, 1, S)``."""
-        src_mask = padding_mask(src, self.pad)  # (B, 1, 1, S)
+        """Run the encoder; returns ``memory`` ``(B, S, d_model)`` and the source mask ``(B, 1, 1, S)``.
+
+        Raises ``ValueError`` for a source of padding only (length 0), naming its row.
+        """
         z = self._embed(src, self.src_embed, "src", self.src_vocab)
+        src_mask = padding_mask(src, self.pad)  # (B, 1, 1, S)
+        empty = ~src_mask.any(dim=-1).flatten()  # (B,)
+        if bool(empty.any()):
+            b = int(torch.nonzero(empty)[0])
+            raise ValueError(
+                f"src row {b} holds only padding (pad = {self.pad}): source {b} has length 0, and "
+                f"attention over no keys is undefined ({int(empty.sum())} such row(s)). Drop empty "
+                "sources or give each at least one real token."
+            )
         for layer in self.encoder:
             z = layer(z, src_mask)
         return self.enc_norm(z), src_mask
 
     def decode(self, tgt_in: Tensor, memory: Tensor, src_mask: Tensor) -> Tensor:
         """Run the decoder on the shifted target; returns logits ``(B, T, tgt_vocab)``."""
-        T = tgt_in.shape[-1] if tgt_in.ndim else 0
-        tgt_mask = subsequent_mask(max(T, 1), device=tgt_in.device) & padding_mask(tgt_in, self.pad)  # (B, 1, T, T)
         y = self._embed(tgt_in, self.tgt_embed, "tgt_in", self.tgt_vocab)
+        T = tgt_in.shape[1]
+        if T == 0 or bool((tgt_in[:, 0] == self.pad).any()):
+            raise ValueError(
+                f"tgt_in must start every row with a real token (sos), not pad = {self.pad}: the first "
+                f"query may attend only to position 0; got shape {tuple(tgt_in.shape)} and first "
+                f"column {tgt_in[:, 0].tolist()[:8]}. Feed tgt[:, :-1] of targets that start with sos."
+            )
+        tgt_mask = subsequent_mask(T, device=tgt_in.device) & padding_mask(tgt_in, self.pad)  # (B, 1, T, T)
         for layer in self.decoder:
             y = layer(y, memory, tgt_mask, src_mask)
         return self.generator(self.dec_norm(y))  # (B, T, tgt_vocab)
@@ -120,41 +160,52 @@ class Transformer(nn.Module):
         memory, src_mask = self.encode(src)
         return self.decode(tgt_in, memory, src_mask)
 
-    @torch.no_grad()
     def greedy_decode(self, src: Tensor, max_len: int, sos: int = 1, eos: int = 2) -> Tensor:
         """Generate up to ``max_len`` tokens per source, each the arg-max given the ones before.
 
-        Returns ``(B, max_len)`` int64 token ids (after the ``sos``); once a row has produced
-        ``eos``, the rest of it is filled with ``pad``.
+        The book's one greedy-decoding contract (:mod:`dlcourse.seq2seq.decoding`, whose
+        :func:`~dlcourse.seq2seq.decoding.greedy_loop` this runs): evaluation mode and no
+        gradient for the call, the previous mode restored even when an exception escapes;
+        decoding starts from ``sos``; a row ends at its first ``eos`` or after ``max_len``
+        steps. Only the layout of the result differs from
+        :func:`dlcourse.seq2seq.greedy_decode` (lists without ``eos``): a tensor laid out
+        like a target ``tgt[:, 1:]``, so it compares with one directly.
+
+        Args:
+            src: ``(B, S)`` int64 source ids (no row of padding only).
+            max_len: the most tokens generated per row (>= 1).
+            sos, eos: start and end token ids of the target vocabulary.
+
+        Returns:
+            ``(B, max_len)`` int64: each row's tokens, then its ``eos`` (if it emitted one),
+            then ``pad``.
         """
         max_len = check_int(max_len, "max_len", minimum=1)
-        was_training = self.training
-        self.eval()
-        memory, src_mask = self.encode(src)
-        B = src.shape[0]
-        ys = torch.full((B, 1), sos, dtype=torch.long, device=src.device)  # (B, 1)
-        done = torch.zeros(B, dtype=torch.bool, device=src.device)
-        for _ in range(max_len):
-            logits = self.decode(ys, memory, src_mask)[:, -1]  # (B, V)
-            nxt = logits.argmax(-1).masked_fill(done, self.pad)  # (B,)
-            ys = torch.cat([ys, nxt[:, None]], dim=1)
-            done |= nxt == eos
-            if bool(done.all()):
-                break
-        self.train(was_training)
-        out = torch.full((B, max_len), self.pad, dtype=torch.long, device=src.device)
-        out[:, : ys.shape[1] - 1] = ys[:, 1:]
+        sos = check_int(sos, "sos", minimum=0, maximum=self.tgt_vocab - 1)
+        eos = check_int(eos, "eos", minimum=0, maximum=self.tgt_vocab - 1)
+        with evaluating(self):
+            memory, src_mask = self.encode(src)
+            prefix = torch.empty((src.shape[0], 0), dtype=torch.long, device=src.device)  # grows to (B, t)
+
+            def step(token: Tensor) -> tuple[Tensor, None]:  # token: sos first, then the last arg-max
+                nonlocal prefix
+                prefix = torch.cat([prefix, token[:, None]], dim=1)  # (B, t)
+                return self.decode(prefix, memory, src_mask)[:, -1], None  # (B, V)
+
+            tokens, _, finished = greedy_loop(step, src.shape[0], max_len, sos=sos, eos=eos, device=src.device)
+        out = torch.full((src.shape[0], max_len), self.pad, dtype=torch.long, device=src.device)
+        for b, row in enumerate(tokens):
+            out[b, : len(row)] = torch.tensor(row, dtype=torch.long)
+            if finished[b]:
+                out[b, len(row)] = eos
         return out
 
-    @torch.no_grad()
     def attention_maps(self, src: Tensor, tgt_in: Tensor) -> dict[str, list[Tensor]]:
-        """Per-head attention weights of one teacher-forced forward pass.
+        """Per-head attention weights of one teacher-forced forward pass (in evaluation mode, restored after).
 
         Returns ``{"encoder": [...], "decoder_self": [...], "cross": [...]}``, one tensor per
         layer, shaped ``(B, h, S, S)``, ``(B, h, T, T)`` and ``(B, h, T, S)``.
         """
-        was_training = self.training
-        self.eval()
         groups: dict[str, list[MultiHeadAttention]] = {
             "encoder": [cast(EncoderLayer, layer).self_attn for layer in self.encoder],
             "decoder_self": [cast(DecoderLayer, layer).self_attn for layer in self.decoder],
@@ -164,10 +215,20 @@ class Transformer(nn.Module):
         for m in mods:
             m.store_weights = True
         try:
-            self(src, tgt_in)
+            with evaluating(self):
+                self(src, tgt_in)
             return {name: [cast(Tensor, m.last_weights) for m in ms] for name, ms in groups.items()}
         finally:
             for m in mods:
                 m.store_weights = False
                 m.last_weights = None
-            self.train(was_training)
+
+    @property
+    def n_heads(self) -> int:
+        """The older name of :attr:`num_heads`."""
+        return self.num_heads
+
+    @property
+    def n_layers(self) -> int:
+        """The older name of :attr:`num_layers`."""
+        return self.num_layers
