@@ -71,11 +71,13 @@ class WordVectors:
 
     def __init__(self, words: Sequence[str], vectors: Any, info: Mapping[str, Any] | None = None) -> None:
         words = list(words)
-        E = as_float_array(vectors, "vectors", ndim=2, finite=True, names="(len(words), dim)").astype(np.float32)
-        if not np.isfinite(E).all():  # finite in float64 but beyond float32's range
+        E64 = as_float_array(vectors, "vectors", ndim=2, finite=True, names="(len(words), dim)")
+        if E64.size and np.abs(E64).max() > np.finfo(np.float32).max:  # finite in float64, not in float32
             raise ValueError(
-                "vectors must be finite in float32 (|x| < 3.4e38); got values that overflow. Rescale the vectors."
+                f"vectors must be finite in float32 (|x| <= 3.4e38); got values up to {np.abs(E64).max():.3g}. "
+                f"Rescale the vectors (cosines do not depend on their length)."
             )
+        E = E64.astype(np.float32)
         if E.shape[0] != len(words):
             raise ValueError(
                 f"vectors must have shape (len(words), dim) = ({len(words)}, *); got {E.shape}."
