@@ -271,6 +271,13 @@ def test_documents():
         (lambda: SearchIndex("text"), TypeError, "documents must be a list of strings"),
         (lambda: cosine_similarity(np.ones((2, 3)), np.ones((2, 4))), ValueError, "same V"),
         (lambda: Vocab(["a"]).lookup_token(5), ValueError, "index must be <="),
+        (lambda: Vocab(["a"], unk_token="<zzz>"), ValueError, r"unk_token must be one of specials .* got '<zzz>'"),
+        (lambda: Vocab(["a"], specials=("<pad>",), unk_token="<oov>"), ValueError, "Add it to specials"),
+        (lambda: Vocab(["a"], specials="abc"), TypeError, "specials must be a sequence of special tokens, not one"),
+        (lambda: Vocab.build([["a"]], specials="<pad>"), TypeError, "specials must be a sequence"),
+        (lambda: Vocab(["a"], specials=("<pad>", 3)), TypeError, "every special token must be str"),
+        (lambda: SearchIndex(["the cat sat", "a dog"]).search("cat", k=-1), ValueError, "k must be >= 1"),
+        (lambda: SearchIndex(["the cat sat", "a dog"]).search("cat", k=1.5), TypeError, "k must be an integer"),
     ],
 )
 def test_bad_input(call, error, match):
