@@ -52,6 +52,7 @@ def _explorers() -> dict:
         "threshold": lambda: W.threshold_explorer(labels, scores, threshold=0.5),
         "lstm": lambda: W.lstm_gate_explorer(),
         "convolution": lambda: W.convolution_explorer(),
+        "tokenizer": lambda: W.tokenizer_explorer(),
     }
 
 
@@ -76,6 +77,14 @@ def test_encode_decode_is_exact():
     assert back["b"] == (1, 2.5, "x") and isinstance(back["b"], tuple)
     assert type(back["c"][0]) is np.float64 and back["c"][0] == 0.1
     assert math.isnan(back["d"]) and back["e"] == {1: True} and back["f"].shape == ()
+    from collections import Counter
+
+    from dlcourse.text.vocab import Vocab
+
+    vocab = Vocab(["a", "b"])
+    both = static.decode(json.loads(json.dumps(static.encode({"c": Counter("abca"), "v": vocab}, {}, blobs))), blobs)
+    assert both["c"] == Counter("abca") and type(both["c"]) is Counter
+    assert type(both["v"]) is Vocab and vars(both["v"]).keys() == vars(vocab).keys()
     with pytest.raises(TypeError, match="cannot store"):
         static.encode({"model": object()}, {}, [])
 
@@ -90,7 +99,7 @@ def test_grid_covers_every_control(name):
         if static._kind(explorer.controls[c["name"]]) == "text":
             assert len(c["values"]) == 1
             continue
-        assert len(c["values"]) >= 3, c["name"]
+        assert len(c["values"]) >= (2 if static._kind(explorer.controls[c["name"]]) == "bool" else 3), c["name"]
         assert {p[k] for p in points} == set(range(len(c["values"]))), c["name"]  # every value reachable
 
 

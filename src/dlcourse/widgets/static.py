@@ -40,6 +40,7 @@ import posixpath
 import re
 import warnings
 import zlib
+from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -297,7 +298,15 @@ def encode(value: Any, arrays: dict[str, int], blobs: list[str]) -> Any:
         if all(isinstance(k, str) and not k.startswith("__") for k in value):
             return {k: encode(v, arrays, blobs) for k, v in value.items()}
         return {"__items__": [[encode(k, arrays, blobs), encode(v, arrays, blobs)] for k, v in value.items()]}
-    raise _Unencodable(f"cannot store a {type(value).__module__}.{type(value).__name__} exactly")
+    if type(value) in (Counter, OrderedDict):
+        items = [[encode(k, arrays, blobs), encode(v, arrays, blobs)] for k, v in value.items()]
+        return {"__items__": items, "__type__": type(value).__name__}
+    cls = type(value)
+    if cls.__module__.startswith("dlcourse.") and "<" not in cls.__qualname__ and hasattr(value, "__dict__") \
+            and not hasattr(cls, "__slots__") and _render_name(cls) is not None:
+        # a plain object of the book's own (e.g. a Vocab): its class and attributes
+        return {"__obj__": [f"{cls.__module__}:{cls.__qualname__}", encode(dict(vars(value)), arrays, blobs)]}
+    raise _Unencodable(f"cannot store a {cls.__module__}.{cls.__name__} exactly")
 
 
 def decode(value: Any, blobs: Sequence[str]) -> Any:
@@ -316,13 +325,22 @@ def decode(value: Any, blobs: Sequence[str]) -> Any:
         return float(value["__float__"])
     if "__tuple__" in value:
         return tuple(decode(v, blobs) for v in value["__tuple__"])
+    if "__obj__" in value:
+        name, state = value["__obj__"]
+        if not name.startswith("dlcourse."):
+            raise ValueError(f"stored objects must be of a dlcourse class; got {name!r}")
+        cls: Any = _import(name)
+        obj = cls.__new__(cls)
+        obj.__dict__.update(decode(state, blobs))
+        return obj
     if "__items__" in value:
-        return {decode(k, blobs): decode(v, blobs) for k, v in value["__items__"]}
+        kind = {"Counter": Counter, "OrderedDict": OrderedDict}.get(value.get("__type__", ""), dict)
+        return kind({decode(k, blobs): decode(v, blobs) for k, v in value["__items__"]})
     return {k: decode(v, blobs) for k, v in value.items()}
 
 
-def _render_name(render: Callable[..., Any] | None) -> str | None:
-    """``module:qualname`` when the build can import ``render`` back, else ``None``."""
+def _render_name(render: Any) -> str | None:
+    """``module:qualname`` when the build can import ``render`` (or a class) back, else ``None``."""
     if render is None:
         return None
     module, qualname = getattr(render, "__module__", None), getattr(render, "__qualname__", "")
