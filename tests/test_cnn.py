@@ -178,6 +178,7 @@ _W2 = np.zeros((2, 1, 3, 3))
         (lambda: cnn.digits_split(seed=-1), ValueError, "seed must be >= 0; got -1"),
         (lambda: cnn.digits_split(test_size=1.0), ValueError, "test_size must be a fraction in"),
         (lambda: cnn.conv_output_size(0, 3), ValueError, "w must be >= 1"),
+        (lambda: cnn.max_pool2d(_X4, (2, 2, 2)), ValueError, r"kernel_size must be an int or a pair \(height, width\)"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, match):

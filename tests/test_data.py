@@ -116,3 +116,12 @@ def test_subset_pairs_rejects_bad_indices(index, error, match):
     pairs = reversal_task(5, min_len=2, max_len=4, vocab_size=6, seed=0)
     with pytest.raises(error, match=match):
         subset_pairs(pairs, index)
+
+
+def test_pair_helpers_name_a_wrong_pairs_argument():
+    from dlcourse.data import source_keys, split_pairs
+
+    with pytest.raises(TypeError, match="pairs must be SequencePairs"):
+        source_keys("pairs")
+    with pytest.raises(TypeError, match="pairs must be SequencePairs"):
+        split_pairs([1, 2], 1)

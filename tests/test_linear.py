@@ -154,6 +154,8 @@ def test_sigmoid_is_stable_and_symmetric():
         (lambda: LinearRegression().fit(np.ones((2, 1)), ["a", "b"]), TypeError, "y must hold real numbers"),
         (lambda: LinearRegression().fit(np.ones((2, 1)), None), TypeError, "y must be an array-like"),
         (lambda: LinearRegression().fit(np.ones((0, 1)), np.ones(0)), ValueError, "at least one sample"),
+        (lambda: LinearRegression().fit(np.ones((2, 1)), np.ones((2, 1))), ValueError, r"y must be 1-dimensional"),
+        (lambda: LinearRegression().fit(np.ones((2, 1)), [1.0, np.nan]), ValueError, "y must contain only finite"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, match):

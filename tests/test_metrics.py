@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
@@ -228,6 +229,10 @@ def test_rmse_stays_finite_where_the_mse_overflows_and_matches_below():
     assert M.mse([1e150, 0.0], [-1e150, 0.0]) == pytest.approx(2e300, rel=1e-15)  # scaled path
     # a one-class sample may name an absent positive label (scikit-learn allows it too)
     assert M.precision([0, 0], [0, 0]) == skm.precision_score([0, 0], [0, 0], zero_division=0.0)
+    assert M.mse([0.0, 0.0], [0.0, 0.0]) == 0.0 and M.rmse([0.0], [0.0]) == 0.0
+    # torch tensors are read as arrays; weighted average with no true sample gives zero_division
+    assert M.accuracy(torch.tensor([0, 1]), torch.tensor([0, 0])) == 0.5
+
 
 
 def test_kl_zero_terms():
@@ -263,6 +268,17 @@ def test_kl_zero_terms():
         (lambda: M.roc_auc([0, 1], [0.2, 0.7], pos_label=2), ValueError, "pos_label=2 is not a valid"),
         (lambda: M.cross_entropy([0], [[0.5 + 1j, 0.5]]), TypeError, "probs must hold real numbers"),
         (lambda: M.kl_divergence(None, [0.5, 0.5]), TypeError, "p must be an array-like"),
+        (lambda: M.kl_divergence([[[1.0]]], [[[1.0]]]), ValueError, r"shape \(K,\) or \(N, K\)"),
+        (lambda: M.kl_divergence([np.nan, 1.0], [0.5, 0.5]), ValueError, "p must contain only finite"),
+        (lambda: M.cross_entropy([0], np.ones((1, 1, 2)) / 2), ValueError, r"probs must have shape \(N, K\)"),
+        (lambda: M.cross_entropy([[1, 0, 0]], [[0.5, 0.5]]), ValueError, "one-hot y_true must have the shape of probs"),
+        (lambda: M.cross_entropy(np.zeros((1, 1, 2)), [[0.5, 0.5]]), ValueError, r"y_true must have shape \(N,\) or \(N, K\)"),
+        (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[[0, 1]]), ValueError, "labels must be a non-empty 1-D"),
+        (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[0, 0]), ValueError, "labels must not repeat"),
+        (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], "mse"), TypeError, "metric must be a function"),
+        (lambda: M.paired_bootstrap(None, [1.0], [1.0], M.mse), TypeError, "y_true must be an array with one entry"),
+        (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], M.mse, n_boot=10**9), ValueError, "n_boot must be <= 1000000"),
+        (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], M.mse, seed=-1), ValueError, "seed must be >= 0"),
         (lambda: M.r2_score([2.0, 2.0], [1.0, 2.0]), ValueError, "all targets are equal"),
         (lambda: M.roc_auc([1, 1, 1], [0.2, 0.5, 0.9]), ValueError, "only one class"),
         (lambda: M.roc_curve([0, 1, 2], [0.2, 0.5, 0.9]), ValueError, "two classes"),

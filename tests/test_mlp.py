@@ -209,6 +209,8 @@ def _after_forward(call):
         (lambda: _NET.score(np.zeros((4, 3)), [0, 1, 1]), ValueError, "same number of samples; got 4 and 3"),
         (lambda: _NET.score(np.zeros((2, 3)), np.zeros((2, 2, 2))), ValueError, "1-D class labels"),
         (lambda: one_hot(None, 3), TypeError, "integer class labels; got NoneType"),
+        (lambda: one_hot([0.5, 1.0], 3), ValueError, "1-D array of integer class labels"),
+        (lambda: Perceptron().fit(GATES, [0, 0, 0, 1]).predict(np.zeros((2, 3))), ValueError, "X must have 2 columns"),
         (lambda: gradient_norms_per_layer(10**12), ValueError, "depth must be <= 100"),
         (lambda: gradient_norms_per_layer(3, width=10**12), ValueError, "width must be <= 10000"),
         (lambda: Perceptron().fit(GATES, [0, 2, 1, 0]), ValueError, "each 0 or 1"),
@@ -264,3 +266,15 @@ def clone_of(net):
     from sklearn.base import clone
 
     return clone(net)
+
+
+def test_fit_with_validation_records_the_validation_loss_and_accuracy():
+    from dlcourse.optim import SGD
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+    net = MLP([2, 4, 2], seed=0).fit(X[:12], y[:12], epochs=3, batch_size=4, optimizer=SGD(lr=0.1),
+                                      X_val=X[12:], y_val=y[12:])
+    assert len(net.history_["val_loss"]) == len(net.history_["val_accuracy"]) == 3
+    assert net.history_["val_loss"][-1] == pytest.approx(net.loss(X[12:], y[12:]), rel=1e-15)
+    assert net.history_["val_accuracy"][-1] == net.score(X[12:], y[12:])

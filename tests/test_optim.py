@@ -123,6 +123,7 @@ def test_batches_per_epoch_matches_dataloader(n, b, drop):
         (lambda: optimize(SGD(lr=0.1), lambda w: w, [1.0], 10**12), ValueError, "steps must be <= 10000000"),
         (lambda: optimize("adam", lambda w: w, [1.0], 3), TypeError, "optimizer must be a dlcourse.optim.Optimizer"),
         (lambda: batches_per_epoch(10, 0), ValueError, "batch_size must be >= 1"),
+        (lambda: batches_per_epoch(10, 3, drop_last="yes"), TypeError, "drop_last must be True or False"),
         (lambda: make_optimizer("lbfgs", 0.1), ValueError, "name must be one of"),
         (lambda: Momentum(lr=0.1, momentum=1.5), ValueError, "momentum must be <= 1"),
         (lambda: Momentum(lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\); got 1.0"),

@@ -126,6 +126,7 @@ def _fit_call(**overrides):
         (_fit_call(extra={"patience": 0}), ValueError, "patience must be >= 1"),
         (_fit_call(extra={"clip_grad_norm": 0.0}), ValueError, "clip_grad_norm must be > 0"),
         (_fit_call(extra={"min_delta": -1.0}), ValueError, "min_delta must be >= 0"),
+        (lambda: evaluate(nn.Linear(3, 1), [], nn.MSELoss()), ValueError, "data must yield at least one batch"),
     ],
 )
 def test_bad_arguments(call, error, match):
@@ -266,6 +267,8 @@ def test_fit_seeds_dropout_needs_randomness_and_bad_arguments():
         fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1)
     runs = fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1, randomness="different")
     assert len(runs.models) == 2 and math.isfinite(runs.histories[1]["loss"][0])
+    with pytest.raises(TypeError, match="make_model must return a torch.nn.Module; got str"):
+        fit_seeds(lambda: "model", [0], loader(x, y), nn.CrossEntropyLoss(), opt)
     with pytest.raises(ValueError, match="at least one seed"):
         fit_seeds(make, [], loader(x, y), nn.CrossEntropyLoss(), opt)
     with pytest.raises(ValueError, match="randomness must be"):
