@@ -16,6 +16,7 @@ import http.server
 import io
 import json
 import math
+import os
 import re
 import shutil
 import threading
@@ -230,4 +231,92 @@ def test_controls_move_picture_and_table(explorer_page):
             assert moved >= 3, name
         browser.close()
     assert not errors, errors
+    assert not outside, outside
+
+
+# ---------------------------------------------------------------------------- the built book
+BOOK = Path(os.environ.get("DLCOURSE_BOOK_HTML", ROOT / "_build" / "html"))
+
+
+def _book_pages() -> list[Path]:
+    """Built pages with at least one static explorer (empty until notebooks are re-executed)."""
+    if not BOOK.exists():
+        return []
+    return sorted(p for p in BOOK.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts
+                  and 'class="dlc-explorer-grid"' in p.read_text(encoding="utf-8", errors="replace"))
+
+
+def _stored_payloads(page: Path) -> list[dict]:
+    """The payloads in the page's notebook, as the kernel stored them (``_sources`` copy)."""
+    import nbformat
+
+    source = BOOK / "_sources" / page.relative_to(BOOK).with_suffix(".ipynb")
+    out = []
+    for cell in nbformat.read(source, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            match = static._DATA_RE.search(text if isinstance(text, str) else "".join(text))
+            if match:
+                out.append(static._unpack(match.group(1)))
+    return out
+
+
+def _kernel_png(data: dict, j: int) -> bytes:
+    """The live widget's picture at grid point ``j``: its render of the result its compute returned."""
+    from dlcourse.widgets._base import render_png
+
+    if data["mode"] == "frames":
+        return base64.b64decode(data["frames"][j])
+    render = static._import(data["render"])
+    return render_png(render, static.decode(data["results"][j], data["blobs"]), tuple(data["figsize"]))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", _book_pages(), ids=lambda p: p.stem)
+def test_book_explorers_follow_their_controls(page):
+    """In the built book, offline: every control of every explorer moved to >= 3 settings
+    (2 for a checkbox); the picture has the kernel render's pixels, the table its numbers."""
+    from playwright.sync_api import sync_playwright
+
+    payloads = _stored_payloads(page)
+    handler = functools.partial(_QuietHandler, directory=str(BOOK))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            view = browser.new_page(viewport={"width": 1366, "height": 900})
+            outside: list[str] = []
+            view.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                       else (outside.append(route.request.url), route.abort()))
+            view.goto(base + page.relative_to(BOOK).as_posix())
+            boxes = view.locator(".dlc-explorer:has(script.dlc-explorer-grid)")
+            assert boxes.count() >= 1
+            for b in range(boxes.count()):
+                box = boxes.nth(b)
+                grid = json.loads(box.locator("script.dlc-explorer-grid").text_content())
+                data = next(d for d in payloads if d["tables"] == grid["tables"] and d["points"] == grid["points"])
+                moved = 0
+                for k, c in enumerate(grid["controls"]):
+                    n = len(c["labels"])
+                    if n < 2:
+                        continue
+                    control = box.locator(f'[data-control="{c["name"]}"]')
+                    for i in sorted({0, n // 2, n - 1}):
+                        control.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", i)
+                        j = int(box.get_attribute("data-dlc-point"))
+                        assert grid["points"][j][k] == i
+                        assert box.locator(".dlc-explorer-table").text_content() == _text(data["tables"][j])
+                        if not grid["frames"][j]:
+                            continue
+                        shown = box.locator("img.dlc-explorer-frame").evaluate(READ_IMAGE)
+                        png = base64.b64decode(shown.split(",", 1)[1])
+                        assert np.array_equal(_pixels(png)[..., :3], _pixels(_kernel_png(data, j))[..., :3]), \
+                            (page.stem, b, c["name"], i)
+                        moved += 1
+                assert moved >= 2, (page.stem, b)
+            browser.close()
+    finally:
+        server.shutdown()
     assert not outside, outside

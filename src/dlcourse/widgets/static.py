@@ -589,7 +589,8 @@ def _on_doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
         text = node.astext()
         if _DATA_CLASS not in text:
             continue
-        new = static_html(text, Path(app.outdir), posixpath.dirname(docname))
+        cache = None if os.environ.get("DLCOURSE_FRAME_CACHE") else Path(app.srcdir) / ".cache" / "explorer-frames"
+        new = static_html(text, Path(app.outdir), posixpath.dirname(docname), cache)
         node.replace_self(nodes.raw("", new, format="html", classes=node.get("classes", [])))
 
 
