@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .._validation import check_float, check_int
+from .._validation import as_float_array, check_float, check_int
 from ..text.vocab import check_token_ids as _check_token_ids
 
 __all__ = ["noise_distribution", "keep_probabilities", "SkipGram", "CBOW"]
@@ -43,7 +43,7 @@ def noise_distribution(counts: Any, power: float = 0.75) -> np.ndarray:
         >>> noise_distribution([16, 1]).round(3).tolist()
         [0.889, 0.111]
     """
-    f = np.asarray(counts, dtype=np.float64)
+    f = as_float_array(counts, "counts")
     if f.ndim != 1 or f.size == 0:
         raise ValueError(f"counts must be a non-empty 1-D array of word counts; got shape {f.shape}.")
     if not np.all(np.isfinite(f)) or np.any(f < 0) or f.sum() <= 0:
@@ -74,7 +74,7 @@ def keep_probabilities(counts: Any, sample: float = 1e-3) -> np.ndarray:
         >>> keep_probabilities([1000, 10], sample=1e-2).round(3).tolist()
         [0.111, 1.0]
     """
-    f = np.asarray(counts, dtype=np.float64)
+    f = as_float_array(counts, "counts")
     if f.ndim != 1 or f.size == 0 or np.any(f < 0) or f.sum() <= 0:
         raise ValueError("counts must be a non-empty 1-D array of non-negative counts, not all zero.")
     sample = check_float(sample, "sample", minimum=0.0)

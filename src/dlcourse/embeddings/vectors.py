@@ -254,8 +254,8 @@ def bootstrap_spearman(
     """
     from scipy import stats
 
-    g = np.asarray(gold, dtype=np.float64)
-    x = np.asarray(scores, dtype=np.float64)
+    g = as_float_array(gold, "gold")
+    x = as_float_array(scores, "scores")
     if g.ndim != 1 or g.shape != x.shape or len(g) < 3:
         raise ValueError(f"gold and scores must be 1-D of the same length >= 3; got {g.shape} and {x.shape}.")
     n_boot = check_int(n_boot, "n_boot", minimum=1)
@@ -273,7 +273,7 @@ def bootstrap_spearman(
 
     values = rho(x)
     if other is not None:
-        y = np.asarray(other, dtype=np.float64)
+        y = as_float_array(other, "other")
         if y.shape != x.shape:
             raise ValueError(f"other must have the shape of scores {x.shape}; got {y.shape}.")
         values = values - rho(y)

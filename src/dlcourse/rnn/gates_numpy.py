@@ -36,7 +36,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_ndim, check_shape, check_type
+from .._validation import as_float_array, check_choice, check_int, check_ndim, check_shape, check_type
 from ..activations import sigmoid  # the one sigmoid of the package; re-exported here
 
 __all__ = [
@@ -105,7 +105,7 @@ def init_gru_params(input_size: int, hidden_size: int, *, seed: int = 0) -> dict
 
 
 def _as_states(value: Any, name: str) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
+    array = as_float_array(value, name)
     if array.ndim not in (0, 1, 2):
         raise ValueError(f"{name} must be a number, a vector (hidden_size,) or a batch (batch, hidden_size); "
                          f"got shape {array.shape}.")
@@ -164,33 +164,33 @@ def _check_params(params: Any, n_gates: int, D: int, extra: tuple[str, ...] = ()
     if missing:
         maker = "init_lstm_params" if n_gates == 4 else "init_gru_params"
         raise ValueError(f"params is missing {missing}; it needs the keys {_LSTM_KEYS + extra} (see {maker}).")
-    W_hh = np.asarray(params["weight_hh"], dtype=float)
+    W_hh = as_float_array(params["weight_hh"], "params['weight_hh']")
     check_ndim(W_hh, "params['weight_hh']", 2, names=f"({n_gates} * hidden_size, hidden_size)")
     H = W_hh.shape[1]
     check_shape(W_hh, "params['weight_hh']", (n_gates * H, H), names=f"({n_gates} * hidden_size, hidden_size)")
-    W_ih = np.asarray(params["weight_ih"], dtype=float)
+    W_ih = as_float_array(params["weight_ih"], "params['weight_ih']")
     check_shape(W_ih, "params['weight_ih']", (n_gates * H, D), names=f"({n_gates} * hidden_size, input_size)")
     biases = []
     for key in ("bias_ih", "bias_hh"):  # optional, as with bias=False in PyTorch
-        b = np.asarray(params.get(key, np.zeros(n_gates * H)), dtype=float)
+        b = as_float_array(params.get(key, np.zeros(n_gates * H)), f"params[{key!r}]")
         check_shape(b, f"params[{key!r}]", (n_gates * H,), names=f"({n_gates} * hidden_size,)")
         biases.append(b)
     return W_ih, W_hh, biases[0], biases[1]
 
 
 def _check_inputs(x: Any, h: Any, c: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
-    x = np.asarray(x, dtype=float)
+    x = as_float_array(x, "x")
     check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
     unbatched = x.ndim == 1
     x2 = x[None] if unbatched else x  # (B, D)
-    h = np.asarray(h, dtype=float)
+    h = as_float_array(h, "h")
     want = 1 if unbatched else 2
     check_ndim(h, "h", want, names="(hidden_size,)" if unbatched else "(batch, hidden_size)")
     h2 = h[None] if unbatched else h  # (B, H)
     check_shape(h2, "h", (x2.shape[0], None), names="(batch, hidden_size) with the batch of x")
     c2 = None
     if c is not None:
-        c = np.asarray(c, dtype=float)
+        c = as_float_array(c, "c")
         check_ndim(c, "c", want, names="(hidden_size,)" if unbatched else "(batch, hidden_size)")
         c2 = c[None] if unbatched else c  # (B, H)
         check_shape(c2, "c", h2.shape, names="the shape of h")
@@ -230,7 +230,7 @@ def lstm_step(x: Any, h: Any, c: Any, params: Mapping[str, np.ndarray]) -> dict[
     a = x2 @ W_ih.T + b_ih + h2 @ W_hh.T + b_hh  # (B, 4H): all four pre-activations in one product
     a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)  # 4 x (B, H)
     if peephole:
-        w_ci, w_cf, w_co = (np.asarray(params[k], dtype=float) for k in _PEEPHOLE_KEYS)
+        w_ci, w_cf, w_co = (as_float_array(params[k], f"params[{k!r}]") for k in _PEEPHOLE_KEYS)
         for w, key in zip((w_ci, w_cf, w_co), _PEEPHOLE_KEYS):
             check_shape(w, f"params[{key!r}]", (H,), names="(hidden_size,)")
         a_i = a_i + w_ci * c2

@@ -21,7 +21,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .._validation import check_float, check_int, check_ndim, check_shape
+from .._validation import as_float_array, check_float, check_int, check_ndim, check_shape
 
 __all__ = [
     "RNNCache",
@@ -98,13 +98,13 @@ def _check_params(params: Mapping[str, np.ndarray], D: int | None = None) -> tup
     missing = [k for k in _KEYS if k not in params]
     if missing:
         raise ValueError(f"params is missing {missing}; it needs the keys {_KEYS} (see init_rnn_params).")
-    W_hh = np.asarray(params["W_hh"], dtype=float)
+    W_hh = as_float_array(params["W_hh"], "params['W_hh']")
     check_ndim(W_hh, "params['W_hh']", 2, names="(hidden_size, hidden_size)")
     H = W_hh.shape[0]
     check_shape(W_hh, "params['W_hh']", (H, H), names="(hidden_size, hidden_size)")
-    W_xh = np.asarray(params["W_xh"], dtype=float)
+    W_xh = as_float_array(params["W_xh"], "params['W_xh']")
     check_shape(W_xh, "params['W_xh']", (H, D), names="(hidden_size, input_size)")
-    b_h = np.asarray(params["b_h"], dtype=float)
+    b_h = as_float_array(params["b_h"], "params['b_h']")
     check_shape(b_h, "params['b_h']", (H,), names="(hidden_size,)")
     return W_xh, W_hh, b_h
 
@@ -116,10 +116,10 @@ def rnn_step_forward(
 
     Shapes: ``x_t`` ``(B, D)``, ``h_prev`` ``(B, H)``; returns ``h_t`` ``(B, H)``.
     """
-    x_t = np.asarray(x_t, dtype=float)
+    x_t = as_float_array(x_t, "x_t")
     check_ndim(x_t, "x_t", 2, names="(batch, input_size)")
     W_xh, W_hh, b_h = _check_params(params, x_t.shape[1])
-    h_prev = np.asarray(h_prev, dtype=float)
+    h_prev = as_float_array(h_prev, "h_prev")
     check_shape(h_prev, "h_prev", (x_t.shape[0], W_hh.shape[0]), names="(batch, hidden_size)")
     a_t = x_t @ W_xh.T + h_prev @ W_hh.T + b_h  # (B, H)
     return np.tanh(a_t)
@@ -172,14 +172,14 @@ def rnn_forward(
     >>> h.shape
     (2, 5, 4)
     """
-    x = np.asarray(x, dtype=float)
+    x = as_float_array(x, "x")
     check_ndim(x, "x", 3, names="(batch, seq_len, input_size)")
     B, T, D = x.shape
     if T < 1:
         raise ValueError(f"x must hold at least one time step; got seq_len = {T}.")
     W_xh, W_hh, b_h = _check_params(params, D)
     H = W_hh.shape[0]
-    h0 = np.zeros((B, H)) if h0 is None else np.asarray(h0, dtype=float)
+    h0 = np.zeros((B, H)) if h0 is None else as_float_array(h0, "h0")
     check_shape(h0, "h0", (B, H), names="(batch, hidden_size)")
     h = np.empty((B, T, H))
     h_prev = h0
@@ -223,7 +223,7 @@ def rnn_backward(dh: np.ndarray, cache: RNNCache, *, truncate: int | None = None
         raise TypeError(f"cache must be the RNNCache returned by rnn_forward; got {type(cache).__name__}.")
     x, h0, h, W_xh, W_hh = cache.x, cache.h0, cache.h, cache.W_xh, cache.W_hh
     B, T, H = h.shape
-    dh = np.asarray(dh, dtype=float)
+    dh = as_float_array(dh, "dh")
     check_shape(dh, "dh", (B, T, H), names="(batch, seq_len, hidden_size)")
     k = None if truncate is None else check_int(truncate, "truncate", minimum=1)
     grads = {
@@ -262,6 +262,7 @@ def clip_grad_norm(grads: Mapping[str, np.ndarray], max_norm: float) -> tuple[di
     c = check_float(max_norm, "max_norm", minimum=0.0, strict_minimum=True)
     if not isinstance(grads, Mapping) or not grads:
         raise TypeError("grads must be a non-empty dict of arrays, as rnn_backward returns.")
-    total = float(np.sqrt(sum(float(np.sum(np.asarray(g, dtype=float) ** 2)) for g in grads.values())))
+    arrays = {name: as_float_array(g, f"grads[{name!r}]") for name, g in grads.items()}
+    total = float(np.sqrt(sum(float(np.sum(g**2)) for g in arrays.values())))
     scale = min(1.0, c / (total + 1e-6))
-    return {name: np.asarray(g, dtype=float) * scale for name, g in grads.items()}, total
+    return {name: g * scale for name, g in arrays.items()}, total

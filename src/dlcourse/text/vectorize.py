@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from scipy import sparse
 
-from .._validation import check_choice, check_int, check_type
+from .._validation import as_float_array, check_choice, check_int, check_type
 from .tokenizers import _PUNCT, _RULE, tokenize
 from .vocab import Vocab
 
@@ -267,8 +267,8 @@ def cosine_similarity(A: Any, B: Any) -> np.ndarray:
     Shape:
         ``A`` ``(N, V)`` (or ``(V,)``), ``B`` ``(M, V)`` -> ``(N, M)``.
     """
-    A = np.atleast_2d(np.asarray(A, dtype=float))
-    B = np.atleast_2d(np.asarray(B, dtype=float))
+    A = np.atleast_2d(as_float_array(A, "A"))
+    B = np.atleast_2d(as_float_array(B, "B"))
     if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[1]:
         raise ValueError(f"A and B must be (N, V) and (M, V) with the same V; got {A.shape} and {B.shape}.")
     na = np.linalg.norm(A, axis=1, keepdims=True)  # (N, 1)

@@ -29,13 +29,8 @@ def as_series_array(x: Any, name: str = "x", *, min_length: int = 2) -> np.ndarr
     Raises ``ValueError`` naming ``name`` for NaN/inf values, a wrong number of
     dimensions, or fewer than ``min_length`` observations.
     """
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    values = getattr(x, "values", x)  # pandas Series -> its values
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 1-D sequence of numbers; got {type(x).__name__}.") from None
+    values = getattr(x, "values", x) if not hasattr(x, "detach") else x  # pandas Series -> its values
+    arr = as_float_array(values, name)  # rejects None, strings, objects and complex values
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional (one observation per time step); got shape {arr.shape}.")
     bad = ~np.isfinite(arr)
@@ -272,8 +267,8 @@ def simulate_arma(
     convention for ``ar`` is the lag polynomial's). The first ``burn_in`` values are
     discarded so that the start-up from zeros is forgotten. Returns shape (n,).
     """
-    phi_a = np.asarray(phi, dtype=float).ravel()
-    theta_a = np.asarray(theta, dtype=float).ravel()
+    phi_a = as_float_array(phi, "phi").ravel()
+    theta_a = as_float_array(theta, "theta").ravel()
     n = check_int(n, "n", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
     burn_in = check_int(burn_in, "burn_in", minimum=0)
