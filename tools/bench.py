@@ -43,8 +43,8 @@ from tools import nbtools  # noqa: E402
 
 PAGE = nbtools.ROOT / "book" / "performance.md"
 HTML = nbtools.ROOT / "_build" / "html"
-BUDGET_S = {"chapter": 60.0, "exercise": 45.0}
-TOTAL_BUDGET_S = 8 * 60
+BUDGET_S = nbtools.TARGET_S
+TOTAL_BUDGET_S = nbtools.TOTAL_TARGET_S
 PAIRS = 7
 #: The clock of the comparisons: "cpu" (this process's processor time; at one thread it does not
 #: count the time the process waited for a core while other programs ran) or "wall".

@@ -27,11 +27,9 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools import nbtools  # noqa: E402
 
-BUDGET_S = {"chapter": 90.0, "exercise": 45.0}
-
 
 def budget(path: Path) -> float:
-    return BUDGET_S["exercise" if "exercises" in path.parts else "chapter"]
+    return nbtools.HARD_BUDGET_S[nbtools.notebook_kind(path)]
 
 
 def pinned_kernel():

@@ -30,6 +30,18 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 
 SETUP_MARKER = "# Colab setup"
 
+#: Seconds a notebook may take on two cores: past these ``tools/execute_notebooks.py`` fails.
+HARD_BUDGET_S = {"chapter": 90.0, "exercise": 45.0}
+#: What the book aims for; ``make bench`` reports each notebook against these.
+TARGET_S = {"chapter": 60.0, "exercise": 45.0}
+#: The whole book, chapters and exercises, on two cores (``make bench``).
+TOTAL_TARGET_S = 8 * 60
+
+
+def notebook_kind(path: Path) -> str:
+    """``"exercise"`` for the exercise notebooks, ``"chapter"`` for the rest."""
+    return "exercise" if "exercises" in Path(path).parts else "chapter"
+
 
 def write_generated_page(path: Path, text: str, *, check: bool, command: str) -> int:
     """Write a generated book page, or with ``check`` report whether the committed one is current.
