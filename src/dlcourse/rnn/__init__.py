@@ -14,7 +14,11 @@
   every gate and state, for worked tables and widgets.
 - :mod:`dlcourse.rnn.lstm` and :mod:`dlcourse.rnn.gru` (chapter 7): :class:`LSTMCell`,
   :class:`PeepholeLSTMCell`, :class:`LSTM`, :class:`GRUCell`, :class:`GRU` from scratch,
-  equal to :class:`torch.nn.LSTM` and :class:`torch.nn.GRU`; :func:`count_parameters`.
+  equal to :class:`torch.nn.LSTM` and :class:`torch.nn.GRU`. :class:`RNN`, :class:`LSTM` and
+  :class:`GRU` share one loop over time, layers and directions (``dlcourse.rnn._stacked``), with
+  torch's time-first shapes unless ``batch_first=True``.
+- :mod:`dlcourse.rnn.parameters`: :func:`count_parameters` of an RNN, GRU or LSTM stack, by
+  formula (also importable from ``dlcourse.rnn.gru``, its former home).
 """
 from .charlm import CharLM, fit_char_lm, unigram_perplexity
 from .gates_numpy import (
@@ -28,7 +32,7 @@ from .gates_numpy import (
     sigmoid,
 )
 from .gradient_flow import gradient_flow
-from .gru import GRU, GRUCell, count_parameters
+from .gru import GRU, GRUCell
 from .language_model import (
     RecurrentLM,
     char_vocab,
@@ -49,6 +53,7 @@ from .numpy_rnn import (
     rnn_step_backward,
     rnn_step_forward,
 )
+from .parameters import count_parameters
 from .torch_rnn import RNN, RNNCell
 
 __all__ = [

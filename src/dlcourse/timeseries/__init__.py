@@ -3,7 +3,8 @@ r"""Time series (chapter 8): classical models by hand and with statsmodels, neur
 - :mod:`dlcourse.timeseries.stats`: :func:`acf`, :func:`pacf`, :func:`difference` and
   :func:`inverse_difference`, :func:`fit_ar` (least squares), :func:`simulate_arma`.
 - :mod:`dlcourse.timeseries.forecast`: :func:`make_windows`, metrics (:func:`rmse`,
-  :func:`mae`, :func:`mape`), the forecaster protocol with naive, seasonal naive, AR and
+  :func:`mae`; :func:`mape` is :func:`dlcourse.metrics.mape`, in percent, with zero actual values
+  raising unless ``zero_targets="skip"``), the forecaster protocol with naive, seasonal naive, AR and
   ARIMA forecasters, :func:`select_arima_order` by AIC and :func:`rolling_forecast`.
   :func:`select_ar_order` (AIC and BIC of AR orders), :class:`TransformedForecaster` (e.g. square root).
 - :mod:`dlcourse.timeseries.neural`: :class:`NeuralForecaster` (MLP, RNN, LSTM, GRU on windows) and
