@@ -16,8 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .._validation import as_float_array, check_float, check_int
-from ..text.vocab import check_token_ids as _check_token_ids
+from .._validation import as_float_array, check_float, check_int, check_token_ids
 
 __all__ = ["noise_distribution", "keep_probabilities", "SkipGram", "CBOW"]
 
@@ -106,7 +105,7 @@ class _Word2VecBase(nn.Module):
     def _check_batch(self, first: Any, second: Any, negatives: Any, names: tuple[str, str]) -> None:
         """Every id tensor of a batch: integer word ids inside the vocabulary."""
         for ids, name in ((first, names[0]), (second, names[1]), (negatives, "negatives")):
-            _check_token_ids(ids, name, self.vocab_size)
+            check_token_ids(ids, name, self.vocab_size)
 
     @staticmethod
     def _targets(target: Any, negatives: Any) -> tuple[Any, Any, Any]:

@@ -22,9 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int, check_type
+from .._validation import check_float, check_int, check_token_ids, check_type
 from ..activations import softmax
-from ..text.vocab import check_token_ids
 from ._stacked import check_num_layers
 
 __all__ = ["CharLM", "fit_char_lm", "unigram_perplexity"]

@@ -32,8 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_float, check_int
-from ..text.vocab import check_token_ids
+from .._validation import check_choice, check_float, check_int, check_token_ids
 from ._stacked import check_num_layers
 
 __all__ = [

@@ -51,36 +51,6 @@ def _check_specials(specials: Any) -> tuple[str, ...]:
     return tuple(specials)
 
 
-def check_token_ids(ids: Any, name: str, vocab_size: int) -> None:
-    """Raise unless ``ids`` is an integer ``torch.Tensor`` of token ids in ``[0, vocab_size)``.
-
-    Used by every model that looks ids up in an embedding table (word2vec, the character
-    language model), so an id outside the vocabulary gets a message naming the argument,
-    the first bad id, its index and the vocabulary size instead of torch's
-    ``IndexError: index out of range in self``.
-    """
-    import torch
-
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of token ids; got {type(ids).__name__}. "
-            f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.long)."
-        )
-    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-        raise TypeError(
-            f"{name} must hold integer token ids; got dtype {ids.dtype}. Pass {name}.long() if the values are whole numbers."
-        )
-    if ids.numel() == 0:
-        return
-    bad = (ids < 0) | (ids >= vocab_size)
-    if bool(bad.any()):
-        where = tuple(int(i) for i in torch.nonzero(bad)[0])
-        raise ValueError(
-            f"{name} must hold token ids in 0..{vocab_size - 1} (the vocabulary has {vocab_size} tokens); "
-            f"got {int(ids[where])} at index {where}. Encode the text with the vocabulary the model was built for."
-        )
-
-
 class Vocab:
     r"""A vocabulary: a fixed list of tokens and the index of each, both ways.
 
