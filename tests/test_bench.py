@@ -55,6 +55,26 @@ def test_page_weight_counts_html_images_and_own_assets(tmp_path):
     assert bench.page_weight(tmp_path / "missing") is None
 
 
+def test_page_weight_counts_explorer_frames_and_replaces_only_its_section(tmp_path):
+    html = tmp_path / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / "_static" / "explorers").mkdir(parents=True)
+    for name, size in (("a1.png", 500), ("a2.png", 700), ("other.png", 100)):
+        (html / "_static" / "explorers" / name).write_bytes(b"x" * size)
+    (html / "notebooks" / "07_x.html").write_text(
+        '<div data-frames=\'["../_static/explorers/a1.png", "../_static/explorers/a2.png"]\'></div>')
+    weight = bench.page_weight(html)
+    row = weight["rows"][0]
+    assert row["frames"] == 1200 and row["n_frames"] == 2 and weight["site_frames"] == 1300
+    page = tmp_path / "performance.md"
+    page.write_text("# Title\n\n## Notebooks\n\nkept\n\n## Page weight\n\nold\n\n## On a GPU\n\nkept too\n")
+    assert bench._update_page_weight(page, weight) == 0
+    text = page.read_text()
+    assert "old" not in text and "kept\n" in text and "kept too" in text and "| `07_x` |" in text
+    assert text.index("## Page weight") < text.index("## On a GPU")
+    assert bench._update_page_weight(page, None) == 1
+
+
 def test_ratios_only_keeps_the_notebook_section_of_the_last_full_run(tmp_path):
     page = tmp_path / "performance.md"
     page.write_text("# T\n\n## Notebooks\n\n| Notebook | Seconds |\n|---|---:|\n| `a` | 1.0 |\n\n**Total: 1 s**\n\n"

@@ -372,6 +372,9 @@ def _references(html: str) -> list[tuple[str, str]]:
     return out
 
 
+_FRAME = re.compile(r"""(?:\.\./)*_static/explorers/[\w.-]+\.png""")
+
+
 def page_weight(html_dir: Path = HTML) -> dict | None:
     """Bytes each chapter page costs a reader: its HTML, its images, its scripts and styles.
 
@@ -396,9 +399,16 @@ def page_weight(html_dir: Path = HTML) -> dict | None:
         html = page.stat().st_size
         images = sum(p.stat().st_size for p in found["images"])
         assets = sum(p.stat().st_size for p in found["assets"] - shared)
+        # an explorer's frames: fetched by book/_static/explorers.js when the reader moves a control
+        frames = {(page.parent / ref).resolve() for ref in _FRAME.findall(page.read_text(encoding="utf-8", errors="replace"))}
+        frames = {f for f in frames if f.is_file()}
         rows.append({"page": page.stem, "html": html, "images": images, "n_images": len(found["images"]),
-                     "assets": assets, "total": html + images + assets})
-    return {"rows": rows, "shared": sum(p.stat().st_size for p in shared), "n_shared": len(shared)}
+                     "assets": assets, "total": html + images + assets,
+                     "frames": sum(f.stat().st_size for f in frames), "n_frames": len(frames)})
+    explorer_dir = html_dir / "_static" / "explorers"
+    site_frames = sum(f.stat().st_size for f in explorer_dir.glob("*")) if explorer_dir.is_dir() else 0
+    return {"rows": rows, "shared": sum(p.stat().st_size for p in shared), "n_shared": len(shared),
+            "site_frames": site_frames}
 
 
 # ----------------------------------------------------------------------------- report
@@ -459,6 +469,32 @@ def _kept_notebook_section(page: Path) -> list[str] | None:
 
 KEPT_NOTE = ("*These notebook times come from the last full `make bench`; the rest of this page from a later "
              "run that measured only the comparisons (`tools/bench.py --ratios-only`).*")
+
+
+def render_page_weight(weight: dict | None) -> list[str]:
+    out = ["## Page weight", ""]
+    if weight:
+        total = sum(r["total"] for r in weight["rows"])
+        out += ["What a reader downloads for each chapter page of the built site (`_build/html`): the page's",
+                "HTML (which includes the explorers' stored settings and tables), the images it shows, and the",
+                "scripts and styles only it uses. The scripts and styles every page loads (the theme, MathJax,",
+                "the explorers' script), cached by the browser after the first",
+                f"page, come to {_kib(weight['shared'])} KiB ({weight['n_shared']} files); what MathJax and the "
+                "widget manager fetch later, on demand, is not counted.", "",
+                "| Page | HTML (KiB) | Images (KiB) | Own scripts and styles (KiB) | Total (KiB) "
+                "| Explorer frames, on use (KiB) |",
+                "|---|---:|---:|---:|---:|---:|"]
+        for r in weight["rows"]:
+            out.append(f"| `{r['page']}` | {_kib(r['html'])} | {_kib(r['images'])} ({r['n_images']}) | "
+                       f"{_kib(r['assets'])} | {_kib(r['total'])} | {_kib(r.get('frames', 0))} "
+                       f"({r.get('n_frames', 0)}) |")
+        out += ["", f"All chapter pages together: {total / 2**20:.1f} MiB. The explorers' frames (pictures at "
+                "each setting of their controls) load only when a reader moves a control; the whole site's "
+                f"come to {weight.get('site_frames', 0) / 2**20:.1f} MiB.", ""]
+    else:
+        out += ["The site was not built when this page was generated (`make book` builds it into",
+                "`_build/html`); `make bench` then reports each chapter page's weight here.", ""]
+    return out
 
 
 def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[dict], text_rows: list[dict],
@@ -544,24 +580,7 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
             "and the batched model pays it once for all K. `torch.nn.GRU` cannot be batched this way (its",
             "fused kernel has no `vmap` rule), so the batched GRU is the from-scratch `dlcourse.rnn.GRU`;",
             "the last row compares it with five separate runs of `torch.nn.GRU`.", ""]
-    out += ["## Page weight", ""]
-    if weight:
-        total = sum(r["total"] for r in weight["rows"])
-        out += ["What a reader downloads for each chapter page of the built site (`_build/html`): the page's",
-                "HTML (which includes the explorers' embedded state), the images it shows, and the scripts",
-                "and styles only it uses. The scripts and styles every page loads (the theme, MathJax, the",
-                "widget manager that replays the explorers' state), cached by the browser after the first",
-                f"page, come to {_kib(weight['shared'])} KiB ({weight['n_shared']} files); what MathJax and the "
-                "widget manager fetch later, on demand, is not counted.", "",
-                "| Page | HTML (KiB) | Images (KiB) | Own scripts and styles (KiB) | Total (KiB) |",
-                "|---|---:|---:|---:|---:|"]
-        for r in weight["rows"]:
-            out.append(f"| `{r['page']}` | {_kib(r['html'])} | {_kib(r['images'])} ({r['n_images']}) | "
-                       f"{_kib(r['assets'])} | {_kib(r['total'])} |")
-        out += ["", f"All chapter pages together: {total / 2**20:.1f} MiB.", ""]
-    else:
-        out += ["The site was not built when this page was generated (`make book` builds it into",
-                "`_build/html`); `make bench` then reports each chapter page's weight here.", ""]
+    out += render_page_weight(weight)
     out += ["## On a GPU", ""]
     if cuda_layers:
         out += ["| What | Size | Ours (ms) | Library (ms) | Ratio (range) |", "|---|---|---:|---:|---:|"]
@@ -575,6 +594,25 @@ def render(info: dict, notebooks: list[dict] | list[str] | None, layers: list[di
     return "\n".join(out)
 
 
+def _update_page_weight(page: Path, weight: dict | None) -> int:
+    """Replace the page-weight section of the existing page (after ``make book``)."""
+    if weight is None:
+        print("no built site: run `make book` first")
+        return 1
+    if not page.exists():
+        print(f"{page} does not exist: run `make bench` once")
+        return 1
+    text = page.read_text(encoding="utf-8")
+    section = "\n".join(render_page_weight(weight)) + "\n"
+    new, count = re.subn(r"^## Page weight\n.*?(?=^## )", lambda _: section, text, flags=re.M | re.S)
+    if count != 1:
+        print(f"{page} has no page-weight section to replace")
+        return 1
+    page.write_text(new, encoding="utf-8")
+    print(f"wrote the page weight into {page}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, no notebooks (for the tests)")
@@ -586,8 +624,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="time the comparisons in process CPU time (default at one thread) or wall-clock "
                              "time (default with more threads, whose CPU times add up)")
     parser.add_argument("--html", type=Path, default=HTML, help="the built site, for the page weight")
+    parser.add_argument("--page-weight-only", action="store_true",
+                        help="measure only the built site's page weight; keep the rest of the existing page")
     parser.add_argument("--out", type=Path, default=PAGE, help="where to write the page")
     args = parser.parse_args(argv)
+    if args.page_weight_only:
+        return _update_page_weight(args.out, page_weight(args.html))
     import torch
 
     global _clock
