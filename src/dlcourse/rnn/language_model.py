@@ -62,11 +62,15 @@ def pad_sequences(
     ([[5, 6, 7], [8, 0, 0]], [3, 1])
     """
     if len(sequences) == 0:
-        raise ValueError("sequences must hold at least one sequence.")
+        raise ValueError("sequences must hold at least one sequence of token ids; got none. Pass e.g. [[3, 4], [5]].")
     pad_id = check_int(pad_id, "pad_id", minimum=0)
     rows = [torch.as_tensor(s, dtype=torch.long).reshape(-1) for s in sequences]
     if any(len(r) == 0 for r in rows):
-        raise ValueError("every sequence must hold at least one token (an empty one cannot be packed).")
+        empty = next(i for i, r in enumerate(rows) if r.numel() == 0)
+        raise ValueError(
+            f"every sequence must hold at least one token (an empty one cannot be packed); sequences[{empty}] "
+            f"is empty. Drop empty sequences first."
+        )
     lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
     out = torch.full((len(rows), int(lengths.max())), pad_id, dtype=torch.long)  # (B, T_max)
     for b, r in enumerate(rows):
@@ -85,7 +89,10 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
     lengths = torch.as_tensor(lengths, dtype=torch.long).reshape(-1)
     T = int(lengths.max()) if max_len is None else check_int(max_len, "max_len", minimum=1)
     if int(lengths.max()) > T:
-        raise ValueError(f"max_len={T} is shorter than the longest sequence ({int(lengths.max())}).")
+        raise ValueError(
+            f"max_len must be at least the longest length {int(lengths.max())}; got max_len={T}. "
+            f"Pass max_len=None to use the longest length."
+        )
     return torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
 
 
@@ -105,7 +112,7 @@ def masked_cross_entropy(
             f"{tuple(targets.shape)}, {tuple(mask.shape)}."
         )
     if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction must be 'mean' or 'sum', not {reduction!r}.")
+        raise ValueError(f"reduction must be 'mean' or 'sum'; got {reduction!r}.")
     mask = mask.to(torch.bool)
     per_token = nn.functional.cross_entropy(
         logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none"
@@ -115,7 +122,10 @@ def masked_cross_entropy(
         return total
     n = mask.sum()
     if int(n) == 0:
-        raise ValueError("mask selects no token: the mean is undefined.")
+        raise ValueError(
+            "mask must select at least one token for reduction='mean' (the mean of no losses is undefined); "
+            "got an all-False mask. Use reduction='sum' or include a real token."
+        )
     return total / n
 
 
@@ -128,14 +138,17 @@ def last_states(outputs: torch.Tensor, lengths: torch.Tensor | Sequence[int]) ->
     if outputs.dim() != 3 or len(lengths) != outputs.shape[0]:
         raise ValueError(f"expected outputs (B, T, H) and lengths (B,); got {tuple(outputs.shape)} and {tuple(lengths.shape)}.")
     if int(lengths.min()) < 1 or int(lengths.max()) > outputs.shape[1]:
-        raise ValueError("lengths must lie in 1..T.")
+        raise ValueError(
+            f"lengths must lie in 1..T = 1..{outputs.shape[1]} (the steps of outputs); got values from "
+            f"{int(lengths.min())} to {int(lengths.max())}."
+        )
     return outputs[torch.arange(outputs.shape[0]), lengths - 1]  # (B, H)
 
 
 def char_vocab(text: str) -> str:
     """The sorted distinct characters of ``text`` as one string (a character vocabulary)."""
     if not isinstance(text, str) or len(text) == 0:
-        raise ValueError("text must be a non-empty string.")
+        raise ValueError("text must be a non-empty string; got ''. Pass the training text.")
     return "".join(sorted(set(text)))
 
 
@@ -201,7 +214,7 @@ class RecurrentLM(nn.Module):
         length = check_int(length, "length", minimum=0)
         temperature = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
         if len(prefix_ids) == 0:
-            raise ValueError("prefix_ids must hold at least one id.")
+            raise ValueError("prefix_ids must hold at least one token id to start the state; got none.")
         gen = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
         was_training = self.training
         self.eval()
@@ -237,7 +250,10 @@ def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, seq_len: int = 1
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     per_stream = (len(ids) - 1) // batch_size
     if per_stream < 1:
-        raise ValueError("ids is too short for this batch_size.")
+        raise ValueError(
+            f"ids must hold at least batch_size + 1 = {batch_size + 1} ids (one stream of 2 per batch row); "
+            f"got {len(ids)}. Pass a smaller batch_size or more ids."
+        )
     x = ids[: per_stream * batch_size].view(batch_size, per_stream)  # (B, S)
     y = ids[1 : per_stream * batch_size + 1].view(batch_size, per_stream)
     was_training = model.training
@@ -278,7 +294,10 @@ def train_lms(
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
     per_stream = (len(train_ids) - 1) // batch_size
     if per_stream < seq_len + 1:
-        raise ValueError("train_ids is too short for this batch_size and seq_len.")
+        raise ValueError(
+            f"train_ids must hold at least batch_size * (seq_len + 1) + 1 = {batch_size * (seq_len + 1) + 1} ids; "
+            f"got {len(train_ids)}. Pass a smaller batch_size or seq_len, or more text."
+        )
     x_all = train_ids[: per_stream * batch_size].view(batch_size, per_stream)  # (B, S)
     y_all = train_ids[1 : per_stream * batch_size + 1].view(batch_size, per_stream)
     n_chunks = per_stream // seq_len
