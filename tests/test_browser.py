@@ -78,8 +78,8 @@ def browser():
 class Visit:
     """One page opened offline, with what went wrong on the way."""
 
-    def __init__(self, browser, base: str, path: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+    def __init__(self, browser, base: str, path: str, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 800})
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.context.route("**/*", self._route(base))
@@ -147,13 +147,31 @@ def test_page_renders_offline(site, browser, name):
         if name.startswith("notebooks/"):
             repo = nbtools.repo_url().removeprefix("https://github.com/")
             hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-            colab = f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
+            # a chapter opens its Colab copy, whose MyST roles are plain links (tools/colab_export.py)
+            copy = f"colab/{Path(name).name}" if re.match(r"notebooks/\d\d_", name) else name
+            colab = f"https://colab.research.google.com/github/{repo}/blob/main/{copy}.ipynb"
             binder = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{name}.ipynb"
             assert colab in hrefs, f"no Colab link to {colab}"
             assert binder in hrefs, f"no Binder link to {binder}"
             if re.match(r"notebooks/\d\d_", name):
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"{Path(name).name}.png"))
+    finally:
+        visit.close()
+
+
+WIDE_CODE = """() => Array.from(document.querySelectorAll('div.cell_input pre'))
+    .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.split('\\n')[0].slice(0, 60))"""
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if re.match(r"notebooks/(exercises/ex|\d\d_)", p)])
+def test_code_fits_the_column_on_a_laptop(site, browser, name):
+    """At 1366 px no code cell needs sideways scrolling (tools/format_notebooks.py keeps lines
+    within the column; this checks the column really holds them in the book's font)."""
+    visit = Visit(browser, site, f"{name}.html", width=1366)
+    try:
+        wide = visit.page.evaluate(WIDE_CODE)
+        assert not wide, f"code cells wider than the column at 1366 px: {wide[:5]}"
     finally:
         visit.close()
 
