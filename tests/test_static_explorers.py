@@ -120,6 +120,35 @@ def test_frame_equals_kernel_render(name, tmp_path):
     assert again == frames
 
 
+#: The book's 20 explorers, built as tests/test_widgets.py builds them (tiny models for
+#: the ones a chapter trains): each must be stored exactly (results, not PNG frames).
+ALL_EXPLORERS = [
+    "softmax_explorer", "line_fit_explorer", "threshold_explorer", "learning_rate_explorer", "optimizer_explorer",
+    "vanishing_explorer", "convolution_explorer", "tokenizer_explorer", "window_explorer", "analogy_explorer",
+    "gradient_flow_explorer", "sampling_explorer", "lstm_gate_explorer", "gru_gate_explorer", "arma_explorer",
+    "decoding_explorer", "attention_explorer", "positional_encoding_explorer", "attention_head_explorer",
+    "xai_explorer",
+]
+
+
+@pytest.mark.parametrize("name", ALL_EXPLORERS)
+def test_every_explorer_is_stored_and_drawn_exactly(name, tmp_path):
+    from tests.test_widgets import BUILDERS
+
+    explorer = BUILDERS[name]()
+    data = static.payload(explorer)
+    assert data["mode"] == "results", f"{name}: a result part cannot be stored exactly"
+    frames = static.render_frames(data, cache=tmp_path)
+    controls = data["controls"]
+    j = len(data["points"]) - 1  # the setting furthest from the saved one (the others: above)
+    _set(explorer, controls, data["points"][j])
+    if not frames[j]:  # compute rejected this setting: the widget shows a message, no picture
+        assert explorer.error and explorer.image.value == b""
+        return
+    assert np.array_equal(_pixels(frames[j]), _pixels(explorer.image.value)), (name, j)
+    assert data["tables"][j] == explorer.html.value
+
+
 def test_static_html_writes_frames_and_untrusted_view(tmp_path):
     explorer = _explorers()["softmax"]()
     fragment = explorer._repr_mimebundle_()["text/html"]
