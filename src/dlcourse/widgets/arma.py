@@ -113,9 +113,9 @@ def summarize_arma(result: Mapping[str, Any]) -> str:
     """HTML: the fitted order and coefficients (or why nothing was fitted)."""
     if not result["stationary"]:
         return "<p>AR part not stationary: nothing simulated.</p>"
-    rows = "".join(f"<tr><td>{k}</td><td>{v:.3f}</td></tr>" for k, v in result["params"].items())
+    rows = "".join(f"<tr><td style='padding:2px 8px'>{k}</td><td style='padding:2px 8px'>{v:.3f}</td></tr>" for k, v in result["params"].items())
     note = "" if result["converged"] else "<p>(optimiser did not converge)</p>"
-    return f"<p>fitted ARIMA{result['order']}</p><table><tr><th>parameter</th><th>estimate</th></tr>{rows}</table>{note}"
+    return f"<p>fitted ARIMA{result['order']}</p><table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>parameter</th><th style='padding:2px 8px;text-align:left'>estimate</th></tr>{rows}</table>{note}"
 
 
 def arma_explorer(phi1: float = 0.6, phi2: float = 0.0, theta1: float = 0.0, d: int = 0, *, seed: int = 0) -> Any:
@@ -125,13 +125,13 @@ def arma_explorer(phi1: float = 0.6, phi2: float = 0.0, theta1: float = 0.0, d: 
     from ._base import Explorer
 
     arma_explore(phi1, phi2, theta1, d, seed=seed)  # validates
-    style = {"description_width": "70px"}
+    style = {"description_width": "initial"}
     controls = {
-        "phi1": widgets.FloatSlider(value=phi1, min=-1.9, max=1.9, step=0.05, description="phi1",
+        "phi1": widgets.FloatSlider(value=phi1, min=-1.9, max=1.9, step=0.05, description="AR φ₁",
                                     continuous_update=False, style=style),
-        "phi2": widgets.FloatSlider(value=phi2, min=-0.95, max=0.95, step=0.05, description="phi2",
+        "phi2": widgets.FloatSlider(value=phi2, min=-0.95, max=0.95, step=0.05, description="AR φ₂",
                                     continuous_update=False, style=style),
-        "theta1": widgets.FloatSlider(value=theta1, min=-0.95, max=0.95, step=0.05, description="theta1",
+        "theta1": widgets.FloatSlider(value=theta1, min=-0.95, max=0.95, step=0.05, description="MA θ₁",
                                       continuous_update=False, style=style),
         "d": widgets.IntSlider(value=d, min=0, max=2, step=1, description="d", continuous_update=False, style=style),
     }

@@ -166,12 +166,12 @@ def render_attention(result: Mapping[str, Any], ax: Any) -> None:
 def summarize_attention(result: Mapping[str, Any]) -> str:
     """A small HTML table of scores and weights, and the context vector."""
     rows = "".join(
-        f"<tr><td>{i + 1}</td><td>{'-' if np.isnan(e) else f'{e:.3f}'}</td><td>{a:.3f}</td></tr>"
+        f"<tr><td style='padding:2px 8px'>{i + 1}</td><td style='padding:2px 8px'>{'-' if np.isnan(e) else f'{e:.3f}'}</td><td style='padding:2px 8px'>{a:.3f}</td></tr>"
         for i, (e, a) in enumerate(zip(result["scores"], result["weights"]))
     )
     c = result["context"]
     return (
-        "<table><tr><th>i</th><th>score e<sub>i</sub></th><th>weight &alpha;<sub>i</sub></th></tr>"
+        "<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>i</th><th style='padding:2px 8px;text-align:left'>score e<sub>i</sub></th><th style='padding:2px 8px;text-align:left'>weight &alpha;<sub>i</sub></th></tr>"
         f"{rows}</table><p>context c = ({c[0]:.3f}, {c[1]:.3f}); entropy {result['entropy']:.3f} nats</p>"
     )
 
@@ -189,7 +189,7 @@ def attention_explorer(query: Sequence[float] = (1.0, 0.5), score: str = "dot", 
     from ._base import Explorer
 
     first = attention_weights_2d(query, score, temperature, manual_weights=(1.0, 1.0, 1.0, 1.0))
-    style = {"description_width": "110px"}
+    style = {"description_width": "initial"}
     slider = lambda value, lo, hi, desc: widgets.FloatSlider(  # noqa: E731
         value=float(value), min=lo, max=hi, step=0.1, description=desc, continuous_update=False, style=style)
     controls: dict[str, Any] = {

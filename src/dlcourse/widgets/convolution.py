@@ -51,10 +51,14 @@ def parse_kernel(text: str) -> np.ndarray:
     try:
         rows = [[float(v) for v in row.replace(",", " ").split()] for row in str(text).split(";") if row.strip()]
     except ValueError:
-        raise ValueError(f"custom kernel must be numbers, rows separated by ';' (e.g. '0 1 0; 1 -4 1; 0 1 0'); got {text!r}.") from None
+        raise ValueError(f"custom kernel must be numbers, rows separated by ';' (e.g. '0 1 0; 1 -4 1; 0 1 0'); got {text!r:.60}.") from None
     if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
-        raise ValueError(f"custom kernel must be a rectangle: every row the same length; got {text!r}.")
-    return np.array(rows)
+        raise ValueError(f"custom kernel must be a rectangle of numbers: every row the same length, rows "
+                         f"separated by ';' (e.g. '0 1 0; 1 -4 1; 0 1 0'); got {text!r:.60}.")
+    kernel = np.array(rows)
+    if not np.all(np.isfinite(kernel)):
+        raise ValueError(f"custom kernel must be finite numbers (no inf or nan); got {text!r:.60}.")
+    return kernel
 
 
 def convolve_image(
@@ -151,7 +155,7 @@ def convolution_explorer(
 
     img = demo_image() if image is None else np.asarray(image, dtype=float)
     convolve_image(img, kernel, stride, padding)  # validates the arguments
-    style = {"description_width": "70px"}
+    style = {"description_width": "initial"}
     controls = {
         "kernel": widgets.Dropdown(options=[*KERNELS, "custom"], value=kernel, description="kernel", style=style),
         "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride S", continuous_update=False, style=style),

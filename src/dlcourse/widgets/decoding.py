@@ -215,8 +215,9 @@ def decoding_explorer(
     longest = max(t["steps"] for t in traces.values())
     controls = {
         "step": widgets.IntSlider(value=0, min=0, max=longest - 1, description="step (0-based)",
-                                  continuous_update=False, style={"description_width": "100px"}),
-        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="decoder fed"),
+                                  continuous_update=False, style={"description_width": "initial"}),
+        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="decoder fed",
+                                      style={"description_width": "initial"}),
     }
 
     def compute(step: int, mode: str) -> dict[str, Any]:

@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 FOX = "the quick brown fox jumps over the lazy dog"
+#: The window picture shows at most this many positions on each side of the centre word.
+SHOWN_AROUND = 8
 
 
 def window_pairs_view(sentence: str = FOX, window: int = 2, centre: int = 0) -> dict[str, Any]:
@@ -65,23 +67,29 @@ def window_pairs_view(sentence: str = FOX, window: int = 2, centre: int = 0) -> 
 
 def render_window_pairs(result: Mapping[str, Any], ax: Any) -> None:
     """Tokens as boxes (centre orange, context blue) with an arrow to each context word."""
+    from .tokenizer import _label
+
     tokens, c = result["tokens"], result["centre"]
     context = set(result["context_positions"])
-    for i, tok in enumerate(tokens):
+    # a long sentence: only the positions around the centre word (the rest cannot be read)
+    first = max(0, min(c - SHOWN_AROUND, len(tokens) - 2 * SHOWN_AROUND - 1))
+    last = min(len(tokens), first + 2 * SHOWN_AROUND + 1)
+    for i in range(first, last):
         colour = "C1" if i == c else ("C0" if i in context else "0.85")
-        ax.text(i, 0, tok, ha="center", va="center", fontsize=8, rotation=0,
+        ax.text(i, 0, _label(tokens[i], i), ha="center", va="center", fontsize=8, rotation=0,
                 color="white" if (i == c or i in context) else "black",
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "none"})
     for j in context:
         ax.annotate("", xy=(j, 0.25), xytext=(c, 0.25),
                     arrowprops={"arrowstyle": "->", "color": "C0",
                                 "connectionstyle": f"arc3,rad={-0.35 if j > c else 0.35}"})
-    ax.set_xlim(-0.7, len(tokens) - 0.3)
+    ax.set_xlim(first - 0.7, last - 0.3)
     ax.set_ylim(-0.6, 1.4)
     ax.set_yticks([])
-    ax.set_xticks(range(len(tokens)))
-    ax.set_xlabel("position t in the sentence")
-    ax.set_title(f"window m = {result['window']}: '{tokens[c]}' predicts {len(context)} words; "
+    ax.set_xticks(range(first, last))
+    shown = "" if (first, last) == (0, len(tokens)) else f" (positions {first}-{last - 1} of {len(tokens)})"
+    ax.set_xlabel(f"position t in the sentence{shown}")
+    ax.set_title(f"window m = {result['window']}: '{_label(tokens[c], c)}' predicts {len(context)} words; "
                  f"{result['n_pairs']} pairs in all", fontsize=9)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -106,7 +114,7 @@ def window_explorer(sentence: str = FOX, window: int = 2, centre: int = 3) -> An
     from ._base import Explorer
 
     first = window_pairs_view(sentence, window, centre)  # validates the arguments
-    style = {"description_width": "90px"}
+    style = {"description_width": "initial"}
     controls = {
         "sentence": widgets.Text(value=sentence, description="sentence", continuous_update=False, style=style,
                                  layout=widgets.Layout(width="420px")),
@@ -185,9 +193,9 @@ def summarize_analogy(result: Mapping[str, Any]) -> str:
     """HTML table of the top answers and their cosines."""
     import html
 
-    rows = "".join(f"<tr><td>{i + 1}</td><td>{html.escape(w)}</td><td>{s:.3f}</td></tr>"
+    rows = "".join(f"<tr><td style='padding:2px 8px'>{i + 1}</td><td style='padding:2px 8px'>{html.escape(w)}</td><td style='padding:2px 8px'>{s:.3f}</td></tr>"
                    for i, (w, s) in enumerate(result["answers"]))
-    return f"<table><tr><th>rank</th><th>answer</th><th>cosine</th></tr>{rows}</table>"
+    return f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>rank</th><th style='padding:2px 8px;text-align:left'>answer</th><th style='padding:2px 8px;text-align:left'>cosine</th></tr>{rows}</table>"
 
 
 def analogy_explorer(vectors: Any, a: str = "man", b: str = "king", c: str = "woman",

@@ -37,6 +37,13 @@ WORKED_LSTM: dict[str, np.ndarray] = {
     "o": np.array([0.5, 0.4, 0.1, 0.9, 0.2, 0.3, 0.8, 0.7, 0.1, 0.9]),
 }
 
+#: The columns of the LSTM table: result key and HTML header (no raw c_{t-1} for readers).
+_LSTM_COLUMNS = (
+    ("c_prev", "c<sub>t&minus;1</sub>"), ("f", "f"), ("f_c", "f&thinsp;c<sub>t&minus;1</sub>"), ("i", "i"),
+    ("g", "g"), ("i_g", "i&thinsp;g"), ("c", "c<sub>t</sub>"), ("tanh_c", "tanh c<sub>t</sub>"), ("o", "o"),
+    ("h", "h<sub>t</sub>"),
+)
+
 _LSTM_SERIES = (
     ("c_prev", r"$c_{t-1}$"),
     ("f_c", r"$f \odot c_{t-1}$ (kept)"),
@@ -81,13 +88,15 @@ def render_lstm_gates(result: Mapping[str, Any], ax: Any) -> None:
 
 def summarize_lstm_gates(result: Mapping[str, Any]) -> str:
     """An HTML table of every quantity of the step (one row per unit)."""
-    keys = ("c_prev", "f", "f_c", "i", "g", "i_g", "c", "tanh_c", "o", "h")
-    columns = [np.atleast_1d(np.asarray(result[k], dtype=float)) for k in keys]
+    columns = [np.atleast_1d(np.asarray(result[k], dtype=float)) for k, _ in _LSTM_COLUMNS]
     n = max(c.size for c in columns)
     columns = [np.broadcast_to(c, (n,)) for c in columns]
-    head = "".join(f"<th>{k}</th>" for k in keys)
-    rows = "".join("<tr>" + "".join(f"<td>{c[u]:.4f}</td>" for c in columns) + "</tr>" for u in range(n))
-    return f"<table><tr>{head}</tr>{rows}</table>"
+    head = "".join(f"<th style='padding:2px 8px;text-align:right'>{label}</th>" for _, label in _LSTM_COLUMNS)
+    rows = "".join(f"<tr><td style='padding:2px 8px;text-align:right'>{u}</td>"
+                   + "".join(f"<td style='padding:2px 8px;text-align:right'>{c[u]:.4f}</td>" for c in columns)
+                   + "</tr>" for u in range(n))
+    return (f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:right'>unit</th>"
+            f"{head}</tr>{rows}</table>")
 
 
 def lstm_gate_explorer(f: float = 0.9, i: float = 0.8, o: float = 0.1, c_prev: float = 0.5, g: float = 0.6) -> Any:
@@ -102,7 +111,7 @@ def lstm_gate_explorer(f: float = 0.9, i: float = 0.8, o: float = 0.1, c_prev: f
     from ._base import Explorer
 
     lstm_cell_update(c_prev, f, i, g, o)  # validates the starting values
-    style = {"description_width": "150px"}
+    style = {"description_width": "initial"}
 
     def slider(value: float, low: float, high: float, text: str) -> Any:
         return widgets.FloatSlider(value=float(value), min=low, max=high, step=0.01, description=text,
@@ -112,11 +121,11 @@ def lstm_gate_explorer(f: float = 0.9, i: float = 0.8, o: float = 0.1, c_prev: f
         "f": slider(f, 0.0, 1.0, "forget gate f"),
         "i": slider(i, 0.0, 1.0, "input gate i"),
         "o": slider(o, 0.0, 1.0, "output gate o"),
-        "c_prev": slider(c_prev, -2.0, 2.0, "previous cell c_{t-1}"),
+        "c_prev": slider(c_prev, -2.0, 2.0, "previous cell state"),
         "g": slider(g, -1.0, 1.0, "candidate g"),
     }
     return Explorer(controls, lstm_cell_update, render_lstm_gates, summarize_lstm_gates,
-                    title="LSTM gates: c_t = f c_{t-1} + i g, h_t = o tanh(c_t)", figsize=(5.5, 3.2))
+                    title="LSTM gates: new cell = f × old cell + i × g, output h = o × tanh(new cell)", figsize=(5.5, 3.2))
 
 
 def lstm_gate_figure() -> Any:
@@ -192,9 +201,14 @@ def render_gru_gates(result: Mapping[str, Any], ax: Any) -> None:
 
 def summarize_gru_gates(result: Mapping[str, Any]) -> str:
     """An HTML table of the unit's numbers."""
-    keys = ("h_prev", "r", "reset_recurrent", "h_tilde", "z", "keep", "kept", "written", "h")
-    cells = "".join(f"<tr><td>{k}</td><td>{float(np.asarray(result[k])):.4f}</td></tr>" for k in keys)
-    return f"<table>{cells}</table><p>{result['convention']} convention</p>"
+    labels = {"h_prev": "previous state h<sub>t&minus;1</sub>", "r": "reset gate r",
+              "reset_recurrent": "r w<sub>h</sub> h<sub>t&minus;1</sub>", "h_tilde": "candidate h&#771;",
+              "z": "update gate z", "keep": "share kept", "kept": "kept", "written": "written",
+              "h": "new state h<sub>t</sub>"}
+    cells = "".join(f"<tr><td style='padding:2px 8px'>{label}</td>"
+                    f"<td style='padding:2px 8px;text-align:right'>{float(np.asarray(result[k])):.4f}</td></tr>"
+                    for k, label in labels.items())
+    return f"<table style='border-collapse:collapse'>{cells}</table><p>{result['convention']} convention</p>"
 
 
 def gru_gate_explorer(z: float = 0.5, r: float = 1.0, h_prev: float = 0.8, x_part: float = -1.0,
@@ -209,7 +223,7 @@ def gru_gate_explorer(z: float = 0.5, r: float = 1.0, h_prev: float = 0.8, x_par
     from ._base import Explorer
 
     gru_gate_arithmetic(z, r, h_prev, x_part, w_h, convention)  # validates the starting values
-    style = {"description_width": "150px"}
+    style = {"description_width": "initial"}
 
     def slider(value: float, low: float, high: float, text: str) -> Any:
         return widgets.FloatSlider(value=float(value), min=low, max=high, step=0.01, description=text,
@@ -218,10 +232,11 @@ def gru_gate_explorer(z: float = 0.5, r: float = 1.0, h_prev: float = 0.8, x_par
     controls = {
         "z": slider(z, 0.0, 1.0, "update gate z"),
         "r": slider(r, 0.0, 1.0, "reset gate r"),
-        "h_prev": slider(h_prev, -1.0, 1.0, "previous state h_{t-1}"),
-        "x_part": slider(x_part, -2.0, 2.0, "input part a_x"),
-        "w_h": slider(w_h, -2.0, 2.0, "recurrent weight w_h"),
-        "convention": widgets.ToggleButtons(options=list(GRU_CONVENTIONS), value=convention, description="convention"),
+        "h_prev": slider(h_prev, -1.0, 1.0, "previous state"),
+        "x_part": slider(x_part, -2.0, 2.0, "input part aₓ"),
+        "w_h": slider(w_h, -2.0, 2.0, "recurrent weight"),
+        "convention": widgets.ToggleButtons(options=list(GRU_CONVENTIONS), value=convention, description="convention",
+                                                  style={"description_width": "initial"}),
     }
     return Explorer(controls, gru_gate_arithmetic, render_gru_gates, summarize_gru_gates,
                     title="GRU gates: update z and reset r", figsize=(5.5, 3.2))

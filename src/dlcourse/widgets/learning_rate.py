@@ -15,6 +15,7 @@ Two losses show what the learning rate :math:`\eta` does:
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 SURFACES = ("quartic", "quadratic")
+#: A loss above this (or an overflow to infinity) counts as diverged: the plots stop there.
+DIVERGED_LOSS = 1e300
 #: :math:`(\lambda_1, \lambda_2)` of the quadratic surface.
 QUADRATIC_CURVATURES = (1.0, 10.0)
 
@@ -78,7 +81,9 @@ def learning_rate_descent(
     dict with ``path`` ((steps+1,) or (steps+1, 2)), ``losses`` (steps+1,), ``behaviour``
     (``"converges"``, ``"converges, oscillating"``, ``"oscillates forever"`` or ``"diverges"``),
     ``oscillation_lr`` and ``divergence_lr`` (the critical rates derived in the module
-    docstring for this start), and the inputs.
+    docstring for this start), ``diverged_after`` (the first step whose loss exceeds
+    :data:`DIVERGED_LOSS` or overflows, ``None`` if none does), ``message`` (a sentence
+    that says so, empty otherwise) and the inputs.
     """
     check_choice(surface, "surface", SURFACES)
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
@@ -95,14 +100,19 @@ def learning_rate_descent(
         start = np.array([x0, y0])
         lam_max = max(QUADRATIC_CURVATURES)
         osc, div = 1.0 / lam_max, 2.0 / lam_max
-    path = gradient_descent(lambda w: surface_grad(surface, w), start, lr, steps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        path = gradient_descent(lambda w: surface_grad(surface, w), start, lr, steps)
     losses = surface_loss(surface, path)
+    blown = ~(np.isfinite(losses) & (losses <= DIVERGED_LOSS))
+    diverged_after = int(np.argmax(blown)) if blown.any() else None
     L0, LT = losses[0], losses[-1]
     finite = np.all(np.isfinite(losses))
     signs = np.sign(path.reshape(len(path), -1))
     flips = bool(np.any(signs[1:] * signs[:-1] < 0))
     if not finite or LT > L0 * (1 + 1e-9):
         behaviour = "diverges"
+    elif L0 == 0 and LT == 0:
+        behaviour = "starts at the minimum"
     elif L0 > 0 and abs(LT - L0) <= 1e-9 * L0:
         behaviour = "oscillates forever" if flips else "does not move"
     else:
@@ -117,6 +127,9 @@ def learning_rate_descent(
         "behaviour": behaviour,
         "oscillation_lr": float(osc),
         "divergence_lr": float(div),
+        "diverged_after": diverged_after,
+        "message": "" if diverged_after is None else
+        f"diverged: the loss exceeds 1e300 after {diverged_after} steps",
     }
 
 
@@ -169,12 +182,37 @@ def render_learning_rate(result: Mapping[str, Any], ax: Any) -> None:
     ax.legend(loc=f"{'lower' if start_top else 'upper'} {'right' if start_right else 'left'}",
               fontsize=7, frameon=False)
     inset = ax.inset_axes([0.05 if start_right else 0.62, 0.08 if start_top else 0.62, 0.33, 0.3])
-    losses = np.asarray(result["losses"], dtype=float)
-    finite = np.isfinite(losses) & (losses > 0) & (losses < 1e300)
+    _loss_inset(inset, np.asarray(result["losses"], dtype=float))
+
+
+def _loss_inset(inset: Any, losses: np.ndarray) -> None:
+    """The loss per step on a log scale, with explicit limits (autoscaling near 1e300 overflows)."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
     steps = np.arange(len(losses))
-    if finite.any():
-        inset.semilogy(steps[finite], losses[finite], color="C0", lw=1)
-    inset.set_xlim(0, len(losses) - 1)
+    shown = np.isfinite(losses) & (losses > 0) & (losses <= DIVERGED_LOSS)
+    if shown.any():
+        low, high = losses[shown].min(), losses[shown].max()
+        # limits and decades set before plotting: matplotlib's autoscaling and log ticks step
+        # past 1e308 (overflow) when the loss nears 1e300
+        first = max(math.floor(math.log10(low)) - 1, -300)
+        last_decade = min(math.ceil(math.log10(high)) + 1, 300)
+        decades = np.unique(np.linspace(first, last_decade, 4).round())
+        inset.set_yscale("log")
+        inset.set_ylim(10.0**first, 10.0**last_decade)
+        inset.plot(steps[shown], losses[shown], color="C0", lw=1)
+        inset.yaxis.set_major_locator(FixedLocator([10.0**d for d in decades]))
+        inset.yaxis.set_minor_locator(NullLocator())
+        if not shown[-1]:  # where the loss left the plot: an arrow up at the last step shown
+            last = int(np.flatnonzero(shown)[-1])
+            inset.plot(last, losses[last], marker="^", color="C3", ms=4)
+            inset.text(0.97, 0.06, f"> 1e300 at step {last + 1}", ha="right", va="bottom", fontsize=5,
+                       color="C3", transform=inset.transAxes)
+    else:
+        inset.text(0.5, 0.5, "loss 0 at every step" if np.all(losses == 0) else "loss overflows",
+                   ha="center", va="center", fontsize=6, transform=inset.transAxes)
+        inset.set_yticks([])
+    inset.set_xlim(0, max(len(losses) - 1, 1))
     inset.set_xlabel("step $t$", fontsize=6, labelpad=1)
     inset.set_ylabel("loss", fontsize=6, labelpad=1)
     inset.tick_params(labelsize=5)
@@ -183,9 +221,10 @@ def render_learning_rate(result: Mapping[str, Any], ax: Any) -> None:
 def summarize_learning_rate(result: Mapping[str, Any]) -> str:
     """HTML: the last iterate, the loss, the behaviour and the critical learning rates."""
     last = np.atleast_1d(result["path"][-1])
+    where = (f"<b>{result['message']}</b>" if result["message"] else
+             f"after {result['steps']} steps: w = {np.array2string(last, precision=4)}, L = {result['losses'][-1]:.4g}")
     return (
-        f"<p>after {result['steps']} steps: w = {np.array2string(last, precision=4)}, "
-        f"L = {result['losses'][-1]:.4g}<br>"
+        f"<p>{where}<br>"
         f"behaviour: <b>{result['behaviour']}</b><br>"
         f"oscillation starts above &eta; = {result['oscillation_lr']:.4g}; "
         f"divergence above &eta; = {result['divergence_lr']:.4g}</p>"
@@ -205,7 +244,7 @@ def learning_rate_explorer(
     from ._base import Explorer
 
     first = learning_rate_descent(surface, lr, x0, y0, steps)  # validates the arguments
-    style = {"description_width": "110px"}
+    style = {"description_width": "initial"}
     controls = {
         "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface", style=style),
         "lr": widgets.FloatLogSlider(
@@ -216,8 +255,7 @@ def learning_rate_explorer(
         "y0": widgets.FloatSlider(value=y0, min=-3.0, max=3.0, step=0.1, description="start w₂ (2-D)", continuous_update=False, style=style),
         "steps": widgets.IntSlider(value=steps, min=1, max=300, step=1, description="steps", continuous_update=False, style=style),
     }
-    return Explorer(
-        controls, learning_rate_descent, render_learning_rate, summarize_learning_rate,
+    return Explorer(controls, learning_rate_descent, render_learning_rate, summarize_learning_rate,
         title="Gradient descent and the learning rate", figsize=(5.0, 3.6),
     )
 

@@ -79,11 +79,11 @@ def render_line_fit(result: Mapping[str, Any], ax: Any) -> None:
 def summarize_line_fit(result: Mapping[str, Any]) -> str:
     """The chosen and the optimal parameters with their costs, as HTML."""
     return (
-        "<table><tr><th></th><th>w0</th><th>w1</th><th>MSE</th></tr>"
-        f"<tr><td>your line</td><td>{result['intercept']:.3f}</td><td>{result['slope']:.3f}</td>"
-        f"<td>{result['cost']:.3f}</td></tr>"
-        f"<tr><td>least squares</td><td>{result['best_intercept']:.3f}</td><td>{result['best_slope']:.3f}</td>"
-        f"<td>{result['best_cost']:.3f}</td></tr></table>"
+        "<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'></th><th style='padding:2px 8px;text-align:left'>w<sub>0</sub></th><th style='padding:2px 8px;text-align:left'>w<sub>1</sub></th><th style='padding:2px 8px;text-align:left'>MSE</th></tr>"
+        f"<tr><td style='padding:2px 8px'>your line</td><td style='padding:2px 8px'>{result['intercept']:.3f}</td><td style='padding:2px 8px'>{result['slope']:.3f}</td>"
+        f"<td style='padding:2px 8px'>{result['cost']:.3f}</td></tr>"
+        f"<tr><td style='padding:2px 8px'>least squares</td><td style='padding:2px 8px'>{result['best_intercept']:.3f}</td><td style='padding:2px 8px'>{result['best_slope']:.3f}</td>"
+        f"<td style='padding:2px 8px'>{result['best_cost']:.3f}</td></tr></table>"
     )
 
 
@@ -102,9 +102,11 @@ def line_fit_explorer(x: Any, y: Any, intercept: float = 0.0, slope: float = 1.0
     span1 = max(abs(b1), 1.0) * 2
     controls = {
         "intercept": widgets.FloatSlider(value=first["intercept"], min=b0 - span0, max=b0 + span0,
-                                         step=span0 / 100, description="intercept w0", continuous_update=False),
+                                         step=span0 / 100, description="intercept w₀", continuous_update=False,
+                                         style={"description_width": "initial"}),
         "slope": widgets.FloatSlider(value=first["slope"], min=b1 - span1, max=b1 + span1,
-                                     step=span1 / 100, description="slope w1", continuous_update=False),
+                                     step=span1 / 100, description="slope w₁", continuous_update=False,
+                                     style={"description_width": "initial"}),
     }
     xs, ys = first["x"], first["y"]
 

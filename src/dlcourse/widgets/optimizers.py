@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import check_float, check_int
 from ..optim import OPTIMIZERS, make_optimizer, optimize
-from .learning_rate import QUADRATIC_CURVATURES, surface_grad, surface_loss
+from .learning_rate import DIVERGED_LOSS, QUADRATIC_CURVATURES, surface_grad, surface_loss
 
 __all__ = ["optimizer_paths", "render_optimizers", "summarize_optimizers", "optimizer_explorer", "optimizer_figure"]
 
@@ -26,7 +26,8 @@ def optimizer_paths(lr: float = 0.05, steps: int = 60, x0: float = -2.5, y0: flo
     Returns
     -------
     dict with ``paths`` ``{name: (steps+1, 2)}``, ``losses`` ``{name: (steps+1,)}``,
-    ``final_loss`` ``{name: float}`` and the inputs.
+    ``final_loss`` ``{name: float}`` (``inf`` once a path overflows), ``diverged_after``
+    ``{name: first step whose loss exceeds 1e300, or None}`` and the inputs.
     """
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
     steps = check_int(steps, "steps", minimum=1, maximum=10_000)
@@ -35,13 +36,25 @@ def optimizer_paths(lr: float = 0.05, steps: int = 60, x0: float = -2.5, y0: flo
     paths, losses = {}, {}
     for name in OPTIMIZERS:
         opt = make_optimizer(name, lr, **({"momentum": momentum} if name == "momentum" else {}))
-        paths[name] = optimize(opt, lambda w: surface_grad("quadratic", w), start, steps)
+        with np.errstate(over="ignore", invalid="ignore"):
+            paths[name] = optimize(opt, lambda w: surface_grad("quadratic", w), start, steps)
         losses[name] = surface_loss("quadratic", paths[name])
+    diverged = {}
+    for name, loss in losses.items():
+        blown = ~(np.isfinite(loss) & (loss <= DIVERGED_LOSS))
+        diverged[name] = int(np.argmax(blown)) if blown.any() else None
     return {
         "lr": lr, "steps": steps, "start": start, "momentum": momentum,
         "paths": paths, "losses": losses,
-        "final_loss": {name: float(v[-1]) for name, v in losses.items()},
+        "final_loss": {name: float(v[-1]) if diverged[name] is None else float("inf") for name, v in losses.items()},
+        "diverged_after": diverged,
     }
+
+
+def _final(result: Mapping[str, Any], name: str, fmt: str) -> str:
+    """The final loss of one optimiser as text, or where it diverged (never "inf")."""
+    step = result["diverged_after"][name]
+    return f"{result['final_loss'][name]:{fmt}}" if step is None else f"diverged at step {step}"
 
 
 def render_optimizers(result: Mapping[str, Any], ax: Any) -> None:
@@ -55,7 +68,7 @@ def render_optimizers(result: Mapping[str, Any], ax: Any) -> None:
     for i, (name, path) in enumerate(result["paths"].items()):
         rows = np.all(np.isfinite(path), axis=1)
         shown = np.clip(path[rows], -limit, limit)
-        ax.plot(shown[:, 0], shown[:, 1], ".-", color=f"C{i}", ms=3, lw=1, label=f"{name} (L={result['final_loss'][name]:.2g})")
+        ax.plot(shown[:, 0], shown[:, 1], ".-", color=f"C{i}", ms=3, lw=1, label=f"{name} ({'L=' if result['diverged_after'][name] is None else ''}{_final(result, name, '.2g')})")
     ax.plot(*result["start"], "s", color="k", ms=5)
     ax.plot(0, 0, "*", color="k", ms=9)
     ax.set_xlim(-limit, limit)
@@ -68,8 +81,8 @@ def render_optimizers(result: Mapping[str, Any], ax: Any) -> None:
 
 def summarize_optimizers(result: Mapping[str, Any]) -> str:
     """HTML table of the final loss per optimiser."""
-    rows = "".join(f"<tr><td>{n}</td><td>{v:.3g}</td></tr>" for n, v in result["final_loss"].items())
-    return f"<table><tr><th>optimiser</th><th>final loss</th></tr>{rows}</table>"
+    rows = "".join(f"<tr><td style='padding:2px 8px'>{n}</td><td style='padding:2px 8px'>{_final(result, n, '.3g')}</td></tr>" for n in result["final_loss"])
+    return f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>optimiser</th><th style='padding:2px 8px;text-align:left'>final loss</th></tr>{rows}</table>"
 
 
 def optimizer_explorer(lr: float = 0.05, steps: int = 60, x0: float = -2.5, y0: float = 1.0, momentum: float = 0.9) -> Any:
@@ -79,7 +92,7 @@ def optimizer_explorer(lr: float = 0.05, steps: int = 60, x0: float = -2.5, y0: 
     from ._base import Explorer
 
     optimizer_paths(lr, steps, x0, y0, momentum)  # validates the arguments
-    style = {"description_width": "110px"}
+    style = {"description_width": "initial"}
     controls = {
         "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.01, description="learning rate η",
                                      continuous_update=False, style=style, readout_format=".4f"),

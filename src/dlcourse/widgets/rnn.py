@@ -56,7 +56,7 @@ def gradient_flow_explorer(spectral_radius: float = 1.0, seq_len: int = 50, acti
     from ._base import Explorer
 
     first = gradient_flow(spectral_radius, seq_len, activation=activation)  # validates
-    style = {"description_width": "120px"}
+    style = {"description_width": "initial"}
     controls = {
         "spectral_radius": widgets.FloatSlider(value=first["spectral_radius"], min=0.5, max=1.5, step=0.01,
                                                description="spectral radius", continuous_update=False, style=style),
@@ -137,7 +137,7 @@ def sampling_explorer(model: Any, prefix: str = "The keeper ", temperature: floa
     controls = {
         "temperature": widgets.FloatLogSlider(value=first["temperature"], base=10, min=-1.3, max=0.7, step=0.05,
                                               description="temperature T", continuous_update=False,
-                                              style={"description_width": "100px"}),
+                                              style={"description_width": "initial"}),
     }
 
     def compute(temperature: float) -> dict[str, Any]:

@@ -77,11 +77,11 @@ def render_softmax(result: Mapping[str, Any], ax: Any) -> None:
 def summarize_softmax(result: Mapping[str, Any]) -> str:
     """A small HTML table of probabilities and entropy."""
     rows = "".join(
-        f"<tr><td>{i}</td><td>{z:.2f}</td><td>{p:.3f}</td></tr>"
+        f"<tr><td style='padding:2px 8px'>{i}</td><td style='padding:2px 8px'>{z:.2f}</td><td style='padding:2px 8px'>{p:.3f}</td></tr>"
         for i, (z, p) in enumerate(zip(result["logits"], result["probabilities"]))
     )
     return (
-        "<table><tr><th>class</th><th>logit z</th><th>p</th></tr>"
+        "<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>class</th><th style='padding:2px 8px;text-align:left'>logit z</th><th style='padding:2px 8px;text-align:left'>p</th></tr>"
         f"{rows}</table><p>entropy {result['entropy']:.3f} of at most {result['max_entropy']:.3f} nats</p>"
     )
 
@@ -98,7 +98,7 @@ def softmax_explorer(logits: Sequence[float] = (2.0, 1.0, 0.1), temperature: flo
     from ._base import Explorer
 
     first = softmax_temperature(logits, temperature)  # validates the arguments
-    style = {"description_width": "90px"}
+    style = {"description_width": "initial"}
     controls = {
         f"z{i}": widgets.FloatSlider(
             value=float(z), min=-5.0, max=5.0, step=0.1, description=f"logit z{i}",

@@ -83,9 +83,9 @@ def summarize_threshold(result: Mapping[str, Any]) -> str:
     """An HTML confusion matrix and the metrics at the current threshold."""
     c = result["counts"]
     return (
-        "<table><tr><th></th><th>predicted +</th><th>predicted -</th></tr>"
-        f"<tr><th>true +</th><td>TP {c['tp']}</td><td>FN {c['fn']}</td></tr>"
-        f"<tr><th>true -</th><td>FP {c['fp']}</td><td>TN {c['tn']}</td></tr></table>"
+        "<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'></th><th style='padding:2px 8px;text-align:left'>predicted +</th><th style='padding:2px 8px;text-align:left'>predicted -</th></tr>"
+        f"<tr><th style='padding:2px 8px;text-align:left'>true +</th><td style='padding:2px 8px'>TP {c['tp']}</td><td style='padding:2px 8px'>FN {c['fn']}</td></tr>"
+        f"<tr><th style='padding:2px 8px;text-align:left'>true -</th><td style='padding:2px 8px'>FP {c['fp']}</td><td style='padding:2px 8px'>TN {c['tn']}</td></tr></table>"
         f"<p>accuracy {result['accuracy']:.3f}<br>precision {result['precision']:.3f}<br>"
         f"recall {result['recall']:.3f}<br>specificity {result['specificity']:.3f}<br>F1 {result['f1']:.3f}</p>"
     )

@@ -55,6 +55,10 @@ def tokenize_sentence(
     }
 
 
+#: The token picture shows at most this many tokens and vocabulary words.
+MAX_SHOWN = 30
+
+
 @lru_cache(maxsize=1)
 def _font() -> Any:
     from matplotlib import font_manager, ft2font
@@ -72,8 +76,9 @@ def _label(token: str, index: int) -> str:
 
 def render_tokens(result: Mapping[str, Any], ax: Any) -> None:
     """One-hot rows (one per token) and, below a gap, the bag-of-words row."""
-    X = result["one_hot"]  # (T, V)
-    bow = result["bag_of_words"]  # (V,)
+    # a long text: the first MAX_SHOWN tokens and vocabulary words (more cannot be read)
+    X = result["one_hot"][:MAX_SHOWN, :MAX_SHOWN]  # (T, V)
+    bow = result["bag_of_words"][:MAX_SHOWN]  # (V,)
     T, V = X.shape
     grid = np.vstack([X, np.full((1, V), np.nan), bow[None, :]])  # (T + 2, V)
     vmax = max(1.0, float(bow.max()) if V else 1.0)
@@ -81,14 +86,16 @@ def render_tokens(result: Mapping[str, Any], ax: Any) -> None:
     for j in range(V):
         ax.text(j, T + 1, f"{bow[j]:g}", ha="center", va="center", fontsize=7,
                 color="white" if bow[j] > vmax / 2 else "black")
-    itos = result["vocab"].itos
+    itos = result["vocab"].itos[:V]
     ax.set_xticks(range(V))
     ax.set_xticklabels([_label(t, j) for j, t in enumerate(itos)], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(list(range(T)) + [T + 1])
-    ax.set_yticklabels([_label(t, i) for t, i in zip(result["tokens"], result["ids"])] + ["bag of words"], fontsize=7)
+    ax.set_yticklabels([_label(t, i) for t, i in zip(result["tokens"][:T], result["ids"][:T])] + ["bag of words"], fontsize=7)
     ax.set_xlabel("vocabulary index (word)")
     ax.set_ylabel("token in sentence order")
-    ax.set_title(f"{result['method']}: {T} tokens, {V} vocabulary words", fontsize=9)
+    n_tokens, n_words = result["one_hot"].shape
+    cut = " (the first {MAX_SHOWN} of each shown)" if (n_tokens, n_words) != (T, V) else ""
+    ax.set_title(f"{result['method']}: {n_tokens} tokens, {n_words} vocabulary words{cut}", fontsize=9)
 
 
 def summarize_tokens(result: Mapping[str, Any]) -> str:
@@ -96,10 +103,10 @@ def summarize_tokens(result: Mapping[str, Any]) -> str:
     import html
 
     rows = "".join(
-        f"<tr><td>{t}</td><td>{html.escape(tok)}</td><td>{i}</td></tr>"
+        f"<tr><td style='padding:2px 8px'>{t}</td><td style='padding:2px 8px'>{html.escape(tok)}</td><td style='padding:2px 8px'>{i}</td></tr>"
         for t, (tok, i) in enumerate(zip(result["tokens"], result["ids"]))
     )
-    return f"<table><tr><th>position</th><th>token</th><th>id</th></tr>{rows}</table>"
+    return f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>position</th><th style='padding:2px 8px;text-align:left'>token</th><th style='padding:2px 8px;text-align:left'>id</th></tr>{rows}</table>"
 
 
 def tokenizer_explorer(text: str = "Let's tokenize! Isn't this easy?", method: str = "rule") -> Any:
@@ -114,7 +121,7 @@ def tokenizer_explorer(text: str = "Let's tokenize! Isn't this easy?", method: s
     from ._base import Explorer
 
     tokenize_sentence(text, method)  # validates the arguments
-    style = {"description_width": "70px"}
+    style = {"description_width": "initial"}
     controls = {
         "text": widgets.Text(value=text, description="sentence", continuous_update=False, style=style,
                              layout=widgets.Layout(width="420px")),

@@ -109,8 +109,10 @@ def positional_encoding_explorer(position: int = 10, dimension: int = 4, max_len
 
     positional_encoding_view(position, dimension, max_len, d_model)  # validates
     controls = {
-        "position": widgets.IntSlider(value=position, min=0, max=max_len - 1, description="position", continuous_update=False),
-        "dimension": widgets.IntSlider(value=dimension, min=0, max=d_model - 1, description="dimension", continuous_update=False),
+        "position": widgets.IntSlider(value=position, min=0, max=max_len - 1, description="position", continuous_update=False,
+                                      style={"description_width": "initial"}),
+        "dimension": widgets.IntSlider(value=dimension, min=0, max=d_model - 1, description="dimension", continuous_update=False,
+                                       style={"description_width": "initial"}),
     }
 
     def compute(position: int, dimension: int) -> dict[str, Any]:
@@ -237,7 +239,7 @@ def attention_head_explorer(
     first = attention_head(maps, kind, layer, head, query, src_labels, tgt_labels)  # validates
     n_layers = len(maps["encoder"])
     n_heads = maps["encoder"][0].shape[1]
-    style = {"description_width": "70px"}
+    style = {"description_width": "initial"}
     controls = {
         "kind": widgets.Dropdown(options=[(v, k) for k, v in ATTENTION_KINDS.items()], value=kind, description="attention", style=style),
         "layer": widgets.IntSlider(value=layer, min=0, max=n_layers - 1, description="layer", continuous_update=False, style=style),

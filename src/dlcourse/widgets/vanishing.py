@@ -59,7 +59,7 @@ def vanishing_explorer(depth: int = 8, activation: str = "sigmoid") -> Any:
     from ._base import Explorer
 
     vanishing_gradients(depth, activation)  # validates the arguments
-    style = {"description_width": "110px"}
+    style = {"description_width": "initial"}
     controls = {
         "depth": widgets.IntSlider(value=depth, min=1, max=20, description="hidden layers", continuous_update=False, style=style),
         "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation", style=style),

@@ -137,8 +137,8 @@ def summarize_explanation(result: Mapping[str, Any]) -> str:
     if "mask" in result:
         rows.append(("maximum on the object", "yes" if result["hit"] else "no"))
         rows.append(("positive mass on the object", f"{100 * result['mass_inside']:.1f}%"))
-    body = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return f"<table>{body}</table>"
+    body = "".join(f"<tr><td style='padding:2px 8px'>{k}</td><td style='padding:2px 8px'>{v}</td></tr>" for k, v in rows)
+    return f"<table style='border-collapse:collapse'>{body}</table>"
 
 
 def xai_explorer(
@@ -167,7 +167,7 @@ def xai_explorer(
     index = check_int(index, "index", minimum=0, maximum=n - 1)
     first = explain_image(model, images[index], method, None, threshold,
                           None if masks is None else masks[index], class_names)  # validates
-    style = {"description_width": "80px"}
+    style = {"description_width": "initial"}
     controls = {
         "index": widgets.IntSlider(value=index, min=0, max=n - 1, description="image", continuous_update=False, style=style),
         "method": widgets.Dropdown(options=[(METHOD_LABELS[m], m) for m in xai.METHODS], value=method,
