@@ -7,6 +7,7 @@ public callables that have no case yet.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from typing import Any
@@ -50,10 +51,26 @@ NEGSEED = "seeds: any integer is accepted by numpy's SeedSequence-free torch see
 FREE_INT = "any integer is a valid value here"
 CASES: list[Case] = []
 NOT_COVERABLE: dict[str, str] = {}
+DECODE = "SKIP: max_len is the number of tokens asked for (a request for that much work)"
 
 
 def case(qual: str, args: Any = None, **kw: Any) -> None:
     CASES.append(Case(qual, args if args is not None else dict, **kw))
+
+
+def _resolve_class(qual: str) -> Any:
+    mod, name = qual.rsplit(".", 1)
+    return getattr(importlib.import_module("dlcourse." + mod), name)
+
+
+def estimator(qual: str, args: Any, fit: Any, **kw: Any) -> None:
+    """A scikit-learn style class: hyper-parameters are checked at the latest by ``fit``."""
+    cls = _resolve_class(qual)
+
+    def build_and_fit(**params: Any) -> Any:
+        return cls(**params).fit(**fit())
+
+    CASES.append(Case(qual, args, target=build_and_fit, signature=cls, **kw))
 
 
 # --------------------------------------------------------------------------- core, reporting
@@ -116,10 +133,13 @@ def _fitted_logreg() -> Any:
     return LogisticRegression(max_iter=200).fit(**_xy_cls())
 
 
-case("linear.LinearRegression", lambda: dict(method="gd", fit_intercept=True, learning_rate=0.1, max_iter=50, tol=1e-6))
+estimator("linear.LinearRegression", lambda: dict(method="gd", fit_intercept=True, learning_rate=0.1, max_iter=50,
+                                                   tol=1e-6), _xy_reg)
 case("linear.LinearRegression.fit", _xy_reg, make=lambda: __import__("dlcourse.linear").linear.LinearRegression())
 case("linear.LinearRegression.predict", lambda: dict(X=rng(3, 2)), make=_fitted_linreg, reuse=True)
-case("linear.LogisticRegression", lambda: dict(learning_rate=1.0, max_iter=50, tol=1e-6, fit_intercept=True, threshold=0.5))
+estimator("linear.LogisticRegression", lambda: dict(learning_rate=1.0, max_iter=50, tol=1e-6, fit_intercept=True,
+                                                    threshold=0.5), _xy_cls,
+          ok={("threshold", "zero"): "any threshold in [0, 1]"})
 case("linear.LogisticRegression.fit", _xy_cls,
      make=lambda: __import__("dlcourse.linear").linear.LogisticRegression(max_iter=100))
 for _m in ("decision_function", "predict_proba", "predict"):
@@ -178,12 +198,13 @@ def _perceptron() -> Any:
     return Perceptron(max_epochs=5).fit(**_xy_cls())
 
 
-case("mlp.Perceptron", lambda: dict(lr=1.0, max_epochs=5))
+estimator("mlp.Perceptron", lambda: dict(lr=1.0, max_epochs=5), _xy_cls)
 case("mlp.Perceptron.fit", _xy_cls, make=lambda: __import__("dlcourse.mlp").mlp.Perceptron(max_epochs=5))
 for _m in ("decision_function", "predict"):
     case(f"mlp.Perceptron.{_m}", lambda: dict(X=rng(3, 2)), make=_perceptron, reuse=True)
-case("mlp.MLP", lambda: dict(layer_sizes=[2, 4, 2], activation="relu", output="softmax", loss="cross_entropy",
-                             init_std=0.1, seed=0))
+estimator("mlp.MLP", lambda: dict(layer_sizes=[2, 4, 2], activation="relu", output="softmax", loss="cross_entropy",
+                                  init_std=0.1, seed=0), lambda: dict(**_xy_cls(), epochs=1, batch_size=4),
+          ok={("init_std", "zero"): "all-zero weights are valid (chapter 2 shows why they fail)"})
 case("mlp.MLP.forward", lambda: dict(X=rng(5, 2)), make=_mlp, reuse=True)
 case("mlp.MLP.loss_value", lambda: dict(Y_hat=np.full((3, 2), 0.5), T=np.eye(2)[[0, 1, 1]]), make=_mlp, reuse=True)
 case("mlp.MLP.loss", lambda: dict(X=rng(3, 2), T=np.eye(2)[[0, 1, 1]]), make=_mlp, reuse=True)
@@ -356,6 +377,8 @@ case("attention.attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5),
 case("attention.local_attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5), center=torch.tensor([1, 3]),
                                                half_width=1, score="dot"),
      index=("center",), ok={("half_width", "zero"): "a window of one position"})
+case("attention.apply_mask", lambda: dict(scores=trng(2, 3, 5), mask=torch.ones(2, 1, 5, dtype=torch.bool),
+                                          name="mask"), text=("name",))
 case("attention.softmax_saturation", lambda: dict(dims=(4, 16), num_keys=4, trials=20, seed=0),
      ok={("seed", "zero"): NONNEG})
 
@@ -441,7 +464,7 @@ case("transformer.Transformer.decode", lambda: dict(tgt_in=_tgt(), memory=trng(2
                                                     src_mask=torch.tensor([[True, True, True, False], [True] * 4])[:, None, None, :]),
      make=_tf, reuse=True, index=("tgt_in",))
 case("transformer.Transformer.greedy_decode", lambda: dict(src=_src(), max_len=4, sos=1, eos=2), make=_tf, reuse=True,
-     index=("src",))
+     index=("src",), ok={("max_len", "huge"): DECODE})
 case("transformer.Transformer.attention_maps", lambda: dict(src=_src(), tgt_in=_tgt()), make=_tf, reuse=True,
      index=("src", "tgt_in"))
 
@@ -523,9 +546,10 @@ case("seq2seq.Seq2Seq.forward", lambda: dict(**_batch(), tgt=_pairs().tgt), make
 case("seq2seq.lengths_to_mask", lambda: dict(lengths=torch.tensor([3, 1]), max_len=4))
 case("seq2seq.sequence_loss", lambda: dict(logits=trng(2, 3, 5), targets=torch.tensor([[1, 2, 0], [3, 4, 2]]), pad=0),
      index=("targets",), ok={("pad", "neg"): "no padding id"})
-case("seq2seq.greedy_decode", lambda: dict(model=_s2s(), **_batch(), max_len=4), index=("src",))
+case("seq2seq.greedy_decode", lambda: dict(model=_s2s(), **_batch(), max_len=4), index=("src",),
+     ok={("max_len", "huge"): DECODE})
 case("seq2seq.beam_search", lambda: dict(model=_s2s(), **_batch(), max_len=4, beam_size=2, length_penalty=0.0),
-     index=("src",), ok={("length_penalty", "*"): "any real length penalty"})
+     index=("src",), ok={("length_penalty", "*"): "any real length penalty", ("max_len", "huge"): DECODE})
 case("seq2seq.sequence_log_prob", lambda: dict(model=_s2s(), **_batch(), outputs=[[3, 4]] * 6, eos=True),
      index=("src",))
 case("seq2seq.train_seq2seq", lambda: dict(model=_s2s(), pairs=_pairs(), steps=2, batch_size=3, lr=0.01, seed=0,
@@ -574,6 +598,12 @@ def _kbatch(tgt: bool = False) -> dict[str, Any]:
 
 
 case("seq2seq.SeedStack.encode", _kbatch, make=_stack, reuse=True, index=("src",))
+def _step_args() -> dict[str, Any]:
+    enc, state, mask = _stack().encode(**_kbatch())
+    return dict(token=torch.ones(2, 6, dtype=torch.long), state=state, enc=enc, mask=mask, keys_proj=None)
+
+
+case("seq2seq.SeedStack.step", _step_args, make=_stack, reuse=True, index=("token",))
 case("seq2seq.SeedStack.forward", lambda: _kbatch(tgt=True), make=_stack, reuse=True, index=("src", "tgt"))
 case("seq2seq.train_seed_stack", lambda: dict(stack=_stack(), pairs=_pairs(), steps=2, batch_size=3, lr=0.01,
                                               seeds=[0, 1], clip=1.0))
@@ -597,7 +627,8 @@ case("text.Vocab.decode", lambda: dict(indices=[4, 5]), make=_vocab, reuse=True)
 case("text.one_hot", lambda: dict(tokens=["the", "cat"], vocab=_vocab()))
 case("text.bag_of_words", lambda: dict(tokens=["the", "cat"], vocab=_vocab(), binary=True))
 case("text.document_term_matrix", lambda: dict(docs=[["the", "cat"], ["sat"]], vocab=_vocab(), binary=False))
-case("text.TfidfVectorizer", lambda: dict(tokenizer="rule", lowercase=True, norm="l2", min_df=1, max_df=1.0))
+estimator("text.TfidfVectorizer", lambda: dict(tokenizer="rule", lowercase=True, norm="l2", min_df=1, max_df=1.0),
+          lambda: dict(documents=list(DOCS)))
 
 
 def _tfidf() -> Any:
@@ -617,7 +648,7 @@ case("text.SearchIndex", lambda: dict(documents=list(DOCS)))
 for _m in ("scores", "search"):
     case(f"text.SearchIndex.{_m}", (lambda m=_m: dict(query="cat", **({"k": 2} if m == "search" else {}))),
          make=lambda: __import__("dlcourse.text").text.SearchIndex(DOCS), reuse=True, text=("query",))
-case("text.BPE", lambda: dict(num_merges=5, min_frequency=2))
+estimator("text.BPE", lambda: dict(num_merges=5, min_frequency=2), lambda: dict(corpus=list(DOCS)))
 
 
 def _bpe() -> Any:
@@ -838,15 +869,16 @@ case("timeseries.Forecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.NaiveForecaster())
 case("timeseries.NaiveForecaster.predict_one_step", lambda: dict(series=series(), start=50),
      make=lambda: __import__("dlcourse.timeseries").timeseries.NaiveForecaster().fit(series()[:50]))
-case("timeseries.SeasonalNaiveForecaster", lambda: dict(season=12))
+estimator("timeseries.SeasonalNaiveForecaster", lambda: dict(season=12), lambda: dict(train=series()))
 case("timeseries.SeasonalNaiveForecaster.predict_one_step", lambda: dict(series=series(), start=50),
      make=lambda: __import__("dlcourse.timeseries").timeseries.SeasonalNaiveForecaster(12).fit(series()[:50]))
-case("timeseries.ARForecaster", lambda: dict(p=2))
+estimator("timeseries.ARForecaster", lambda: dict(p=2), lambda: dict(train=series()))
 case("timeseries.ARForecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.ARForecaster(2))
 case("timeseries.ARForecaster.predict_one_step", lambda: dict(series=series(), start=50),
      make=lambda: __import__("dlcourse.timeseries").timeseries.ARForecaster(2).fit(series()[:50]))
-case("timeseries.ARIMAForecaster", lambda: dict(order=(1, 0, 0), seasonal_order=(0, 0, 0, 0), trend="c"))
+estimator("timeseries.ARIMAForecaster", lambda: dict(order=(1, 0, 0), seasonal_order=(0, 0, 0, 0), trend="c"),
+          lambda: dict(train=series()))
 case("timeseries.ARIMAForecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.ARIMAForecaster((1, 0, 0)))
 case("timeseries.ARIMAForecaster.predict_one_step", lambda: dict(series=series(), start=55),
@@ -855,8 +887,9 @@ case("timeseries.fit_arima", lambda: dict(y=series(), order=(1, 0, 0), trend="c"
 case("timeseries.select_arima_order", lambda: dict(y=series(), p_values=[0, 1], d=0, q_values=[0]),
      ok={("d", "zero"): NONNEG})
 case("timeseries.select_ar_order", lambda: dict(x=series(), max_p=2))
-case("timeseries.TransformedForecaster", lambda: dict(base=__import__("dlcourse.timeseries").timeseries.NaiveForecaster(),
-                                                      transform="sqrt"))
+estimator("timeseries.TransformedForecaster",
+          lambda: dict(base=__import__("dlcourse.timeseries").timeseries.NaiveForecaster(), transform="sqrt"),
+          lambda: dict(train=series()))
 case("timeseries.TransformedForecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.TransformedForecaster(
          __import__("dlcourse.timeseries").timeseries.NaiveForecaster(), "sqrt"))
@@ -864,14 +897,15 @@ case("timeseries.TransformedForecaster.predict_one_step", lambda: dict(series=se
      make=lambda: __import__("dlcourse.timeseries").timeseries.TransformedForecaster(
          __import__("dlcourse.timeseries").timeseries.NaiveForecaster(), "sqrt").fit(series()[:50]))
 _NN = dict(kind="mlp", window=4, hidden_size=3, lr=0.01, weight_decay=0.0, d=0)
-case("timeseries.NeuralForecaster", lambda: dict(**_NN, epochs=2, seed=0),
+estimator("timeseries.NeuralForecaster", lambda: dict(**_NN, epochs=2, seed=0), lambda: dict(train=series()),
      ok={("seed", "zero"): NONNEG, ("d", "zero"): NONNEG})
 case("timeseries.NeuralForecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.NeuralForecaster(**_NN, epochs=2))
 case("timeseries.NeuralForecaster.predict_one_step", lambda: dict(series=series(), start=50),
      make=lambda: __import__("dlcourse.timeseries").timeseries.NeuralForecaster(**_NN, epochs=2).fit(series()[:50]),
      reuse=True)
-case("timeseries.SeedBatchForecaster", lambda: dict(**_NN, max_epochs=2, seeds=[0, 1], val_size=0, eval_every=1),
+estimator("timeseries.SeedBatchForecaster", lambda: dict(**_NN, max_epochs=2, seeds=[0, 1], val_size=0,
+                                                      eval_every=1), lambda: dict(train=series()),
      ok={("d", "zero"): NONNEG, ("val_size", "*"): "0 means no validation split"})
 case("timeseries.SeedBatchForecaster.fit", lambda: dict(train=series()),
      make=lambda: __import__("dlcourse.timeseries").timeseries.SeedBatchForecaster(**_NN, max_epochs=2, seeds=[0, 1]))

@@ -85,7 +85,8 @@ class Case:
     fixed: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reuse: bool = False
-    target: Callable[..., Any] | None = None  # called instead of the dlcourse path (planted faults in the tests)
+    target: Callable[..., Any] | None = None  # called instead of the dlcourse path (planted faults, fit wrappers)
+    signature: Callable[..., Any] | None = None  # whose signature gives defaults and optional arguments
 
     @property
     def module(self) -> str:
@@ -133,11 +134,17 @@ def resolve(case: Case, instance: Any = None) -> Callable[..., Any]:
 
 def defaults_of(case: Case) -> dict[str, Any]:
     try:
-        target = resolve(case)
+        target = case.signature if case.signature is not None else resolve(case)
         sig = inspect.signature(target)
     except (TypeError, ValueError, LookupError, AttributeError):
         return {}
-    return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+    out: dict[str, Any] = {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+    # an argument annotated "X | None" (or Optional) takes None by contract
+    out["__optional__"] = {
+        k for k, p in sig.parameters.items()
+        if re.search(r"\bNone\b|Optional", str(p.annotation)) and p.annotation is not inspect.Parameter.empty
+    }
+    return out
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -163,7 +170,8 @@ def mutations(case: Case, baseline: dict[str, Any], defaults: dict[str, Any]) ->
         def add(label: str, make: Any, expect: str = "reject", cat: list[tuple[str, Any, str]] = cat) -> None:
             cat.append((label, make, expect))
 
-        if default is not None and value is not None and not isinstance(value, bool):
+        optional = name in defaults.get("__optional__", ())
+        if default is not None and not optional and value is not None and not isinstance(value, bool):
             add("none", None)  # (None for a flag reads as "off": not probed)
         if value is None:
             add("str", "abc")
@@ -199,7 +207,7 @@ def mutations(case: Case, baseline: dict[str, Any], defaults: dict[str, Any]) ->
             add("int", 3)
             add("object", object)
             if name not in case.text:
-                add("empty", "")
+                add("empty", "", "empty")
                 add("unknown", "zzz-unknown")
         elif isinstance(value, np.ndarray):
             cat.extend(_array_catalogue(name, value, case, _paired(name, value, baseline)))
@@ -209,7 +217,7 @@ def mutations(case: Case, baseline: dict[str, Any], defaults: dict[str, Any]) ->
             add("str", "abc")
             add("object", object)
             if len(value) > 0:
-                add("empty", type(value)())
+                add("empty", type(value)(), "empty")
                 bad_elem = 7 if value and isinstance(value[0], str) else "x"
                 add("elem", lambda value=value, bad_elem=bad_elem: type(value)([bad_elem, *value[1:]]))
                 add("elem_none", lambda value=value: type(value)([None, *value[1:]]))
@@ -222,7 +230,7 @@ def mutations(case: Case, baseline: dict[str, Any], defaults: dict[str, Any]) ->
             add("str", "abc")
             add("object", object)
         for label, make, expect in cat:
-            if (name, label) in case.ok and case.ok[(name, label)] == "SKIP":
+            if case.ok.get((name, label), "").startswith("SKIP"):  # "SKIP: reason" - not probed
                 continue
             factory = make if callable(make) and not isinstance(make, type) else (lambda make=make: make)
             if make is object:
@@ -285,7 +293,8 @@ def _shape_catalogue(name: str, value: Any, case: Case, paired: bool) -> Iterato
         return
     yield "rank", lambda: value[None], "reject"
     if value.ndim and value.shape[0] > 1 and paired:
-        yield "shape", lambda: value[:-1], "reject"
+        # one item more than its partner (one fewer could make a batch of 1, which broadcasts)
+        yield "shape", lambda: value[[*range(value.shape[0]), 0]], "reject"
     if value.ndim >= 2 and value.shape[-1] > 1:
         yield "width", lambda: value[..., :-1], "lenient" if name in case.freewidth else "reject"
 
@@ -762,10 +771,11 @@ def public_callables() -> dict[str, str]:
             if not (inspect.isfunction(obj) or inspect.isclass(obj)):
                 continue
             try:
-                if not inspect.signature(obj).parameters:
-                    continue  # nothing to mutate
+                no_args = not inspect.signature(obj).parameters  # nothing to mutate
             except (TypeError, ValueError):
-                pass
+                no_args = False
+            if no_args and not inspect.isclass(obj):
+                continue
             seen.add(id(obj))
             base = modname[len("dlcourse."):] if modname != "dlcourse" else ""
             # report under the shortest public path (the package that re-exports it)
@@ -773,7 +783,8 @@ def public_callables() -> dict[str, str]:
             parts = base.split(".")
             if len(parts) > 1:
                 qual = f"{parts[0]}.{attr}"
-            out[qual] = "class" if inspect.isclass(obj) else "function"
+            if not no_args:
+                out[qual] = "class" if inspect.isclass(obj) else "function"
             if inspect.isclass(obj):
                 for mname, mval in vars(obj).items():
                     if mname.startswith("_") or not inspect.isfunction(mval):
