@@ -22,6 +22,7 @@ from dlcourse.embeddings import (
     CBOW,
     SkipGram,
     WordVectors,
+    bootstrap_spearman,
     build_vocab,
     cbow_pairs,
     keep_probabilities,
@@ -341,6 +342,20 @@ BAD_INPUT = [
     (lambda: train_word2vec([["a", "b"]], sg=2, progress=False), ValueError, "sg must be one of 0, 1"),
     (lambda: train_word2vec([["a", "b"]], min_count=5, progress=False), ValueError, "min_count=5"),
     (lambda: train_word2vec([["a", "b"]], window=0, progress=False), ValueError, "window must be >= 1"),
+    (lambda: noise_distribution([0, 0]), ValueError, "not all zero"),
+    (lambda: SkipGram(5, 2).sgd_step(torch.tensor([1]), _IDS, torch.tensor([[0], [1]]), 0.1), ValueError,
+     r"centre must have the shape of context \(2,\); got \(1,\)"),
+    (lambda: CBOW(5, 2)(_IDS, torch.tensor([0]), torch.tensor([[3]])), ValueError, r"context must have shape \(B, C\)"),
+    (lambda: CBOW(5, 2)(torch.tensor([[1, 2]]), torch.tensor([0]), torch.tensor([[3]]),
+                        mask=torch.ones(1, 3, dtype=torch.bool)), ValueError, "mask must have the shape of context"),
+    (lambda: _WV().evaluate_analogies([("man", "woman", "man", "woman")], categories=["a", "b"]), ValueError,
+     r"categories must have one entry per analogy \(1\); got 2"),
+    (lambda: _WV().evaluate_word_pairs([]), ValueError, "pairs must hold at least one"),
+    (lambda: _WV().evaluate_word_pairs([("man", "woman")]), ValueError, r"each pair must be \(word1, word2, score\)"),
+    (lambda: bootstrap_spearman([1, 2, 3], [1, 2, 3], level=1.5), ValueError, r"level must be in \(0, 1\)"),
+    (lambda: bootstrap_spearman([1, 2, 3], [1, 2, 3], other=[1, 2]), ValueError, "other must have the shape of scores"),
+    (lambda: bootstrap_spearman([1, 2, 3], ["a", "b", "c"]), TypeError, "scores must hold real numbers"),
+    (lambda: neighbour_overlap(_WV(), WordVectors(["x", "y"], np.eye(2))), ValueError, "both models know"),
 ]
 
 

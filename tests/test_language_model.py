@@ -159,6 +159,9 @@ BAD_INPUT = [
     (lambda: stream_perplexity(RecurrentLM(7, "gru"), torch.arange(3), batch_size=5), ValueError,
      r"ids must hold at least batch_size \+ 1 = 6 ids"),
     (lambda: char_vocab(""), ValueError, "text must be a non-empty string"),
+    (lambda: last_states(torch.zeros(3, 4), [1, 1, 1]), ValueError, r"expected outputs \(B, T, H\)"),
+    (lambda: train_lms({"gru": RecurrentLM(5, "gru")}, torch.arange(5) % 5, torch.arange(5) % 5), ValueError,
+     r"train_ids must hold at least batch_size \* \(seq_len \+ 1\) \+ 1 = 2081 ids; got 5"),
 ]
 
 

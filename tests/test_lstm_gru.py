@@ -291,6 +291,10 @@ BAD_INPUT = [
     (lambda: count_parameters("gru", 3, 4, 2.0), TypeError, "num_layers must be an integer"),
     (lambda: count_parameters("gru", 3, 4, bias="yes"), TypeError, "bias must be bool"),
     (lambda: count_parameters("lstm", 3, 4, bidirectional=None), TypeError, "bidirectional must be bool"),
+    (lambda: lstm_cell_update(np.zeros((1, 1, 1)), 0.5, 0.5, 0.5, 0.5), ValueError,
+     r"c_prev must be a number, a vector \(hidden_size,\) or a batch"),
+    (lambda: lstm_cell_update(np.nan, 0.5, 0.5, 0.5, 0.5), ValueError, "c_prev must contain only finite numbers"),
+    (lambda: lstm_cell_update("a", 0.5, 0.5, 0.5, 0.5), TypeError, "c_prev must be an array-like of real numbers"),
 ]
 
 

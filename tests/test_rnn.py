@@ -336,6 +336,13 @@ BAD_INPUT = [
     (lambda: sensor_windows(0), ValueError, "n must be >= 1"),
     (lambda: sensor_windows(10, 3), ValueError, "seq_len must be >= 4"),
     (lambda: unigram_perplexity("", "abc"), ValueError, "train_text and test_text must both be non-empty"),
+    (lambda: fit_char_lm(CharLM("ab", hidden_size=3), "abab", batch_size=16), ValueError,
+     r"text must hold at least 2 \* batch_size \+ 1 = 33 characters"),
+    (lambda: rnn_forward(np.zeros((2, 3, 3)), None, [1]), TypeError, "params must be a dict"),
+    (lambda: rnn_forward(np.zeros((2, 0, 3)), None, _P), ValueError, "x must hold at least one time step"),
+    (lambda: rnn_forward(np.zeros((2, 3, 3)) * 1j, None, _P), TypeError, "x must hold real numbers"),
+    (lambda: clip_grad_norm({}, 1.0), TypeError, "grads must be a non-empty dict"),
+    (lambda: clip_grad_norm({"W": None}, 1.0), TypeError, r"grads\['W'\] must be an array-like"),
 ]
 
 

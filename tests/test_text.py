@@ -278,6 +278,17 @@ def test_documents():
         (lambda: Vocab(["a"], specials=("<pad>", 3)), TypeError, "every special token must be str"),
         (lambda: SearchIndex(["the cat sat", "a dog"]).search("cat", k=-1), ValueError, "k must be >= 1"),
         (lambda: SearchIndex(["the cat sat", "a dog"]).search("cat", k=1.5), TypeError, "k must be an integer"),
+        (lambda: BPE().decode("ab"), TypeError, "tokens must be a list of str tokens; got one string"),
+        (lambda: remove_stopwords(["the", 3]), TypeError, r"tokens\[1\] must be a str"),
+        (lambda: TfidfVectorizer(min_df="a").fit(["a"]), TypeError, "min_df must be an int"),
+        (lambda: TfidfVectorizer(min_df=-1).fit(["a"]), ValueError, "min_df must be >= 0"),
+        (lambda: TfidfVectorizer().fit([]), ValueError, "documents must hold at least one document"),
+        (lambda: TfidfVectorizer().fit(["", " "]), ValueError, "the vocabulary is empty"),
+        (lambda: Vocab.build([["a", 3]]), TypeError, r"corpus\[0\]\[1\] must be a str token"),
+        (lambda: Vocab("abc"), TypeError, "tokens must be a list of str; got one string"),
+        (lambda: Vocab([], specials=()), ValueError, "a vocabulary needs at least one token"),
+        (lambda: Vocab(["a"]).encode("a"), TypeError, "tokens must be a list of tokens, not one string"),
+        (lambda: cosine_similarity(np.ones((2, 3)) * 1j, np.ones((2, 3))), TypeError, "A must hold real numbers"),
     ],
 )
 def test_bad_input(call, error, match):

@@ -285,6 +285,14 @@ BAD_INPUT = [
     (lambda: ts.rolling_forecast(object(), [1.0, 2.0], [3.0]), TypeError, "predict_one_step"),
     (lambda: ts.NeuralForecaster("mlp").predict_one_step(np.arange(30.0), 20), RuntimeError, "call fit"),
     (lambda: ts.NeuralForecaster("mlp", window=12).fit(np.arange(10.0)), ValueError, "too short"),
+    (lambda: ts.NeuralForecaster("mlp", window=3, epochs=1).fit(np.ones(30)), ValueError,
+     "train must vary after differencing d=0"),
+    (lambda: ts.SeedBatchForecaster("mlp", window=3, max_epochs=1, seeds=[0]).fit(np.ones(30)), ValueError,
+     "train must vary after differencing d=0"),
+    (lambda: ts.block_bootstrap_ratio([1.0, 2, 3], [1.0, 2]), ValueError, "paired errors of the same length; got 3 and 2"),
+    (lambda: ts.select_ar_order(np.arange(5.0), 4), ValueError, "too few to compare AR orders up to 4"),
+    (lambda: ts.TransformedForecaster(object()), TypeError, "base must be a Forecaster; got object"),
+    (lambda: ts.acf([1.0], 0), ValueError, "x must have at least 2 observations; got 1"),
 ]
 
 

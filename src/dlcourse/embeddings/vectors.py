@@ -296,7 +296,10 @@ def neighbour_overlap(first: Any, second: Any, words: Iterable[str] | None = Non
     topn = check_int(topn, "topn", minimum=1)
     shared = [w for w in (a.words if words is None else words) if w in a and w in b]
     if not shared:
-        raise ValueError("the two models share none of the words asked for.")
+        raise ValueError(
+            "words must include at least one word that both models know; got none in common. "
+            "Pass words=None to use every word the two share."
+        )
     overlaps = []
     for w in shared:
         na = {x for x, _ in a.most_similar(w, topn=topn)}

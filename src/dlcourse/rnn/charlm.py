@@ -168,7 +168,10 @@ def fit_char_lm(
     ids = model.encode(text)
     per_stream = (len(ids) - 1) // batch_size
     if per_stream < 2:
-        raise ValueError(f"text is too short for batch_size={batch_size}: give a longer text or a smaller batch.")
+        raise ValueError(
+            f"text must hold at least 2 * batch_size + 1 = {2 * batch_size + 1} characters for batch_size={batch_size}; "
+            f"got {len(ids)}. Give a longer text or a smaller batch_size."
+        )
     torch.manual_seed(check_int(seed, "seed", minimum=0))
     device = model.head.weight.device
     inputs = ids[: per_stream * batch_size].view(batch_size, per_stream).to(device)  # (B, S)

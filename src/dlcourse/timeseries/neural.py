@@ -69,6 +69,17 @@ class _WindowForecaster(Forecaster):
     def _transform(self, x: np.ndarray) -> np.ndarray:
         return x[1:] - x[:-1] if self.d else x
 
+    def _scale(self, x: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of the (differenced) training series, used to scale it."""
+        z = self._transform(x)
+        mean, std = float(z.mean()), float(z.std())
+        if std == 0:
+            raise ValueError(
+                f"train must vary after differencing d={self.d} time(s); got a constant series (nothing to "
+                f"learn, and scaling would divide by 0). Use a series that varies, or d=0 for a linear trend."
+            )
+        return mean, std
+
 
 class NeuralForecaster(_WindowForecaster):
     r"""One-step forecaster: a small network on sliding windows of a scaled (optionally differenced) series.
@@ -131,9 +142,7 @@ class NeuralForecaster(_WindowForecaster):
         x = as_series_array(train, "train")
         z = self._transform(x)
         windows, targets = make_windows(z, self.window)  # raises if train is too short for the window
-        self.mean_, self.std_ = float(z.mean()), float(z.std())
-        if self.std_ == 0:
-            raise ValueError("train is constant after differencing; there is nothing to learn.")
+        self.mean_, self.std_ = self._scale(x)
         X = torch.tensor((windows - self.mean_) / self.std_, dtype=torch.float32)  # (N, w)
         Y = torch.tensor((targets[:, 0] - self.mean_) / self.std_, dtype=torch.float32)  # (N,)
         torch.manual_seed(self.seed)
@@ -270,12 +279,6 @@ class SeedBatchForecaster(_WindowForecaster):
         self.val_size = check_int(val_size, "val_size", minimum=0)
         self.eval_every = check_int(eval_every, "eval_every", minimum=1)
 
-    def _scale(self, x: np.ndarray) -> tuple[float, float]:
-        z = self._transform(x)
-        mean, std = float(z.mean()), float(z.std())
-        if std == 0:
-            raise ValueError("train is constant after differencing; there is nothing to learn.")
-        return mean, std
 
     def _predict(self, net: Any, x: np.ndarray, start: int, mean: float, std: float) -> np.ndarray:
         import torch
