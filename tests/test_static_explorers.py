@@ -27,7 +27,7 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from dlcourse.widgets import static  # noqa: E402
+from dlcourse.widgets import _codec, static, static_book  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,15 +108,15 @@ def test_grid_covers_every_control(name):
 def test_frame_equals_kernel_render(name, tmp_path):
     """The build's frame at a grid point has the live widget's pixels at that setting."""
     explorer = _explorers()[name]()
-    data = static._unpack(static._DATA_RE.search(explorer._repr_mimebundle_()["text/html"]).group(1))
+    data = _codec._unpack(static._DATA_RE.search(explorer._repr_mimebundle_()["text/html"]).group(1))
     assert data["mode"] == "results"
-    frames = static.render_frames(data, cache=tmp_path)
+    frames = static_book.render_frames(data, cache=tmp_path)
     controls = data["controls"]
     for j in sorted({0, len(data["points"]) // 2, len(data["points"]) - 1}):
         _set(explorer, controls, data["points"][j])
         assert np.array_equal(_pixels(frames[j]), _pixels(explorer.image.value)), (name, j)
         assert data["tables"][j] == explorer.html.value
-    again = static.render_frames(data, cache=tmp_path)  # from the cache this time
+    again = static_book.render_frames(data, cache=tmp_path)  # from the cache this time
     assert again == frames
 
 
@@ -138,7 +138,7 @@ def test_every_explorer_is_stored_and_drawn_exactly(name, tmp_path):
     explorer = BUILDERS[name]()
     data = static.payload(explorer)
     assert data["mode"] == "results", f"{name}: a result part cannot be stored exactly"
-    frames = static.render_frames(data, cache=tmp_path)
+    frames = static_book.render_frames(data, cache=tmp_path)
     controls = data["controls"]
     j = len(data["points"]) - 1  # the setting furthest from the saved one (the others: above)
     _set(explorer, controls, data["points"][j])
@@ -154,11 +154,11 @@ def test_static_html_writes_frames_and_untrusted_view(tmp_path):
     fragment = explorer._repr_mimebundle_()["text/html"]
     assert "<img" in fragment and "data:image/png;base64," in fragment and "Run this cell" in fragment
     assert "Explorer(children" not in fragment
-    page = static.static_html(fragment, tmp_path / "site", "notebooks", cache=tmp_path / "cache")
+    page = static_book.static_html(fragment, tmp_path / "site", "notebooks", cache=tmp_path / "cache")
     grid = json.loads(re.search(r'class="dlc-explorer-grid">(.*?)</script>', page, re.S).group(1))
     assert all(url.startswith("../_static/explorers/") for url in grid["frames"])
     assert len(list((tmp_path / "site" / "_static" / "explorers").glob("*.png"))) == len(set(grid["frames"]))
-    assert static.static_html("<p>no explorer</p>", tmp_path) == "<p>no explorer</p>"
+    assert static_book.static_html("<p>no explorer</p>", tmp_path) == "<p>no explorer</p>"
 
 
 def test_unknown_results_store_frames():
@@ -205,7 +205,7 @@ def explorer_page(tmp_path_factory):
         shutil.copy(ROOT / "book" / "_static" / name, site / "_static" / name)
     built = {name: make() for name, make in _explorers().items()}
     body = "".join(
-        f'<section id="{name}">' + static.static_html(e._repr_mimebundle_()["text/html"], site, "pages",
+        f'<section id="{name}">' + static_book.static_html(e._repr_mimebundle_()["text/html"], site, "pages",
                                                        cache=site.parent / "cache") + "</section>"
         for name, e in built.items()
     )
@@ -286,7 +286,7 @@ def _stored_payloads(page: Path) -> list[dict]:
             text = output.get("data", {}).get("text/html", "")
             match = static._DATA_RE.search(text if isinstance(text, str) else "".join(text))
             if match:
-                out.append(static._unpack(match.group(1)))
+                out.append(_codec._unpack(match.group(1)))
     return out
 
 
@@ -296,7 +296,7 @@ def _kernel_png(data: dict, j: int) -> bytes:
 
     if data["mode"] == "frames":
         return base64.b64decode(data["frames"][j])
-    render = static._import(data["render"])
+    render = _codec._import(data["render"])
     return render_png(render, static.decode(data["results"][j], data["blobs"]), tuple(data["figsize"]))
 
 

@@ -204,6 +204,10 @@ def _explorer_class() -> type:
                 display(self._static_bundle(data), raw=True)
                 self._handle_displayed(**kwargs)
 
+        def _png(self, result: Mapping[str, Any]) -> bytes:
+            """``result`` drawn as the live picture is (PNG bytes)."""
+            return render_png(self._render, result, self._figsize) if self._render is not None else b""
+
         def values(self) -> dict[str, Any]:
             """The current value of every control, by name."""
             return {name: control.value for name, control in self.controls.items()}

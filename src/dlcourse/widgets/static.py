@@ -9,8 +9,8 @@ JupyterLab and Notebook show the live widget when the kernel runs; an untrusted 
 (a fresh clone) shows this HTML instead of ``Explorer(children=(...``.
 
 The book shows the HTML, not the saved widget state (``nb_mime_priority_overrides`` in
-``_config.yml``). This module is also a Sphinx extension (:func:`setup`): at build time it
-decodes the stored results, draws each grid point with the explorer's own ``render``
+``_config.yml``). The Sphinx extension :mod:`dlcourse.widgets.static_book` decodes the
+stored results (:mod:`dlcourse.widgets._codec`), draws each grid point with the explorer's own ``render``
 (through :func:`~dlcourse.widgets._base.render_png`, the function the live widget uses),
 caches the PNG by a hash of the render code and the result, writes it to
 ``_static/explorers/`` and leaves in the page the frame URLs and per-point tables.
@@ -28,25 +28,18 @@ instead (``"mode": "frames"``).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
-import importlib
-import inspect
 import itertools
-import json
 import math
-import os
-import posixpath
 import re
 import warnings
-import zlib
-from collections import Counter, OrderedDict
-from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["GRIDS", "grid_points", "encode", "decode", "explorer_html", "payload", "static_grid", "setup"]
+from ._codec import _pack, _render_name, _Unencodable, decode, encode
+
+__all__ = ["GRIDS", "grid_points", "encode", "decode", "explorer_html", "payload", "static_grid"]
 
 #: Per explorer (key: ``render.__qualname__``): ``main`` maps control name to the number
 #: of grid values (or an explicit list of values) of the product grid; ``others`` is the
@@ -263,98 +256,6 @@ def grid_points(explorer: Any) -> tuple[list[dict[str, Any]], list[list[int]]]:
     return controls, points
 
 
-# ---------------------------------------------------------------------------- encoding
-class _Unencodable(TypeError):
-    pass
-
-
-def encode(value: Any, arrays: dict[str, int], blobs: list[str]) -> Any:
-    """``value`` as JSON-ready data that :func:`decode` turns back into an equal value.
-
-    Exact: arrays keep dtype, shape and bytes (stored once in ``blobs``, base64; ``arrays``
-    maps a digest to its index), NumPy scalars their type, tuples stay tuples. Raises
-    ``TypeError`` for anything else (a model, a tensor, a custom object).
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int) and type(value) is int:
-        return value
-    if isinstance(value, float) and type(value) is float:
-        return value if math.isfinite(value) else {"__float__": repr(value)}
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biufcU":
-        raw = np.ascontiguousarray(value).tobytes()
-        digest = hashlib.sha1(raw + value.dtype.str.encode() + str(value.shape).encode()).hexdigest()
-        if digest not in arrays:
-            arrays[digest] = len(blobs)
-            blobs.append(base64.b64encode(raw).decode("ascii"))
-        return {"__nd__": [value.dtype.str, list(value.shape), arrays[digest]]}
-    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
-        return {"__np__": [value.dtype.str, base64.b64encode(value.tobytes()).decode("ascii")]}
-    if isinstance(value, tuple) and type(value) is tuple:
-        return {"__tuple__": [encode(v, arrays, blobs) for v in value]}
-    if isinstance(value, list) and type(value) is list:
-        return [encode(v, arrays, blobs) for v in value]
-    if isinstance(value, dict) and type(value) is dict:
-        if all(isinstance(k, str) and not k.startswith("__") for k in value):
-            return {k: encode(v, arrays, blobs) for k, v in value.items()}
-        return {"__items__": [[encode(k, arrays, blobs), encode(v, arrays, blobs)] for k, v in value.items()]}
-    if type(value) in (Counter, OrderedDict):
-        items = [[encode(k, arrays, blobs), encode(v, arrays, blobs)] for k, v in value.items()]
-        return {"__items__": items, "__type__": type(value).__name__}
-    cls = type(value)
-    if cls.__module__.startswith("dlcourse.") and "<" not in cls.__qualname__ and hasattr(value, "__dict__") \
-            and not hasattr(cls, "__slots__") and _render_name(cls) is not None:
-        # a plain object of the book's own (e.g. a Vocab): its class and attributes
-        return {"__obj__": [f"{cls.__module__}:{cls.__qualname__}", encode(dict(vars(value)), arrays, blobs)]}
-    raise _Unencodable(f"cannot store a {cls.__module__}.{cls.__name__} exactly")
-
-
-def decode(value: Any, blobs: Sequence[str]) -> Any:
-    """Inverse of :func:`encode`."""
-    if isinstance(value, list):
-        return [decode(v, blobs) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "__nd__" in value:
-        dtype, shape, index = value["__nd__"]
-        return np.frombuffer(base64.b64decode(blobs[index]), dtype=np.dtype(dtype)).reshape(shape).copy()
-    if "__np__" in value:
-        dtype, raw = value["__np__"]
-        return np.frombuffer(base64.b64decode(raw), dtype=np.dtype(dtype))[0]
-    if "__float__" in value:
-        return float(value["__float__"])
-    if "__tuple__" in value:
-        return tuple(decode(v, blobs) for v in value["__tuple__"])
-    if "__obj__" in value:
-        name, state = value["__obj__"]
-        if not name.startswith("dlcourse."):
-            raise ValueError(f"stored objects must be of a dlcourse class; got {name!r}")
-        cls: Any = _import(name)
-        obj = cls.__new__(cls)
-        obj.__dict__.update(decode(state, blobs))
-        return obj
-    if "__items__" in value:
-        kind = {"Counter": Counter, "OrderedDict": OrderedDict}.get(value.get("__type__", ""), dict)
-        return kind({decode(k, blobs): decode(v, blobs) for k, v in value["__items__"]})
-    return {k: decode(v, blobs) for k, v in value.items()}
-
-
-def _render_name(render: Any) -> str | None:
-    """``module:qualname`` when the build can import ``render`` (or a class) back, else ``None``."""
-    if render is None:
-        return None
-    module, qualname = getattr(render, "__module__", None), getattr(render, "__qualname__", "")
-    if not module or "<" in qualname or module == "__main__":
-        return None
-    try:
-        target: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            target = getattr(target, part)
-    except (ImportError, AttributeError):
-        return None
-    return f"{module}:{qualname}" if target is render else None
-
-
 # ---------------------------------------------------------------------------- payload
 def payload(explorer: Any) -> dict[str, Any]:
     """Everything the book needs to show ``explorer`` at each grid point (JSON-ready).
@@ -362,8 +263,6 @@ def payload(explorer: Any) -> dict[str, Any]:
     ``mode`` is ``results`` (the build renders the encoded results with ``render``) or
     ``frames`` (PNG frames stored directly, when results or ``render`` cannot be stored).
     """
-    from ._base import render_png
-
     controls, points = grid_points(explorer)
     results: list[Any] = []
     tables: list[str] = []
@@ -404,7 +303,7 @@ def payload(explorer: Any) -> dict[str, Any]:
         except _Unencodable:
             data.pop("results", None)
     data["mode"] = "frames"
-    data["frames"] = [base64.b64encode(render_png(render, r, explorer._figsize)).decode("ascii")
+    data["frames"] = [base64.b64encode(explorer._png(r)).decode("ascii")
                       if r is not None else "" for r in results]
     return data
 
@@ -416,17 +315,6 @@ def _jsonable(values: Sequence[Any]) -> list[Any]:
             v = v.item()
         out.append(v if isinstance(v, (bool, int, float, str)) or v is None else str(v))
     return out
-
-
-def _pack(data: Mapping[str, Any]) -> str:
-    """JSON, deflated and base64-encoded: safe inside ``<script>`` and small on disk."""
-    raw = json.dumps(data, separators=(",", ":"), allow_nan=True).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
-
-
-def _unpack(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(text.strip())).decode("utf-8"))
-    return data
 
 
 def explorer_html(explorer: Any) -> str:
@@ -461,142 +349,3 @@ def explorer_html(explorer: Any) -> str:
         "(the picture shows the settings listed above).</p>"
         f"{script}</div>"
     )
-
-
-# ---------------------------------------------------------------------------- build time
-def _cache_dir() -> Path:
-    root = os.environ.get("DLCOURSE_FRAME_CACHE")
-    if root:
-        return Path(root)
-    return Path(__file__).resolve().parents[3] / ".cache" / "explorer-frames"
-
-
-_SOURCE_DIGESTS: dict[str, str] = {}
-
-
-def _code_digest(render_name: str) -> str:
-    """Hash of the render function's module and of ``_base`` (render_png), plus versions."""
-    if render_name not in _SOURCE_DIGESTS:
-        import matplotlib
-
-        from . import _base
-
-        module = importlib.import_module(render_name.split(":")[0])
-        text = inspect.getsource(module) + inspect.getsource(_base) + matplotlib.__version__ + np.__version__
-        _SOURCE_DIGESTS[render_name] = hashlib.sha256(text.encode()).hexdigest()
-    return _SOURCE_DIGESTS[render_name]
-
-
-def _import(name: str) -> Callable[..., Any]:
-    module, qualname = name.split(":")
-    target: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    return target
-
-
-def render_frames(data: Mapping[str, Any], cache: Path | None = None) -> list[bytes]:
-    """The PNG frame of every grid point in ``data`` (a :func:`payload`), cached on disk."""
-    if data["mode"] == "frames":
-        return [base64.b64decode(f) for f in data["frames"]]
-    if data["mode"] != "results":
-        return []
-    from ._base import render_png
-
-    cache = cache or _cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    render = _import(data["render"])
-    code = _code_digest(data["render"])
-    figsize = tuple(data["figsize"])
-    frames = []
-    for encoded in data["results"]:
-        if encoded is None:  # compute failed at this setting: the table holds the message
-            frames.append(b"")
-            continue
-        key = hashlib.sha256((code + json.dumps([encoded, data["figsize"]], sort_keys=True)).encode()
-                             + "".join(_blobs_of(encoded, data["blobs"])).encode()).hexdigest()
-        path = cache / f"{key}.png"
-        if path.exists():
-            frames.append(path.read_bytes())
-            continue
-        png = render_png(render, decode(encoded, data["blobs"]), figsize)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(png)
-        tmp.replace(path)
-        frames.append(png)
-    return frames
-
-
-def _blobs_of(encoded: Any, blobs: Sequence[str]) -> list[str]:
-    """The arrays a result refers to (their bytes are part of its cache key)."""
-    found: list[str] = []
-
-    def walk(v: Any) -> None:
-        if isinstance(v, list):
-            for x in v:
-                walk(x)
-        elif isinstance(v, dict):
-            if "__nd__" in v:
-                found.append(blobs[v["__nd__"][2]])
-            else:
-                for x in v.values():
-                    walk(x)
-
-    walk(encoded)
-    return found
-
-
-def static_html(fragment: str, outdir: Path, page_dir: str = "", cache: Path | None = None) -> str:
-    """Turn the stored explorer HTML into the book's: frames written, grid left for the script.
-
-    ``outdir`` is the site root; frames go to ``outdir/_static/explorers/<hash>.png`` and are
-    referred to relative to ``page_dir`` (the page's folder inside the site).
-    """
-    match = _DATA_RE.search(fragment)
-    if match is None:
-        return fragment
-    data = _unpack(match.group(1))
-    frames = render_frames(data, cache)
-    target = outdir / "_static" / "explorers"
-    target.mkdir(parents=True, exist_ok=True)
-    urls = []
-    for png in frames:
-        if not png:
-            urls.append("")
-            continue
-        name = hashlib.sha256(png).hexdigest()[:20] + ".png"
-        path = target / name
-        if not path.exists():
-            path.write_bytes(png)
-        urls.append(posixpath.relpath(f"_static/explorers/{name}", page_dir or "."))
-    grid = {
-        "controls": [{k: c[k] for k in ("name", "label", "kind", "labels", "default")} for c in data["controls"]],
-        "points": data["points"],
-        "frames": urls,
-        "tables": data["tables"],
-    }
-    text = json.dumps(grid, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
-    script = f'<script type="application/json" class="{_GRID_CLASS}">{text}</script>'
-    return fragment[: match.start()] + script + fragment[match.end():]
-
-
-def _on_doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
-    from docutils import nodes
-
-    if app.builder.format != "html":
-        return
-    for node in list(doctree.findall(nodes.raw)):
-        text = node.astext()
-        if _DATA_CLASS not in text:
-            continue
-        cache = None if os.environ.get("DLCOURSE_FRAME_CACHE") else Path(app.srcdir) / ".cache" / "explorer-frames"
-        new = static_html(text, Path(app.outdir), posixpath.dirname(docname), cache)
-        node.replace_self(nodes.raw("", new, format="html", classes=node.get("classes", [])))
-
-
-def setup(app: Any) -> dict[str, Any]:
-    """Sphinx extension: render the explorers' frames and load ``explorers.js``/``.css``."""
-    app.connect("doctree-resolved", _on_doctree_resolved)
-    app.add_js_file("explorers.js")
-    app.add_css_file("explorers.css")
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": False}
