@@ -319,17 +319,17 @@ def _candidates(control):
 
 
 def _plan(explorer):
-    """(control, value) moves: each control through its candidates, then a walk to the all-first
-    corner (every control at its minimum, first option, empty text) and on to the all-last
-    corner one control at a time, and there every free-text control through its texts again
-    (with the menus at their last option, e.g. the "custom" kernel)."""
+    """(control, value) moves: each control in turn through its candidates, lowest to highest,
+    leaving it at its last one, so that later controls move with the earlier ones at their
+    maximum (the learning-rate explorer meets lr = 1 with w0 = -3); at that all-last corner
+    every free-text control through its texts again (menus at their last option, e.g. the
+    "custom" kernel); then a walk, one control at a time, to the all-first corner."""
     candidates = {name: _candidates(control) for name, control in explorer.controls.items()}
     moves = [(name, value) for name, values in candidates.items() for value in values]
-    for end in (0, -1):
-        moves += [(name, values[end]) for name, values in candidates.items()]
     texts = [name for name, control in explorer.controls.items()
              if isinstance(control, (ipywidgets.Text, ipywidgets.Textarea))]
-    return moves + [(name, value) for name in texts for value in TEXTS]
+    moves += [(name, value) for name in texts for value in TEXTS]
+    return moves + [(name, values[0]) for name, values in candidates.items()]
 
 
 def _cheap_png(render, result, figsize=(5.0, 3.0), dpi=96):
