@@ -225,7 +225,7 @@ def mutations(case: Case, baseline: dict[str, Any], defaults: dict[str, Any]) ->
             add("str", "abc")
             add("object", object)
             if value:
-                add("empty", {})
+                add("empty", {}, "empty")
         else:  # models, callables, dataclasses, dtypes
             add("str", "abc")
             add("object", object)
@@ -253,7 +253,8 @@ def _array_catalogue(name: str, value: Any, case: Case, paired: bool) -> Iterato
         yield "complex", lambda: value.astype(complex) + 1j, "reject"
     if value.dtype.kind == "f" and value.size:
         yield "nan", lambda: _poke(value.copy(), np.nan), "nan"
-        yield "inf", lambda: _poke(value.copy(), np.inf), "nan"
+        # saturating functions map inf to a finite limit (sigmoid(inf) = 1): not wrong for elementwise ones
+        yield "inf", lambda: _poke(value.copy(), np.inf), "lenient" if name in case.anyshape else "nan"
     if value.dtype.kind == "i" and value.size:
         yield "frac", lambda: value + 0.5, "reject"
         if name in case.index:
@@ -394,6 +395,27 @@ def same(a: Any, b: Any) -> bool:
         return True
 
 
+def _first_array(r: Any) -> Any:
+    import numpy as np
+    import torch
+
+    if isinstance(r, torch.Tensor):
+        return r.detach().cpu().numpy()
+    if isinstance(r, np.ndarray):
+        return r
+    if isinstance(r, (list, tuple)) and r:
+        return _first_array(r[0])
+    if isinstance(r, dict) and r:
+        return _first_array(next(iter(r.values())))
+    return None
+
+
+def _batched(result: Any, baseline: Any) -> bool:
+    """Whether ``result`` is the baseline's answer with an extra leading axis of size 1."""
+    a, b = _first_array(result), _first_array(baseline)
+    return a is not None and b is not None and a.shape == (1, *b.shape) and same(a[0], b)
+
+
 def has_empty(r: Any) -> bool:
     import numpy as np
     import torch
@@ -437,6 +459,8 @@ def judge_accepted(case: Case, mut: Mutation, result: Any, baseline_result: Any)
         if same(result, baseline_result):
             return "legit", "accepted: same answer as the baseline"
         return "silent", f"accepted, answer differs from the baseline: {_short(result)}"
+    if mut.label == "rank" and _batched(result, baseline_result):
+        return "legit", "accepted: a leading axis of 1 is treated as a batch axis (the answer gains it too)"
     if mut.expect == "empty" and has_empty(result):
         return "legit", "accepted: an empty input gave an empty answer"
     if mut.expect == "nan" and has_nonfinite(result):
@@ -498,10 +522,12 @@ def _close_figures() -> None:
 
 def _worker(conn: Any, cases_module: str, attr: str = "CASES") -> None:
     import resource
+    import tempfile
     import warnings
 
     warnings.simplefilter("ignore")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.chdir(tempfile.mkdtemp(prefix="dlcourse-badinput-"))  # a mutated path ("" or ".") writes here, not in the repo
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
