@@ -295,6 +295,16 @@ BAD_INPUT = [
      r"c_prev must be a number, a vector \(hidden_size,\) or a batch"),
     (lambda: lstm_cell_update(np.nan, 0.5, 0.5, 0.5, 0.5), ValueError, "c_prev must contain only finite numbers"),
     (lambda: lstm_cell_update("a", 0.5, 0.5, 0.5, 0.5), TypeError, "c_prev must be an array-like of real numbers"),
+    (lambda: GRU(3, 4)(torch.zeros(5, 2, 3, dtype=torch.float64)), TypeError,
+     r"x must have the dtype of the model's parameters, torch.float32; got torch.float64"),
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 3), (torch.zeros(1, 2, 4, dtype=torch.int64), torch.zeros(1, 2, 4))),
+     TypeError, "h_0 must have the dtype of the model's parameters"),
+    (lambda: LSTM(3, 4)(torch.zeros(5, 2, 3), (None, torch.zeros(1, 2, 4))), TypeError, "None for one of them"),
+    (lambda: GRUCell(3, 4)(torch.zeros(2, 3, dtype=torch.complex64)), TypeError, "x must have the dtype"),
+    (lambda: LSTM(3, 4, bidirectional="no"), TypeError, "bidirectional must be True or False; got str"),
+    (lambda: GRU(3, 4, batch_first=1), TypeError, "batch_first must be True or False; got int"),
+    (lambda: LSTM(3, 4, peephole="yes"), TypeError, "peephole must be True or False"),
+    (lambda: LSTMCell(3, 4, bias=None), TypeError, "bias must be True or False"),
 ]
 
 

@@ -343,6 +343,12 @@ BAD_INPUT = [
     (lambda: rnn_forward(np.zeros((2, 3, 3)) * 1j, None, _P), TypeError, "x must hold real numbers"),
     (lambda: clip_grad_norm({}, 1.0), TypeError, "grads must be a non-empty dict"),
     (lambda: clip_grad_norm({"W": None}, 1.0), TypeError, r"grads\['W'\] must be an array-like"),
+    (lambda: RNN(3, 4)(torch.zeros(5, 2, 3, dtype=torch.float64)), TypeError, "x must have the dtype"),
+    (lambda: RNN(3, 4, bias="no"), TypeError, "bias must be True or False"),
+    (lambda: fit_char_lm(CharLM("ab", hidden_size=3), "ab" * 40, clip=float("nan")), ValueError, "clip must be finite"),
+    (lambda: fit_char_lm(CharLM("ab", hidden_size=3), "ab" * 40, clip=-1.0), ValueError, "clip must be > 0"),
+    (lambda: CharLM("ab", hidden_size=3).decode("ab"), TypeError, "ids must be a sequence or tensor"),
+    (lambda: CharLM("ab", hidden_size=3).decode([0, None]), TypeError, "ids must hold integer character ids"),
 ]
 
 

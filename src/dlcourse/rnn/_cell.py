@@ -10,19 +10,32 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+import numpy as np
 import torch
 from torch import nn
 
 from .._validation import check_int, check_ndim, check_shape
 
 
-def check_tensor(x: object, name: str) -> None:
-    """Raise ``TypeError`` unless ``x`` is a ``torch.Tensor``, saying how to convert it."""
+def check_tensor(x: object, name: str, dtype: torch.dtype | None = None) -> None:
+    """Raise ``TypeError`` unless ``x`` is a ``torch.Tensor`` (of ``dtype``, the parameters'), saying how to convert it."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor; got {type(x).__name__}. "
             f"Convert it first, e.g. torch.as_tensor({name}, dtype=torch.float32)."
         )
+    if dtype is not None and x.dtype != dtype:
+        raise TypeError(
+            f"{name} must have the dtype of the model's parameters, {dtype}; got {x.dtype}. "
+            f"Convert one of them, e.g. {name}.to({dtype}) or model.to({x.dtype})."
+        )
+
+
+def check_flag(value: object, name: str) -> bool:
+    """``value`` as a ``bool``; anything but ``True``/``False`` (or a NumPy bool) is rejected."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {type(value).__name__} ({value!r:.40}).")
+    return bool(value)
 
 
 class _RecurrentCell(nn.Module):
@@ -32,7 +45,7 @@ class _RecurrentCell(nn.Module):
         super().__init__()
         self.input_size = check_int(input_size, "input_size", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-        self.bias = bool(bias)
+        self.bias = check_flag(bias, "bias")
         G, H, D = self.n_gates, self.hidden_size, self.input_size
         self.weight_ih = nn.Parameter(torch.empty(G * H, D, dtype=dtype))
         self.weight_hh = nn.Parameter(torch.empty(G * H, H, dtype=dtype))
@@ -106,7 +119,7 @@ class _RecurrentCell(nn.Module):
 
     def _batched(self, x: torch.Tensor) -> tuple[torch.Tensor, bool]:
         """Check ``x`` ``(B, D)`` or ``(D,)``; return it as ``(B, D)`` and whether it was unbatched."""
-        check_tensor(x, "x")
+        check_tensor(x, "x", self.weight_ih.dtype)
         check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
         check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
         unbatched = x.dim() == 1
@@ -116,7 +129,7 @@ class _RecurrentCell(nn.Module):
         """A state ``(B, H)`` for the batch ``x``: zeros if ``s`` is None, else ``s`` checked."""
         if s is None:
             return x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
-        check_tensor(s, name)
+        check_tensor(s, name, self.weight_ih.dtype)
         s = s.unsqueeze(0) if unbatched else s
         check_shape(s, name, (x.shape[0], self.hidden_size), names="(batch, hidden_size)")
         return s

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from .._validation import check_int, check_ndim, check_shape
-from ._cell import _RecurrentCell, check_tensor
+from ._cell import _RecurrentCell, check_flag, check_tensor
 
 __all__: list[str] = []
 
@@ -59,9 +59,9 @@ class _StackedRecurrent(nn.Module):
         self.input_size = check_int(input_size, "input_size", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
         self.num_layers = check_num_layers(num_layers)
-        self.bias = bool(bias)
-        self.batch_first = bool(batch_first)
-        self.bidirectional = bool(bidirectional)
+        self.bias = check_flag(bias, "bias")
+        self.batch_first = check_flag(batch_first, "batch_first")
+        self.bidirectional = check_flag(bidirectional, "bidirectional")
         self.num_directions = 2 if self.bidirectional else 1
         cells = []
         for layer in range(self.num_layers):
@@ -72,10 +72,11 @@ class _StackedRecurrent(nn.Module):
 
     def _run(self, x: torch.Tensor, states: tuple[torch.Tensor | None, ...], names: tuple[str, ...]
              ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
-        check_tensor(x, "x")
+        dtype: torch.dtype = self.cells[0].weight_ih.dtype  # type: ignore[assignment]  # a ModuleList item
+        check_tensor(x, "x", dtype)
         for s, name in zip(states, names):
             if s is not None:
-                check_tensor(s, name)
+                check_tensor(s, name, dtype)
         check_ndim(x, "x", (2, 3), names="(seq_len, batch, input_size) or (seq_len, input_size)")
         check_shape(x, "x", (None,) * (x.dim() - 1) + (self.input_size,), names="(..., input_size)")
         unbatched = x.dim() == 2

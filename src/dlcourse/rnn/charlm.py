@@ -72,8 +72,12 @@ class CharLM(nn.Module):
 
     def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
         """The string of the character indices ``ids`` (each in ``0 .. len(vocab) - 1``)."""
+        if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+            raise TypeError(f"ids must be a sequence or tensor of character ids; got {type(ids).__name__} ({ids!r:.40}).")
         out = []
         for position, i in enumerate(ids):
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer, torch.Tensor)):
+                raise TypeError(f"ids must hold integer character ids; got {type(i).__name__} ({i!r:.20}) at index {position}.")
             k = int(i)
             if not 0 <= k < len(self.vocab):
                 raise ValueError(
@@ -165,6 +169,8 @@ def fit_char_lm(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1)
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+    if clip is not None:
+        clip = check_float(clip, "clip", minimum=0.0, strict_minimum=True)
     ids = model.encode(text)
     per_stream = (len(ids) - 1) // batch_size
     if per_stream < 2:

@@ -78,6 +78,19 @@ def pad_sequences(
     return out, lengths
 
 
+def _check_lengths(lengths: Any, name: str = "lengths") -> torch.Tensor:
+    """``lengths`` as a 1-D int64 tensor of values >= 1 (a list, array or integer tensor)."""
+    t = torch.as_tensor(lengths) if not isinstance(lengths, torch.Tensor) else lengths
+    if t.dim() != 1 or t.numel() == 0 or t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must be a non-empty 1-D sequence of whole numbers (one length per sequence); got "
+            f"dtype {t.dtype}, shape {tuple(t.shape)}. Pass e.g. torch.tensor([3, 1])."
+        )
+    if int(t.min()) < 1:
+        raise ValueError(f"{name} must all be >= 1; got {int(t.min())}. Drop empty sequences first.")
+    return t.to(torch.long)
+
+
 def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None = None) -> torch.Tensor:
     """Boolean mask ``(B, T)`` with ``mask[b, t] = t < lengths[b]`` (True on real tokens).
 
@@ -86,7 +99,7 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
     >>> lengths_to_mask([3, 1]).int().tolist()
     [[1, 1, 1], [1, 0, 0]]
     """
-    lengths = torch.as_tensor(lengths, dtype=torch.long).reshape(-1)
+    lengths = _check_lengths(lengths)
     T = int(lengths.max()) if max_len is None else check_int(max_len, "max_len", minimum=1)
     if int(lengths.max()) > T:
         raise ValueError(
@@ -134,7 +147,7 @@ def last_states(outputs: torch.Tensor, lengths: torch.Tensor | Sequence[int]) ->
 
     ``outputs`` ``(B, T, H)`` (batch first), ``lengths`` ``(B,)``; returns ``(B, H)``.
     """
-    lengths = torch.as_tensor(lengths, dtype=torch.long).reshape(-1)
+    lengths = _check_lengths(lengths)
     if outputs.dim() != 3 or len(lengths) != outputs.shape[0]:
         raise ValueError(f"expected outputs (B, T, H) and lengths (B,); got {tuple(outputs.shape)} and {tuple(lengths.shape)}.")
     if int(lengths.min()) < 1 or int(lengths.max()) > outputs.shape[1]:
@@ -195,11 +208,19 @@ class RecurrentLM(nn.Module):
     def forward(self, idx: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
         """Logits of the next token at every position; see the class docstring."""
         check_token_ids(idx, "idx", self.vocab_size)
+        if idx.dim() != 2:
+            raise ValueError(f"idx must be 2-dimensional (batch, seq_len); got shape {tuple(idx.shape)}. Add a batch axis: idx[None].")
         e = self.embed(idx)  # (B, T, E)
         if lengths is None:
             out, state = self.rnn(e, state)  # (B, T, H)
         else:
-            packed = nn.utils.rnn.pack_padded_sequence(e, torch.as_tensor(lengths).cpu(), batch_first=True, enforce_sorted=False)
+            lengths = _check_lengths(lengths)
+            if lengths.shape[0] != idx.shape[0] or int(lengths.max()) > idx.shape[1]:
+                raise ValueError(
+                    f"lengths must hold one length in 1..{idx.shape[1]} per row of idx {tuple(idx.shape)}; "
+                    f"got {lengths.tolist()!r:.60}."
+                )
+            packed = nn.utils.rnn.pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, state = self.rnn(packed, state)
             out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=idx.shape[1])  # (B, T, H)
         return self.head(out), state  # (B, T, K)
@@ -292,6 +313,8 @@ def train_lms(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     eval_every = check_int(eval_every, "eval_every", minimum=1)
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+    if clip is not None:
+        clip = check_float(clip, "clip", minimum=0.0, strict_minimum=True)
     per_stream = (len(train_ids) - 1) // batch_size
     if per_stream < seq_len + 1:
         raise ValueError(

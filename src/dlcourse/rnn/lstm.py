@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._cell import _RecurrentCell
+from ._cell import _RecurrentCell, check_flag
 from ._stacked import _StackedRecurrent
 
 __all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM", "LSTMSequence"]
@@ -295,9 +295,9 @@ class LSTM(_StackedRecurrent):
         dtype: torch.dtype | None = None, fused: bool = True,
     ) -> None:
         self._cell_class = PeepholeLSTMCell if peephole else LSTMCell
-        self.peephole = bool(peephole)
+        self.peephole = check_flag(peephole, "peephole")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, bidirectional, dtype=dtype)
-        self.fused = bool(fused)
+        self.fused = check_flag(fused, "fused")
 
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
@@ -305,6 +305,8 @@ class LSTM(_StackedRecurrent):
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"hx must be a pair (h_0, c_0) of tensors; got {type(hx).__name__}.")
         states: tuple[torch.Tensor | None, ...] = (None, None) if hx is None else tuple(hx)
+        if hx is not None and any(s is None for s in states):
+            raise TypeError("hx must be a pair (h_0, c_0) of tensors or None for both; got None for one of them.")
         output, (h_n, c_n) = self._run(x, states, ("h_0", "c_0"))
         return output, (h_n, c_n)
 
