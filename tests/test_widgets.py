@@ -160,6 +160,7 @@ def _build_convolution():
 
 
 def _build_tokenizer():
+    _needs("scipy")
     from dlcourse.widgets import tokenizer_explorer
 
     return tokenizer_explorer()
@@ -173,6 +174,7 @@ def _build_window():
 
 
 def _build_analogy():
+    _needs("torch")
     from dlcourse.embeddings import WordVectors
     from dlcourse.widgets import analogy_explorer
 
@@ -199,12 +201,14 @@ def _build_sampling():
 
 
 def _build_lstm_gates():
+    _needs("torch")
     from dlcourse.widgets import lstm_gate_explorer
 
     return lstm_gate_explorer()
 
 
 def _build_gru_gates():
+    _needs("torch")
     from dlcourse.widgets import gru_gate_explorer
 
     return gru_gate_explorer()
@@ -406,7 +410,7 @@ def test_every_explorer_survives_every_control_extreme(name, monkeypatch):
 
 def test_the_reported_limits_show_a_message_not_an_exception():
     """Issue 29 item 5, case by case: each picture or message says what happened."""
-    from dlcourse.widgets import learning_rate_explorer, lstm_gate_explorer, optimizer_explorer
+    from dlcourse.widgets import learning_rate_explorer, optimizer_explorer
 
     w = learning_rate_explorer(surface="quartic", lr=0.01, x0=-3.0)
     w.controls["lr"].value = 1.0  # diverges in a few steps: the loss overflows
@@ -416,6 +420,12 @@ def test_the_reported_limits_show_a_message_not_an_exception():
     o = optimizer_explorer(lr=1.0, steps=300, x0=3.0, y0=3.0)
     assert o.result["diverged_after"]["sgd"] is not None and "inf" not in o.html.value
     assert "diverged at step" in o.html.value
+
+
+def test_lstm_table_is_padded_and_has_no_raw_latex():
+    _needs("torch")
+    from dlcourse.widgets import lstm_gate_explorer
+
     g = lstm_gate_explorer()  # tables: padded cells, HTML subscripts, no raw c_{t-1}
     assert "padding:2px 8px" in g.html.value and "c<sub>t&minus;1</sub>" in g.html.value
     assert "_{" not in g.html.value and all("_{" not in c.description for c in g.controls.values())

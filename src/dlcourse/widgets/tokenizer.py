@@ -57,6 +57,8 @@ def tokenize_sentence(
 
 #: The token picture shows at most this many tokens and vocabulary words.
 MAX_SHOWN = 30
+#: The token table lists at most this many tokens.
+MAX_ROWS = 100
 
 
 @lru_cache(maxsize=1)
@@ -104,9 +106,11 @@ def summarize_tokens(result: Mapping[str, Any]) -> str:
 
     rows = "".join(
         f"<tr><td style='padding:2px 8px'>{t}</td><td style='padding:2px 8px'>{html.escape(tok)}</td><td style='padding:2px 8px'>{i}</td></tr>"
-        for t, (tok, i) in enumerate(zip(result["tokens"], result["ids"]))
+        for t, (tok, i) in enumerate(zip(result["tokens"][:MAX_ROWS], result["ids"][:MAX_ROWS]))
     )
-    return f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>position</th><th style='padding:2px 8px;text-align:left'>token</th><th style='padding:2px 8px;text-align:left'>id</th></tr>{rows}</table>"
+    more = len(result["tokens"]) - MAX_ROWS
+    note = f"<p>and {more} more tokens</p>" if more > 0 else ""
+    return f"<table style='border-collapse:collapse'><tr><th style='padding:2px 8px;text-align:left'>position</th><th style='padding:2px 8px;text-align:left'>token</th><th style='padding:2px 8px;text-align:left'>id</th></tr>{rows}</table>{note}"
 
 
 def tokenizer_explorer(text: str = "Let's tokenize! Isn't this easy?", method: str = "rule") -> Any:
