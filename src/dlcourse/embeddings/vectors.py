@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .._validation import as_float_array, check_int, check_type
+from .._validation import as_float_array, check_float, check_int, check_type
 
 __all__ = ["WordVectors", "PairEvaluation", "AnalogyEvaluation", "neighbour_overlap", "bootstrap_spearman"]
 
@@ -110,15 +110,28 @@ class WordVectors:
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words, dim={self.vectors.shape[1]})"
 
-    def _index(self, word: str) -> int:
-        check_type(word, "word", str)
+    def _index(self, word: str, name: str = "word") -> int:
+        check_type(word, name, str)
         if word not in self.key_to_index:
-            raise KeyError(f"word {word!r} is not in the vocabulary of {len(self)} words; check spelling and case.")
+            raise KeyError(
+                f"{name} must be a word of the vocabulary ({len(self)} words); got {word!r}, which is not in it. "
+                f"Check spelling and case (`{word!r:.30} in vectors` tests it)."
+            )
         return self.key_to_index[word]
+
+    def _words(self, value: Any, name: str) -> list[str]:
+        """``value`` (one word or an iterable of words) as a list of known words."""
+        if isinstance(value, str):
+            value = [value]
+        elif not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name} must be a word or a list of words; got {type(value).__name__} ({value!r:.40}).")
+        for w in value:
+            self._index(w, name)
+        return list(value)
 
     def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of two words' vectors, in [-1, 1]."""
-        return float(self.normed[self._index(word1)] @ self.normed[self._index(word2)])
+        return float(self.normed[self._index(word1, "word1")] @ self.normed[self._index(word2, "word2")])
 
     def most_similar(
         self,
@@ -132,8 +145,8 @@ class WordVectors:
         subtracted (negative), the sum is normalised, and words are ranked by cosine
         with it. ``most_similar(positive=["b", "c"], negative=["a"])`` is 3CosAdd.
         """
-        positive = [positive] if isinstance(positive, str) else list(positive)
-        negative = [negative] if isinstance(negative, str) else list(negative)
+        positive = self._words(positive, "positive")
+        negative = self._words(negative, "negative")
         if not positive and not negative:
             raise ValueError("most_similar needs at least one word in positive or negative; got none.")
         topn = check_int(topn, "topn", minimum=1)
@@ -159,6 +172,8 @@ class WordVectors:
         ``analogy("man", "king", "woman")`` the hoped-for answer is ``"queen"``
         (king - man + woman).
         """
+        for word, name in ((a, "a"), (b, "b"), (c, "c")):
+            self._index(word, name)
         return self.most_similar(positive=[b, c], negative=[a], topn=topn)
 
     def evaluate_analogies(
@@ -259,6 +274,8 @@ def bootstrap_spearman(
     if g.ndim != 1 or g.shape != x.shape or len(g) < 3:
         raise ValueError(f"gold and scores must be 1-D of the same length >= 3; got {g.shape} and {x.shape}.")
     n_boot = check_int(n_boot, "n_boot", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    level = check_float(level, "level")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}.")
     idx = np.random.default_rng(seed).integers(0, len(g), size=(n_boot, len(g)))  # (n_boot, n)
