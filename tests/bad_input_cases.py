@@ -578,9 +578,25 @@ def _cfg() -> Any:
     return BOTTLENECK.replace(n_train=8, n_test=4, steps=2, batch_size=4, hidden_size=6, embedding_dim=4)
 
 
+def _run_config(**settings: Any) -> Any:
+    """A settings record is checked where it is used: build it and run the experiment it describes."""
+    from dlcourse.seq2seq import BottleneckConfig, run_bottleneck
+
+    return run_bottleneck(settings=BottleneckConfig(**settings), progress=False)
+
+
+def _replace_and_run(**changes: Any) -> Any:
+    from dlcourse.seq2seq import run_bottleneck
+
+    return run_bottleneck(settings=_cfg().replace(**changes), progress=False)
+
+
 case("seq2seq.BottleneckConfig", lambda: dict(task="reversal_task", min_len=3, max_len=5, vocab_size=13, n_train=8,
-                                              n_test=4, steps=2, batch_size=4, lr=0.01))
-case("seq2seq.BottleneckConfig.replace", lambda: dict(steps=3), make=_cfg)
+                                              n_test=4, steps=2, batch_size=4, lr=0.01, hidden_size=6,
+                                              embedding_dim=4),
+     target=_run_config, signature=__import__("dlcourse.seq2seq").seq2seq.BottleneckConfig,
+     ok={("data_seed", "*"): "any seed", ("seed", "zero"): NONNEG})
+case("seq2seq.BottleneckConfig.replace", lambda: dict(steps=3, lr=0.01), target=_replace_and_run)
 case("seq2seq.bottleneck_data", lambda: dict(settings=_cfg()))
 case("seq2seq.make_bottleneck_model", lambda: dict(settings=_cfg()))
 case("seq2seq.run_bottleneck", lambda: dict(settings=_cfg(), progress=False))
@@ -603,12 +619,16 @@ def _kbatch(tgt: bool = False) -> dict[str, Any]:
 
 
 case("seq2seq.SeedStack.encode", _kbatch, make=_stack, reuse=True, index=("src",))
+NO_ATTENTION = "unused by a decoder without attention (the stack under test has none)"
+
+
 def _step_args() -> dict[str, Any]:
     enc, state, mask = _stack().encode(**_kbatch())
     return dict(token=torch.ones(2, 6, dtype=torch.long), state=state, enc=enc, mask=mask, keys_proj=None)
 
 
-case("seq2seq.SeedStack.step", _step_args, make=_stack, reuse=True, index=("token",))
+case("seq2seq.SeedStack.step", _step_args, make=_stack, reuse=True, index=("token",),
+     ok={("enc", "*"): NO_ATTENTION, ("mask", "*"): NO_ATTENTION, ("keys_proj", "*"): NO_ATTENTION})
 case("seq2seq.SeedStack.forward", lambda: _kbatch(tgt=True), make=_stack, reuse=True, index=("src", "tgt"))
 case("seq2seq.train_seed_stack", lambda: dict(stack=_stack(), pairs=_pairs(), steps=2, batch_size=3, lr=0.01,
                                               seeds=[0, 1], clip=1.0))

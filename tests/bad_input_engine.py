@@ -645,6 +645,7 @@ class Sweep:
     seconds: float
     cpu: float = 0.0
     slow: list[tuple[float, str]] = field(default_factory=list)
+    n_cases: int | None = None  # cases run (all unless a selection was given)
 
     def counts(self) -> dict[str, int]:
         return {c: sum(r.cls == c for r in self.results) for c in CLASSES}
@@ -655,6 +656,7 @@ class Sweep:
         return c["clear"] / denom if denom else 1.0
 
     def summary(self, n_cases: int) -> str:
+        n_cases = self.n_cases if self.n_cases is not None else n_cases
         c = self.counts()
         return (
             f"bad-input sweep: {n_cases - len(self.baseline_errors)}/{n_cases} baselines ran, "
@@ -693,7 +695,8 @@ def run_all(cases: list[Case], cases_module: str, *, select: Callable[[Case], bo
         pool.close()
     cpu = pool.cpu + time.process_time() - cpu0
     slow = sorted(((v, k) for k, v in per_case.items()), reverse=True)[:15]
-    return Sweep(results, errors, time.monotonic() - t0, cpu, slow)
+    n_run = sum(1 for c in cases if select is None or select(c))
+    return Sweep(results, errors, time.monotonic() - t0, cpu, slow, n_run)
 
 
 def write_report(sweep: Sweep, cases: list[Case], uncovered: dict[str, str], path: str) -> None:
