@@ -293,6 +293,12 @@ BAD_INPUT = [
     (lambda: ts.select_ar_order(np.arange(5.0), 4), ValueError, "too few to compare AR orders up to 4"),
     (lambda: ts.TransformedForecaster(object()), TypeError, "base must be a Forecaster; got object"),
     (lambda: ts.acf([1.0], 0), ValueError, "x must have at least 2 observations; got 1"),
+    (lambda: ts.NaiveForecaster().fit(None), TypeError, "train must be an array-like of real numbers; got None"),
+    (lambda: ts.ARForecaster(1).fit("abc"), TypeError, "train must be an array-like"),
+    (lambda: ts.ARIMAForecaster((1, 0)), TypeError, r"order must be a tuple of 3 integers \(p, d, q\)"),
+    (lambda: ts.ARIMAForecaster((1, 0, 0), seasonal_order=(0, 1, 1, -12)), ValueError, "seasonal_order s must be >= 0"),
+    (lambda: ts.as_series_array(_Y, min_length=0), ValueError, "min_length must be >= 1"),
+    (lambda: ts.as_series_array(_Y, name=3), TypeError, "name must be str"),
 ]
 
 

@@ -110,7 +110,8 @@ class Forecaster:
     min_history: int = 1
 
     def fit(self, train: Any) -> "Forecaster":
-        """Estimate the parameters from ``train``; return ``self``."""
+        """Estimate the parameters from ``train``; return ``self`` (the base class only checks ``train``)."""
+        as_series_array(train, "train", min_length=1)
         return self
 
     def predict_one_step(self, series: Any, start: int) -> np.ndarray:  # pragma: no cover - abstract
@@ -164,7 +165,7 @@ class ARForecaster(Forecaster):
 
     def fit(self, train: Any) -> "ARForecaster":
         """See :class:`Forecaster`."""
-        self.coef_ = fit_ar(train, self.p)
+        self.coef_ = fit_ar(as_series_array(train, "train"), self.p)
         return self
 
     def predict_one_step(self, series: Any, start: int) -> np.ndarray:
@@ -382,9 +383,8 @@ class ARIMAForecaster(Forecaster):
         seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
         trend: str | None = None,
     ) -> None:
-        self.order = (int(order[0]), int(order[1]), int(order[2]))
-        self.seasonal_order = (int(seasonal_order[0]), int(seasonal_order[1]), int(seasonal_order[2]),
-                               int(seasonal_order[3]))
+        self.order = _check_order(order, "order", ("p", "d", "q"))
+        self.seasonal_order = _check_order(seasonal_order, "seasonal_order", ("P", "D", "Q", "s"))
         self.trend = trend
 
     def fit(self, train: Any) -> "ARIMAForecaster":

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import as_float_array, check_float, check_int
+from .._validation import as_float_array, check_float, check_int, check_type
 
 __all__ = [
     "as_series_array",
@@ -29,6 +29,8 @@ def as_series_array(x: Any, name: str = "x", *, min_length: int = 2) -> np.ndarr
     Raises ``ValueError`` naming ``name`` for NaN/inf values, a wrong number of
     dimensions, or fewer than ``min_length`` observations.
     """
+    check_type(name, "name", str)
+    min_length = check_int(min_length, "min_length", minimum=1)
     values = getattr(x, "values", x) if not hasattr(x, "detach") else x  # pandas Series -> its values
     arr = as_float_array(values, name)  # rejects None, strings, objects and complex values
     if arr.ndim != 1:
