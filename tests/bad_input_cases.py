@@ -262,11 +262,16 @@ def _history() -> Any:
     return h
 
 
+SHOWN = "a label is shown with str(), as matplotlib does"
+LABELS = {(k, m): SHOWN for k in ("title", "xlabel", "ylabel", "row_labels", "col_labels")
+          for m in ("int", "object", "str", "elem", "elem_none")}
 case("plot.plot_history", lambda: dict(history=_history(), keys=["loss"], title="t", ylabel="v", logy=False),
-     text=("title", "ylabel"))
+     text=("title", "ylabel"), ok=LABELS)
 case("plot.heatmap", lambda: dict(matrix=rng(2, 3), row_labels=["a", "b"], col_labels=["x", "y", "z"],
                                   annotate=True, fmt="{:.1f}", cmap="viridis", title="t", xlabel="x", ylabel="y"),
-     text=("title", "xlabel", "ylabel"))
+     text=("title", "xlabel", "ylabel"),
+     ok={**LABELS, ("matrix", "nan"): "a NaN cell is drawn blank, as matplotlib does",
+         ("matrix", "inf"): "an infinite cell is drawn blank, as matplotlib does"})
 case("plot.text_colour_for", lambda: dict(rgba=(0.2, 0.3, 0.4, 1.0)))
 case("plot.relative_luminance", lambda: dict(rgba=(0.2, 0.3, 0.4, 1.0)))
 
@@ -342,25 +347,26 @@ case("cnn.digits_split", lambda: dict(test_size=0.25, seed=0), ok={("seed", "zer
 # --------------------------------------------------------------------------- exercises
 
 FORMAT_OK = "the answer has the right type; its value is graded elsewhere"
+NAME_SHOWN = {("name", m): "the name is only shown in the message (with str())" for m in ("none", "int", "object")}
 SHAPE_OK = "the answer has the right shape; its values are graded elsewhere"
 case("exercises.check_close", lambda: dict(actual=arr(1.0, 2.0), expected=arr(1.0, 2.0), name="a", rtol=1e-6,
                                            atol=1e-8),
-     text=("name",), aliases={"actual": ("a",), "expected": ("expected",)}, ok={("atol", "zero"): NONNEG})
+     text=("name",), aliases={"actual": ("a",), "expected": ("expected",)}, ok={**NAME_SHOWN, ("atol", "zero"): NONNEG})
 case("exercises.check_equal", lambda: dict(actual=[1, 2], expected=[1, 2], name="a"), text=("name",),
-     aliases={"actual": ("a",)}, ok={("expected", "*"): "any value can be the expected one"})
+     aliases={"actual": ("a",)}, ok={**NAME_SHOWN, ("expected", "*"): "any value can be the expected one"})
 case("exercises.check_shape", lambda: dict(actual=np.zeros((2, 3)), expected=(2, 3), name="a"), text=("name",),
-     aliases={"actual": ("a",)}, ok={("actual", "nan"): SHAPE_OK, ("actual", "inf"): SHAPE_OK,
+     aliases={"actual": ("a",)}, ok={**NAME_SHOWN, ("actual", "nan"): SHAPE_OK, ("actual", "inf"): SHAPE_OK,
                                      ("actual", "complex"): SHAPE_OK, ("actual", "objdtype"): SHAPE_OK,
                                      ("actual", "swap"): SHAPE_OK, ("actual", "list"): SHAPE_OK})
 case("exercises.check_in_range", lambda: dict(actual=0.5, low=0.0, high=1.0, name="a"), text=("name",),
-     aliases={"actual": ("a",)}, ok={("low", "neg"): "any real bound", ("high", "zero"): "any real bound",
+     aliases={"actual": ("a",)}, ok={**NAME_SHOWN, ("low", "neg"): "any real bound", ("high", "zero"): "any real bound",
                                      ("actual", "zero"): "0 lies in the range [0, 1]"})
 case("exercises.check_choice", lambda: dict(actual="b", options=["a", "b"], correct="b", name="a"),
-     text=("name", "actual", "correct"), aliases={"actual": ("a",)})
+     text=("name", "actual", "correct"), aliases={"actual": ("a",)}, ok=NAME_SHOWN)
 case("exercises.check_true", lambda: dict(condition=True, message="m"), text=("message",),
      ok={("condition", "*"): "any truthy/falsy value is a condition"})
 case("exercises.check_format", lambda: dict(actual=1.5, kind=float, name="a"), text=("name",),
-     aliases={"actual": ("a",)}, ok={("actual", "zero"): FORMAT_OK, ("actual", "neg"): FORMAT_OK,
+     aliases={"actual": ("a",)}, ok={**NAME_SHOWN, ("actual", "zero"): FORMAT_OK, ("actual", "neg"): FORMAT_OK,
                                      ("actual", "inf"): FORMAT_OK, ("actual", "nan"): FORMAT_OK})
 case("exercises.reject_if", lambda: dict(condition=False, message="m"), text=("message",),
      ok={("condition", "*"): "any truthy/falsy value is a condition"})

@@ -90,7 +90,12 @@ class Case:
 
     @property
     def module(self) -> str:
-        return self.qual.split(".")[0]
+        return module_of(self.qual)
+
+
+def module_of(qual: str) -> str:
+    """The subpackage a callable belongs to (top-level helpers count as ``core``)."""
+    return qual.split(".")[0] if "." in qual else "core"
 
 
 @dataclass
@@ -716,10 +721,10 @@ def write_report(sweep: Sweep, cases: list[Case], uncovered: dict[str, str], pat
     by_module: dict[str, list[Result]] = {}
     for r in sweep.results:
         if r.cls in ("raw", "silent", "hang"):
-            by_module.setdefault(r.case.split(".")[0], []).append(r)
+            by_module.setdefault(module_of(r.case), []).append(r)
     per_module: dict[str, dict[str, int]] = {}
     for r in sweep.results:
-        m = per_module.setdefault(r.case.split(".")[0], dict.fromkeys(CLASSES, 0))
+        m = per_module.setdefault(module_of(r.case), dict.fromkeys(CLASSES, 0))
         m[r.cls] += 1
     lines += ["| module | clear | raw | silent | hang | legit | rate |", "|---|---|---|---|---|---|---|"]
     for mod, m in sorted(per_module.items()):
