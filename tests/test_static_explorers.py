@@ -349,3 +349,55 @@ def test_book_explorers_follow_their_controls(page):
     finally:
         server.shutdown()
     assert not outside, outside
+
+
+@pytest.mark.browser
+def test_untrusted_notebook_in_jupyterlab_shows_the_picture(tmp_path):
+    """A fresh clone (notebook not trusted) in JupyterLab: the explorer's picture and the
+    "run this cell" note, not ``Explorer(children=...``."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    notebook = ROOT / "notebooks" / "00_how_to_use.ipynb"
+    if "dlc-explorer-data" not in notebook.read_text(encoding="utf-8"):
+        pytest.skip("chapter 0 has not been executed with the static explorer yet")
+    shutil.copy(notebook, tmp_path / notebook.name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    lab = Path(sys.executable).parent / "jupyter-lab"
+    server = subprocess.Popen([str(lab), "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+                               "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={tmp_path}",
+                               "--ServerApp.allow_root=True", "--LabApp.news_url=",
+                               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                time.sleep(1)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook.name}", timeout=120_000)
+            box = page.locator(".jp-OutputArea-output .dlc-explorer").first
+            box.wait_for(state="attached", timeout=120_000)
+            box.scroll_into_view_if_needed(timeout=60_000)
+            img = box.locator("img.dlc-explorer-frame")
+            img.wait_for(timeout=30_000)
+            assert img.evaluate("i => i.naturalWidth") >= 320
+            assert "Run this cell to use the sliders" in box.text_content()
+            assert page.locator("text=Explorer(children").count() == 0
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -329,7 +329,7 @@ def explorer_html(explorer: Any) -> str:
     picture = (f'<img class="dlc-explorer-frame" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
                f' alt="{alt}" style="max-width:100%;height:auto">' if png else explorer.picture.value)
     settings = "".join(
-        f'<li><span class="dlc-explorer-label">{html.escape(_label(n, c))}</span> '
+        f'<li><span class="dlc-explorer-label">{html.escape(_label(n, c))}</span> = '
         f'<span class="dlc-explorer-value">{html.escape(_display(c, c.value))}</span></li>'
         for n, c in explorer.controls.items()
     )
