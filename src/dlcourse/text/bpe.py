@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Iterable
 
 from .._validation import check_int, check_type
+from .vocab import _check_sequence
 
 __all__ = ["BPE"]
 
@@ -65,8 +66,7 @@ class BPE:
 
     def fit(self, corpus: Iterable[str]) -> "BPE":
         """Learn merges from ``corpus``, a list of strings."""
-        if isinstance(corpus, str):
-            raise TypeError(f"corpus must be a list of strings; got one string ({corpus!r:.40}). Wrap it: [text].")
+        corpus = _check_sequence(corpus, "corpus", str, "strings")
         num_merges = check_int(self.num_merges, "num_merges", minimum=0)
         min_frequency = check_int(self.min_frequency, "min_frequency", minimum=1)
         words: Counter = Counter()
@@ -117,6 +117,4 @@ class BPE:
 
     def decode(self, tokens: Iterable[str]) -> str:
         """Join tokens back into text: the exact inverse of :meth:`encode`."""
-        if isinstance(tokens, str):
-            raise TypeError(f"tokens must be a list of str tokens; got one string ({tokens!r:.40}).")
-        return "".join(tokens)
+        return "".join(_check_sequence(tokens, "tokens"))

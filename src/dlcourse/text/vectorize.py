@@ -16,7 +16,7 @@ from scipy import sparse
 
 from .._validation import as_float_array, check_choice, check_int, check_type
 from .tokenizers import _PUNCT, _RULE, tokenize
-from .vocab import Vocab
+from .vocab import Vocab, _check_sequence
 
 __all__ = ["TfidfVectorizer", "cosine_similarity", "SearchHit", "SearchIndex"]
 
@@ -142,11 +142,7 @@ class TfidfVectorizer:
 
     # --- helpers ---------------------------------------------------------------------
     def _tokens(self, documents: Any) -> list[list[str]]:
-        if isinstance(documents, str):
-            raise TypeError(
-                f"documents must be a list of documents; got one string ({documents!r:.40}). "
-                f"Wrap it in a list: [text]."
-            )
+        documents = _check_sequence(documents, "documents", (str, list, tuple), "documents (strings or token lists)")
         if not callable(self.tokenizer):
             check_choice(self.tokenizer, "tokenizer", ("whitespace", "punctuation", "rule", "morpheme"))
         # The built-in regular-expression tokenizers return strings by construction: call them
@@ -305,11 +301,7 @@ class SearchIndex:
     """
 
     def __init__(self, documents: Sequence[str], vectorizer: TfidfVectorizer | None = None) -> None:
-        if isinstance(documents, str):
-            raise TypeError(f"documents must be a list of strings; got one string ({documents!r:.40}).")
-        self.documents = list(documents)
-        for i, doc in enumerate(self.documents):
-            check_type(doc, f"documents[{i}]", str)
+        self.documents = _check_sequence(documents, "documents", str, "strings")
         self.vectorizer = TfidfVectorizer() if vectorizer is None else vectorizer
         self.matrix = self.vectorizer.fit_transform(self.documents)  # (D, V)
 

@@ -38,6 +38,20 @@ def _check_token_lists(corpus: Any, name: str) -> list[list[str]]:
     return docs
 
 
+def _check_sequence(value: Any, name: str, kind: type | tuple[type, ...] = str, what: str = "str tokens") -> list[Any]:
+    """``value`` as a list whose items are ``kind``; one string, a non-iterable or a wrong item is
+    rejected with a message naming ``name`` (and the item's index)."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a list of {what}, not one string; got {value!r:.40}. Split or wrap it first.")
+    if not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a list of {what}; got {type(value).__name__} ({value!r:.40}).")
+    items = list(value)
+    for i, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, kind):
+            raise TypeError(f"{name}[{i}] must be one of the {what}; got {type(item).__name__} ({item!r:.40}).")
+    return items
+
+
 def _check_specials(specials: Any) -> tuple[str, ...]:
     """``specials`` as a tuple of str; one string is rejected (it would split into characters)."""
     if isinstance(specials, str):
@@ -46,9 +60,7 @@ def _check_specials(specials: Any) -> tuple[str, ...]:
             f"Wrap it: specials=({specials!r:.40},)."
         )
     check_type(specials, "specials", (list, tuple))
-    for token in specials:
-        check_type(token, "every special token", str)
-    return tuple(specials)
+    return tuple(_check_sequence(specials, "specials"))
 
 
 class Vocab:
@@ -91,8 +103,7 @@ class Vocab:
         specials: Sequence[str] = DEFAULT_SPECIALS,
         unk_token: str | None = "<unk>",
     ) -> None:
-        if isinstance(tokens, str):
-            raise TypeError(f"tokens must be a list of str; got one string ({tokens!r:.40}).")
+        tokens = _check_sequence(tokens, "tokens")
         specials = _check_specials(specials)
         if unk_token is not None and unk_token not in specials:
             if unk_token != "<unk>":
@@ -104,7 +115,6 @@ class Vocab:
             unk_token = None  # the default <unk> is not among the specials: unknown tokens raise KeyError
         itos = list(specials)
         for token in tokens:
-            check_type(token, "every token", str)
             if token not in specials:
                 itos.append(token)
         if len(set(itos)) != len(itos):
@@ -195,13 +205,13 @@ class Vocab:
 
     def encode(self, tokens: Sequence[str]) -> list[int]:
         """Token list -> index list."""
-        if isinstance(tokens, str):
-            raise TypeError(f"tokens must be a list of tokens, not one string; got {tokens!r:.40}. Tokenise first.")
-        return [self[t] for t in tokens]
+        return [self[t] for t in _check_sequence(tokens, "tokens")]
 
     def decode(self, indices: Iterable[int]) -> list[str]:
         """Index list -> token list."""
-        return [self.lookup_token(int(i)) for i in indices]
+        import numbers
+
+        return [self.lookup_token(int(i)) for i in _check_sequence(indices, "indices", numbers.Integral, "integer indices")]
 
     # --- saving -------------------------------------------------------------------
     def to_json(self) -> str:
