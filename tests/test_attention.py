@@ -279,6 +279,47 @@ def test_attention_masks_in_the_callers_shape_and_checks_local_windows():
         local_attention(q[0], K[0], K[0], center=20.0, half_width=2)
 
 
+_q, _K = torch.zeros(3), torch.zeros(5, 3)
+ATTENTION_BAD_INPUT = [
+    (lambda: dot_score(np.ones(4), torch.ones(5, 4)), TypeError,
+     r"query and keys must share one dtype; got query float64, keys float32.*To fix"),
+    (lambda: attention(_q, _K, _K.double()), TypeError, r"keys and values must share one dtype"),
+    (lambda: general_score(_q, _K, torch.eye(3).double()), TypeError, r"query and W must share one dtype"),
+    (lambda: additive_score(_q, _K, torch.zeros(2, 6), torch.zeros(2).double()), TypeError,
+     r"query, W and v must share one dtype"),
+    (lambda: additive_score(_q, _K, torch.zeros(2, 6), torch.zeros(2), b=torch.zeros(3)), ValueError,
+     r"b must have shape \(A,\) = \(2,\)"),
+    (lambda: location_score(_q, _K, torch.zeros(6, 3), b=torch.zeros(5)), ValueError,
+     r"b must have shape \(S_max,\) = \(6,\)"),
+    (lambda: location_score(_q, _K, torch.zeros(6, 3), b=np.zeros(6)), TypeError, r"query and b must share one dtype"),
+    (lambda: dot_score(torch.zeros(3, dtype=torch.complex64), _K), TypeError, "query must hold real numbers"),
+    (lambda: dot_score(None, _K), TypeError, "query must be"),
+    (lambda: dot_score(["a", "b", "c"], _K.double()), TypeError, "query must"),
+    (lambda: attention(_q, _K, _K, "general"), TypeError, r"score='general' needs W=; got none, missing \['W'\]"),
+    (lambda: attention(_q, _K, _K, "additive", W=torch.zeros(2, 6)), TypeError, r"needs W=, v= \(optional: b\).*missing \['v'\]"),
+    (lambda: attention(_q, _K, _K, "dot", W=torch.eye(3)), TypeError, r"score='dot' needs no parameters.*unknown \['W'\]"),
+    (lambda: attention(_q, _K, _K, score=3), TypeError, "score must be one of .* or a function; got int"),
+    (lambda: softmax_saturation(dims=[]), ValueError, "dims must be a non-empty sequence of positive integers"),
+    (lambda: softmax_saturation(dims=[4, 0]), ValueError, "dims must be a non-empty sequence of positive integers"),
+    (lambda: local_attention(_q, _K, _K, center=2.0, half_width=1, mask=torch.tensor([1, 0, 0, 0, 1]).bool()),
+     ValueError, "holds no visible source position"),
+]
+
+
+@pytest.mark.parametrize("call,error,message", ATTENTION_BAD_INPUT, ids=[f"case{i}" for i in range(len(ATTENTION_BAD_INPUT))])
+def test_attention_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_integer_inputs_become_floats_and_a_local_mask_hides_positions():
+    torch.testing.assert_close(dot_score(torch.tensor([1, 0]), torch.tensor([[2, 1], [0, 3]])), torch.tensor([2.0, 0.0]))
+    H = torch.eye(5, 3, dtype=torch.float64)
+    keep = torch.tensor([True, True, False, True, True])
+    _, w = local_attention(torch.ones(3, dtype=torch.float64), H, H, center=2.0, half_width=2, mask=keep)
+    assert w[2] == 0 and (w[keep] > 0).all()
+
+
 # ----------------------------------------------------------------- decoders in chapter 9's Seq2Seq
 @pytest.mark.parametrize("cls,kwargs", [
     (LuongAttentionDecoder, {}), (LuongAttentionDecoder, {"score": "general"}),

@@ -13,7 +13,9 @@ from dlcourse.data import SHAPE_CLASSES, draw_shape, shapes_localisation
 captum_attr = pytest.importorskip("captum.attr")
 from captum.attr._utils.lrp_rules import Alpha1_Beta0_Rule  # noqa: E402
 
-TOL = dict(rtol=1e-7, atol=1e-10)  # float64 models: far tighter than the 1e-5
+# float64 oracle comparisons: errors measured <= 8.3e-17 absolute and 1.5e-13 relative; these
+# tolerances sit about three orders above them.
+TOL = dict(rtol=1e-10, atol=1e-13)
 
 
 def _grad_input(x):
@@ -163,8 +165,9 @@ def test_lrp0_equals_gradient_x_input_and_conserves_for_bias_free_relu_nets(seed
     net = _zero_biases(_dense(seed, d_in))
     x = torch.randn(3, d_in, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
     R = xai.LRP(net, epsilon=0.0).attribute(x, target)
-    torch.testing.assert_close(R, xai.gradient_x_input(net, x, target), rtol=1e-9, atol=1e-12)
-    torch.testing.assert_close(R.sum(dim=1), net(x)[:, target].detach(), rtol=1e-9, atol=1e-12)
+    # measured over three runs of these examples: <= 1.1e-16 absolute, 1.4e-14 relative
+    torch.testing.assert_close(R, xai.gradient_x_input(net, x, target), rtol=1e-11, atol=1e-14)
+    torch.testing.assert_close(R.sum(dim=1), net(x)[:, target].detach(), rtol=1e-11, atol=1e-14)
 
 
 @settings(max_examples=20, deadline=None)

@@ -77,8 +77,9 @@ def apply_mask(scores: torch.Tensor, mask: torch.Tensor, *, name: str = "mask") 
     if bool(blocked.any()):
         rows = blocked.expand(scores.shape[:-1])  # one entry per query
         where = tuple(int(i) for i in torch.nonzero(rows)[0])
+        query = f"the query at index {where}" if where else "the (only) query"
         raise ValueError(
-            f"{name} allows no key for the query at index {where} of scores "
+            f"{name} allows no key for {query} of scores "
             f"{format_shape(tuple(scores.shape))}: a softmax over no keys is undefined (torch "
             "returns NaN). Every query needs at least one allowed key (True, or a value above "
             "-inf); the usual cause is a sequence of length 0 or of padding only. Drop empty "
