@@ -114,8 +114,15 @@ def _needs(module):
     return pytest.importorskip(module)
 
 
-def _build_softmax():
-    return softmax_explorer()
+def _default(name, *needs, **kwargs):
+    """A builder of the explorer ``name`` at its defaults (after checking its dependencies)."""
+    def build():
+        for module in needs:
+            _needs(module)
+        import dlcourse.widgets
+
+        return getattr(dlcourse.widgets, name)(**kwargs)
+    return build
 
 
 def _build_line_fit():
@@ -133,46 +140,6 @@ def _build_threshold():
     return threshold_explorer(y, np.clip(0.4 * y + rng.uniform(0, 0.6, 40), 0, 1))
 
 
-def _build_learning_rate():
-    from dlcourse.widgets import learning_rate_explorer
-
-    return learning_rate_explorer()
-
-
-def _build_optimizer():
-    from dlcourse.widgets import optimizer_explorer
-
-    return optimizer_explorer()
-
-
-def _build_vanishing():
-    _needs("torch")
-    from dlcourse.widgets import vanishing_explorer
-
-    return vanishing_explorer(depth=3)
-
-
-def _build_convolution():
-    _needs("torch")
-    from dlcourse.widgets import convolution_explorer
-
-    return convolution_explorer()
-
-
-def _build_tokenizer():
-    _needs("scipy")
-    from dlcourse.widgets import tokenizer_explorer
-
-    return tokenizer_explorer()
-
-
-def _build_window():
-    _needs("torch")
-    from dlcourse.widgets import window_explorer
-
-    return window_explorer()
-
-
 def _build_analogy():
     _needs("torch")
     from dlcourse.embeddings import WordVectors
@@ -184,13 +151,6 @@ def _build_analogy():
     return analogy_explorer(WordVectors(words, vectors), "man", "king", "woman", topn=3)
 
 
-def _build_gradient_flow():
-    _needs("torch")
-    from dlcourse.widgets import gradient_flow_explorer
-
-    return gradient_flow_explorer()
-
-
 def _build_sampling():
     torch = _needs("torch")
     from dlcourse.rnn import CharLM
@@ -198,27 +158,6 @@ def _build_sampling():
 
     torch.manual_seed(0)
     return sampling_explorer(CharLM("ab ", hidden_size=4), prefix="ab", length=10)
-
-
-def _build_lstm_gates():
-    _needs("torch")
-    from dlcourse.widgets import lstm_gate_explorer
-
-    return lstm_gate_explorer()
-
-
-def _build_gru_gates():
-    _needs("torch")
-    from dlcourse.widgets import gru_gate_explorer
-
-    return gru_gate_explorer()
-
-
-def _build_arma():
-    _needs("statsmodels")
-    from dlcourse.widgets import arma_explorer
-
-    return arma_explorer()
 
 
 def _build_decoding():
@@ -231,20 +170,6 @@ def _build_decoding():
     pairs = reversal_task(1, min_len=4, max_len=4, seed=2)
     model = Seq2Seq(Encoder(13, 6, 8), Decoder(13, 6, 8))
     return decoding_explorer(model, pairs.src[0].tolist(), pairs.tgt[0].tolist(), top_k=3)
-
-
-def _build_attention():
-    _needs("torch")
-    from dlcourse.widgets import attention_explorer
-
-    return attention_explorer()
-
-
-def _build_positional_encoding():
-    _needs("torch")
-    from dlcourse.widgets import positional_encoding_explorer
-
-    return positional_encoding_explorer(max_len=24, d_model=16)
 
 
 def _build_attention_head():
@@ -271,24 +196,24 @@ def _build_xai():
 
 
 BUILDERS = {
-    "softmax_explorer": _build_softmax,
+    "softmax_explorer": _default("softmax_explorer"),
     "line_fit_explorer": _build_line_fit,
     "threshold_explorer": _build_threshold,
-    "learning_rate_explorer": _build_learning_rate,
-    "optimizer_explorer": _build_optimizer,
-    "vanishing_explorer": _build_vanishing,
-    "convolution_explorer": _build_convolution,
-    "tokenizer_explorer": _build_tokenizer,
-    "window_explorer": _build_window,
+    "learning_rate_explorer": _default("learning_rate_explorer"),
+    "optimizer_explorer": _default("optimizer_explorer"),
+    "vanishing_explorer": _default("vanishing_explorer", "torch", depth=3),
+    "convolution_explorer": _default("convolution_explorer", "torch"),
+    "tokenizer_explorer": _default("tokenizer_explorer", "scipy"),
+    "window_explorer": _default("window_explorer", "torch"),
     "analogy_explorer": _build_analogy,
-    "gradient_flow_explorer": _build_gradient_flow,
+    "gradient_flow_explorer": _default("gradient_flow_explorer", "torch"),
     "sampling_explorer": _build_sampling,
-    "lstm_gate_explorer": _build_lstm_gates,
-    "gru_gate_explorer": _build_gru_gates,
-    "arma_explorer": _build_arma,
+    "lstm_gate_explorer": _default("lstm_gate_explorer", "torch"),
+    "gru_gate_explorer": _default("gru_gate_explorer", "torch"),
+    "arma_explorer": _default("arma_explorer", "statsmodels"),
     "decoding_explorer": _build_decoding,
-    "attention_explorer": _build_attention,
-    "positional_encoding_explorer": _build_positional_encoding,
+    "attention_explorer": _default("attention_explorer", "torch"),
+    "positional_encoding_explorer": _default("positional_encoding_explorer", "torch", max_len=24, d_model=16),
     "attention_head_explorer": _build_attention_head,
     "xai_explorer": _build_xai,
 }
