@@ -72,7 +72,21 @@ def apply(nb: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
     return out
 
 
+def through_task(nb: nbformat.NotebookNode, task: str) -> nbformat.NotebookNode:
+    """``nb`` up to the last cell of ``task``: cells run in order, so the later ones cannot change
+    its score, and grading a mutant then costs the notebook up to its task, not all of it."""
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+    last = max((i for i, g in enumerate(ids) if g.startswith(task + "-")), default=None)
+    if last is None:
+        raise ValueError(f"no cell of {task} in the notebook")
+    out = copy.copy(nb)
+    out.cells = nb.cells[: last + 1]
+    return out
+
+
 def submissions(instructor: Path, mutants: list[Mutant]) -> dict[str, nbformat.NotebookNode]:
-    """Student id -> mutated notebook, for the mutants of this instructor notebook."""
+    """Student id -> mutated notebook (up to the end of the mutant's task), for the mutants of
+    this instructor notebook. nbgrader grades the cells a submission has; the later tasks'
+    cells are left out (their grades are not part of the mutant's verdict)."""
     nb = nbformat.read(str(instructor), as_version=4)
-    return {m.student: apply(nb, m) for m in mutants if m.notebook == instructor.stem}
+    return {m.student: through_task(apply(nb, m), m.task) for m in mutants if m.notebook == instructor.stem}
