@@ -103,8 +103,10 @@ def test_static_companion_figure_uses_the_same_render():
 # Issue 29 item 5: every explorer at every control's extremes shows a picture or a message in
 # the widget, never an exception and never a stale picture. The sweep builds each explorer
 # (those that need a trained model get a tiny untrained one), then moves every control to its
-# minimum, its maximum and a few values in between (free text to "", "a" and a long text),
-# one at a time from the defaults, and again from the all-minimum and all-maximum corners.
+# minimum, its middle and its maximum, every menu through its options and free text to "",
+# "a", a long text and others (see _plan for the order, which also reaches both corners).
+# Only validation messages (ValueError/TypeError) may reach the reader; any other exception
+# inside compute/render/summary fails the test even though the widget would catch it.
 LONG_TEXT = "the quick brown fox jumps over the lazy dog 3.5 ; 1 2 , " * 20  # 1,100 characters
 TEXTS = ("", "a", " ", "1e999", "한국어 텍스트", LONG_TEXT)
 
