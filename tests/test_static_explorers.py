@@ -345,6 +345,11 @@ def test_book_explorers_follow_their_controls(page):
                             (page.stem, b, c["name"], i)
                         moved += 1
                 assert moved >= 2, (page.stem, b)
+            for width in (390, 1366):  # never shrunk below a readable size, phone or laptop
+                view.set_viewport_size({"width": width, "height": 900})
+                widths = view.locator(".dlc-explorer img.dlc-explorer-frame").evaluate_all(
+                    "imgs => imgs.filter(i => !i.hidden).map(i => i.getBoundingClientRect().width)")
+                assert min(widths) >= 300, (page.stem, width, widths)
             browser.close()
     finally:
         server.shutdown()

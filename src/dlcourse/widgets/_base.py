@@ -218,7 +218,7 @@ def _explorer_class() -> type:
             # the computation rejects (a diverging run, an empty input) shows its message.
             try:
                 result = self._compute(**self.values())
-                png = render_png(self._render, result, self._figsize) if self._render is not None else b""
+                png = self._png(result)
                 table = self._summary(result) if self._summary is not None else ""
             except Exception as exc:  # noqa: BLE001 - any failure is shown to the reader
                 self.error = str(exc) or type(exc).__name__
