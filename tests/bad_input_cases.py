@@ -374,20 +374,27 @@ case("exercises.reject_if", lambda: dict(condition=False, message="m"), text=("m
 # --------------------------------------------------------------------------- attention
 
 
+QUERIES = {("query", "rank"): "(B, T, d) queries are valid: several queries per row"}
+ZERO_STATE = {("state", "none"): "None starts from a zero state, as torch.nn.GRU's h0=None does"}
+TOKENS = "a string is a sequence of tokens (its characters), which these metrics accept"
+
+
 def _qkv() -> dict[str, Any]:
     return dict(query=trng(2, 4), keys=trng(2, 5, 4, seed=1))
 
 
-case("attention.dot_score", _qkv)
-case("attention.scaled_dot_score", _qkv)
-case("attention.general_score", lambda: dict(**_qkv(), W=trng(4, 4, seed=2)))
-case("attention.additive_score", lambda: dict(**_qkv(), W=trng(3, 8, seed=2), v=trng(3, seed=3), b=trng(3, seed=4)))
-case("attention.location_score", lambda: dict(**_qkv(), W=trng(5, 4, seed=2), b=trng(5, seed=3)))
+case("attention.dot_score", _qkv, ok=QUERIES)
+case("attention.scaled_dot_score", _qkv, ok=QUERIES)
+case("attention.general_score", lambda: dict(**_qkv(), W=trng(4, 4, seed=2)), ok=QUERIES)
+case("attention.additive_score", lambda: dict(**_qkv(), W=trng(3, 8, seed=2), v=trng(3, seed=3), b=trng(3, seed=4)),
+     ok=QUERIES)
+case("attention.location_score", lambda: dict(**_qkv(), W=trng(5, 4, seed=2), b=trng(5, seed=3)), ok=QUERIES)
 case("attention.attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5), score="dot",
-                                         mask=torch.tensor([[True] * 5, [True, True, True, False, False]])))
+                                         mask=torch.tensor([[True] * 5, [True, True, True, False, False]])),
+     ok=QUERIES)
 case("attention.local_attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5), center=torch.tensor([1, 3]),
                                                half_width=1, score="dot"),
-     index=("center",), ok={("half_width", "zero"): "a window of one position"})
+     index=("center",), ok={("half_width", "zero"): "a window of one position", **QUERIES})
 case("attention.apply_mask", lambda: dict(scores=trng(2, 3, 5), mask=torch.ones(2, 1, 5, dtype=torch.bool),
                                           name="mask"), text=("name",))
 case("attention.softmax_saturation", lambda: dict(dims=(4, 16), num_keys=4, trials=20, seed=0),
@@ -416,15 +423,17 @@ case("attention.LuongAttentionDecoder", lambda: dict(vocab_size=13, embedding_di
                                                      num_layers=1, score="dot", max_source_len=8))
 case("attention.LuongAttentionDecoder.forward_step",
      lambda: dict(token=torch.tensor([1, 2]), state=trng(1, 2, 6), **_enc_out()), make=_luong, reuse=True,
-     index=("token",))
+     index=("token",), ok=ZERO_STATE)
+
 case("attention.LuongAttentionDecoder.forward_sequence",
      lambda: dict(tokens=torch.tensor([[1, 2, 3], [4, 5, 6]]), state=trng(1, 2, 6), **_enc_out()), make=_luong,
-     reuse=True, index=("tokens",))
+     reuse=True, index=("tokens",), ok=ZERO_STATE)
+
 case("attention.BahdanauAttentionDecoder", lambda: dict(vocab_size=13, embedding_dim=4, hidden_size=6, cell="gru",
                                                         num_layers=1, attention_size=5))
 case("attention.BahdanauAttentionDecoder.forward_step",
      lambda: dict(token=torch.tensor([1, 2]), state=trng(1, 2, 6), **_enc_out()), make=_bahdanau, reuse=True,
-     index=("token",))
+     index=("token",), ok=ZERO_STATE)
 
 # --------------------------------------------------------------------------- transformer
 
@@ -544,9 +553,11 @@ for _c in ("TokenRNN", "Encoder", "Decoder"):
 case("seq2seq.Encoder.forward", _batch,
      make=lambda: __import__("dlcourse.seq2seq").seq2seq.Encoder(13, 4, 6), reuse=True, index=("src",))
 case("seq2seq.Decoder.forward_step", lambda: dict(token=torch.tensor([1, 2]), state=trng(1, 2, 6)),
-     make=lambda: __import__("dlcourse.seq2seq").seq2seq.Decoder(13, 4, 6), reuse=True, index=("token",))
+     make=lambda: __import__("dlcourse.seq2seq").seq2seq.Decoder(13, 4, 6), reuse=True, index=("token",), ok=ZERO_STATE)
+
 case("seq2seq.Decoder.forward_sequence", lambda: dict(tokens=torch.tensor([[1, 2, 3], [4, 5, 6]]), state=trng(1, 2, 6)),
-     make=lambda: __import__("dlcourse.seq2seq").seq2seq.Decoder(13, 4, 6), reuse=True, index=("tokens",))
+     make=lambda: __import__("dlcourse.seq2seq").seq2seq.Decoder(13, 4, 6), reuse=True, index=("tokens",), ok=ZERO_STATE)
+
 case("seq2seq.Seq2Seq", lambda: dict(encoder=__import__("dlcourse.seq2seq").seq2seq.Encoder(13, 4, 6),
                                      decoder=__import__("dlcourse.seq2seq").seq2seq.Decoder(13, 4, 6),
                                      teacher_forcing_ratio=1.0),
@@ -567,14 +578,15 @@ case("seq2seq.train_seq2seq", lambda: dict(model=_s2s(), pairs=_pairs(), steps=2
                                            clip=1.0, progress=False),
      ok={("seed", "zero"): NONNEG})
 case("seq2seq.strip_special", lambda: dict(tokens=[1, 5, 6, 2, 0]))
+STRING_TOKENS = {(k, "elem"): TOKENS for k in ("hypotheses", "references")}
 for _f in ("token_accuracy", "exact_match"):
-    case(f"seq2seq.{_f}", lambda: dict(hypotheses=[[3, 4], [5]], references=[[3, 4], [6]]))
+    case(f"seq2seq.{_f}", lambda: dict(hypotheses=[[3, 4], [5]], references=[[3, 4], [6]]), ok=STRING_TOKENS)
 case("seq2seq.corpus_bleu", lambda: dict(hypotheses=[[3, 4, 5, 6]], references=[[3, 4, 5, 7]], max_order=2,
-                                         smooth="exp"))
+                                         smooth="exp"), ok=STRING_TOKENS)
 for _f in ("evaluate_seq2seq", "accuracy_by_length"):
     case(f"seq2seq.{_f}", lambda: dict(model=_s2s(), pairs=_pairs()))
 case("seq2seq.accuracy_by_position", lambda: dict(hypotheses=[[3, 4], [5]], references=[[3, 4], [6]],
-                                                  max_position=2))
+                                                  max_position=2), ok=STRING_TOKENS)
 case("seq2seq.teacher_forced_accuracy", lambda: dict(model=_s2s(), pairs=_pairs(), batch_size=4))
 
 

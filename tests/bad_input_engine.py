@@ -380,6 +380,12 @@ def same(a: Any, b: Any) -> bool:
         if a.dtype.kind in "fciub" and b.dtype.kind in "fciub":
             return bool(np.allclose(a, b, rtol=1e-4, atol=1e-6, equal_nan=True))
         return bool(np.array_equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, np.ndarray) or isinstance(b, (list, tuple)) and isinstance(
+            a, np.ndarray):
+        try:
+            return same(np.asarray(a), np.asarray(b))
+        except (TypeError, ValueError):
+            return False
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -394,6 +400,8 @@ def same(a: Any, b: Any) -> bool:
         ka = {k: v for k, v in vars(a).items() if not k.startswith("_")}
         kb = {k: v for k, v in vars(b).items() if not k.startswith("_")}
         return same(ka, kb)
+    if type(a).__eq__ is object.__eq__:
+        return True  # an opaque object (e.g. a statsmodels result): its type matched
     try:
         return bool(a == b)
     except Exception:
