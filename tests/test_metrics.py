@@ -263,17 +263,25 @@ def test_kl_zero_terms():
         (lambda: M.sensitivity([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
         (lambda: M.specificity([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
         (lambda: M.confusion_counts([0, 1, 1], [1, 1, 0], pos_label=7), ValueError, "pos_label=7 is not a valid"),
-        (lambda: M.precision([0, 1, 1], [1, 1, 0], pos_label="1"), TypeError, "pos_label must be of the labels' type"),
-        (lambda: M.confusion_counts(["a", "b"], ["a", "a"], pos_label=1), TypeError, "labels' type.*strings"),
+        (lambda: M.precision([0, 1, 1], [1, 1, 0], pos_label="1"), TypeError, "pos_label must be of the type of the labels in y_true"),
+        (lambda: M.confusion_counts(["a", "b"], ["a", "a"], pos_label=1), TypeError, "type of the labels.*strings"),
         (lambda: M.roc_auc([0, 1], [0.2, 0.7], pos_label=2), ValueError, "pos_label=2 is not a valid"),
         (lambda: M.cross_entropy([0], [[0.5 + 1j, 0.5]]), TypeError, "probs must hold real numbers"),
         (lambda: M.kl_divergence(None, [0.5, 0.5]), TypeError, "p must be an array-like"),
+        (lambda: M.accuracy([0.5, 1.0], [0, 1]), ValueError, "y_true must hold class labels .*non-integer value 0.5"),
+        (lambda: M.accuracy(["a", "b"], [0, 1]), TypeError, "y_true and y_pred must hold labels of the same type"),
+        (lambda: M.accuracy(np.array([None, 1]), [0, 1]), TypeError, "one type"),
+        (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[None, 1]), TypeError, "labels must hold class labels of one type"),
+        (lambda: M.cross_entropy([0 + 1j], [[0.5, 0.5]]), TypeError, "y_true must hold integer class labels"),
+        (lambda: M.paired_bootstrap([1.0, 2.0], [1.0], [1.0, 2.0], M.mse), ValueError, "pred_a must start with N = 2"),
+        (lambda: M.paired_bootstrap([1.0], [1.0], [1j], M.mse), TypeError, "pred_b must hold real numbers"),
+        (lambda: M.roc_curve([0, 1], [0.1]), ValueError, "y_true and scores must have the same length"),
         (lambda: M.kl_divergence([[[1.0]]], [[[1.0]]]), ValueError, r"shape \(K,\) or \(N, K\)"),
         (lambda: M.kl_divergence([np.nan, 1.0], [0.5, 0.5]), ValueError, "p must contain only finite"),
         (lambda: M.cross_entropy([0], np.ones((1, 1, 2)) / 2), ValueError, r"probs must have shape \(N, K\)"),
         (lambda: M.cross_entropy([[1, 0, 0]], [[0.5, 0.5]]), ValueError, "one-hot y_true must have the shape of probs"),
         (lambda: M.cross_entropy(np.zeros((1, 1, 2)), [[0.5, 0.5]]), ValueError, r"y_true must have shape \(N,\) or \(N, K\)"),
-        (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[[0, 1]]), ValueError, "labels must be a non-empty 1-D"),
+        (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[[0, 1]]), ValueError, "labels must be a 1-D sequence"),
         (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[0, 0]), ValueError, "labels must not repeat"),
         (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], "mse"), TypeError, "metric must be a function"),
         (lambda: M.paired_bootstrap(None, [1.0], [1.0], M.mse), TypeError, "y_true must be an array with one entry"),
@@ -355,5 +363,5 @@ def test_paired_bootstrap_interval_contains_zero_for_identical_models():
 
 
 def test_paired_bootstrap_bad_input():
-    with pytest.raises(ValueError, match="y_true must be"):
+    with pytest.raises(ValueError, match=r"pred_a must start with N = 3 entries.*got shape \(4,\)"):
         M.paired_bootstrap(np.zeros(3), np.zeros(4), np.zeros(3), M.mse)

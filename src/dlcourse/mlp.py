@@ -78,11 +78,14 @@ def one_hot(y: Any, num_classes: int) -> np.ndarray:
     if y is None or isinstance(y, (str, bytes)):
         raise TypeError(f"y must be a 1-D array of integer class labels; got {type(y).__name__}.")
     y = np.asarray(y)
-    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    num_classes = check_int(num_classes, "num_classes", minimum=1, maximum=10**6)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"y must be a 1-D array of integer class labels; got shape {y.shape}, dtype {y.dtype}.")
     if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"class labels must lie in 0..{num_classes - 1}; got labels from {y.min()} to {y.max()}.")
+        raise ValueError(
+            f"y must hold class labels in 0..{num_classes - 1} (num_classes = {num_classes}); "
+            f"got labels from {y.min()} to {y.max()}."
+        )
     return np.eye(num_classes)[y]
 
 
@@ -139,7 +142,7 @@ class Perceptron:
         X = _matrix(X)
         y = np.asarray(y)
         if y.shape != (X.shape[0],) or not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must be {X.shape[0]} labels, each 0 or 1; got shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
+            raise ValueError(f"y must be {X.shape[0]} labels (one per row of X), each 0 or 1; got shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
         self.w_ = np.zeros(X.shape[1])
         self.b_ = 0.0
         self.errors_: list[int] = []
@@ -351,27 +354,43 @@ class MLP(_SkBase):
 
     __call__ = forward
 
-    def _targets(self, T: Any, N: int) -> np.ndarray:
+    def _targets(self, T: Any, N: int, name: str = "T") -> np.ndarray:
+        n_out = self._n_outputs
         if T is None or isinstance(T, (str, bytes)):
             raise TypeError(
-                f"targets must be an array of shape ({N}, {self._n_outputs}) or {N} integer labels; "
-                f"got {type(T).__name__}."
+                f"{name} (the targets) must be an array of shape ({N}, {n_out}) or {N} integer labels, "
+                f"one per row of X; got {type(T).__name__}."
             )
         T = np.asarray(T.detach().cpu().numpy() if hasattr(T, "detach") else T)
-        n_out = self._n_outputs
+        if T.ndim >= 1 and T.shape[0] != N:
+            raise ValueError(
+                f"X and {name} must have the same number of samples (rows); got {N} and {T.shape[0]}."
+            )
         if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and n_out > 1:
             T = one_hot(T, n_out)
-        T = as_float_array(T, "targets", finite=True)
+        T = as_float_array(T, name, finite=True)
         if T.ndim == 1 and n_out == 1:
             T = T[:, None]
         if T.shape != (N, n_out):
             raise ValueError(
-                f"targets must have shape (batch, outputs) = ({N}, {n_out}) or be {N} integer labels; got {T.shape}."
+                f"{name} (the targets) must have shape (batch, outputs) = ({N}, {n_out}) or be {N} integer "
+                f"class labels; got shape {T.shape}."
             )
         return T
 
-    def loss_value(self, Y_hat: np.ndarray, T: np.ndarray) -> float:
+    def loss_value(self, Y_hat: Any, T: Any) -> float:
         """The loss of predictions ``Y_hat`` against targets ``T``, both (N, n_L)."""
+        fast = (
+            isinstance(Y_hat, np.ndarray) and isinstance(T, np.ndarray) and Y_hat.dtype == T.dtype == np.float64
+            and Y_hat.ndim == 2 and Y_hat.shape == T.shape and Y_hat.shape[0] > 0
+        )
+        if not fast:  # a call from outside: check what the training loop guarantees
+            Y_hat = as_float_array(Y_hat, "Y_hat", ndim=2, finite=True, names="(batch, outputs)")
+            T = as_float_array(T, "T", finite=True)
+            if Y_hat.shape[0] == 0 or T.shape != Y_hat.shape:
+                raise ValueError(
+                    f"Y_hat and T must have the same non-empty shape (batch, outputs); got {Y_hat.shape} and {T.shape}."
+                )
         N = Y_hat.shape[0]
         if self.loss_name == "mse":
             return float(0.5 * np.sum((Y_hat - T) ** 2) / N)
@@ -448,7 +467,10 @@ class MLP(_SkBase):
         from .optim import SGD, Optimizer
 
         X = _matrix(X)
-        T = self._targets(y, X.shape[0])
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one sample (row); got shape (0, ...).")
+        T = self._targets(y, X.shape[0], "y")
+        seed = check_int(seed, "seed", minimum=0)
         epochs = check_int(epochs, "epochs", minimum=1)
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         opt = SGD(lr=0.1) if optimizer is None else optimizer
@@ -527,6 +549,7 @@ def gradient_norms_per_layer(
     width = check_int(width, "width", minimum=1, maximum=10_000)
     n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=1_000_000)
     n_inputs = check_int(n_inputs, "n_inputs", minimum=1, maximum=100_000)
+    seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n_samples, n_inputs))
     y = rng.integers(0, 2, size=n_samples)

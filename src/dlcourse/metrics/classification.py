@@ -50,7 +50,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence[Any] | None = No
     if labels is None:
         labels_arr = np.unique(np.concatenate([t, p]))
     else:
-        labels_arr = np.asarray(labels)
+        labels_arr = _as_1d(labels, "labels")
         if labels_arr.ndim != 1 or labels_arr.size == 0:
             raise ValueError(f"labels must be a non-empty 1-D sequence of class labels; got {labels!r}.")
         if np.unique(labels_arr).size != labels_arr.size:
@@ -227,8 +227,12 @@ def f1_score(y_true: Any, y_pred: Any, *, pos_label: Any = 1, average: str | Non
 
 
 def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    t, s = _pair(y_true, scores, "scores")
-    s = _as_1d(s, "scores", numeric=True)
+    t = _as_1d(y_true, "y_true")
+    s = _as_1d(scores, "scores", numeric=True)
+    if t.shape[0] != s.shape[0]:
+        raise ValueError(
+            f"y_true and scores must have the same length (one entry per sample); got {t.shape[0]} and {s.shape[0]}."
+        )
     classes = np.unique(t)
     _check_pos_label(t, t, pos_label)
     if classes.size > 2:

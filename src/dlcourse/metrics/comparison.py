@@ -48,8 +48,16 @@ def paired_bootstrap(y_true: Any, pred_a: Any, pred_b: Any, metric: Any, *, n_bo
             raise TypeError(f"{name} must be an array with one entry per test case; got {type(value).__name__}.")
     y = np.asarray(y_true)
     a, b = np.asarray(pred_a), np.asarray(pred_b)
-    if y.ndim != 1 or a.shape[:1] != y.shape or b.shape[:1] != y.shape:
-        raise ValueError(f"y_true must be (N,) and both predictions must start with N; got {y.shape}, {a.shape}, {b.shape}.")
+    for arr, name in ((y, "y_true"), (a, "pred_a"), (b, "pred_b")):
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must hold real numbers or labels; got complex numbers.")
+    if y.ndim != 1 or y.size == 0:
+        raise ValueError(f"y_true must be a non-empty 1-D array (N,), one entry per test case; got shape {y.shape}.")
+    for arr, name in ((a, "pred_a"), (b, "pred_b")):
+        if arr.ndim == 0 or arr.shape[0] != y.shape[0]:
+            raise ValueError(
+                f"{name} must start with N = {y.shape[0]} entries, one per test case (as y_true); got shape {arr.shape}."
+            )
     level = check_float(level, "level", minimum=0.0, maximum=1.0, strict_minimum=True)
     n_boot = check_int(n_boot, "n_boot", minimum=1, maximum=10**6)
     seed = check_int(seed, "seed", minimum=0)

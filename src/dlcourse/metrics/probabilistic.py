@@ -57,6 +57,11 @@ def cross_entropy(y_true: Any, probs: Any, *, reduction: str = "mean") -> float:
     _check_distribution(p, "probs")
     n, k = p.shape
     y = np.asarray(y_true.detach().cpu().numpy() if hasattr(y_true, "detach") else y_true)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(
+            f"y_true must hold integer class labels in 0..{k - 1} or one-hot rows; got dtype {y.dtype}. "
+            "Encode the classes as 0..K-1 first."
+        )
     if y.ndim == 2:
         if y.shape != (n, k):
             raise ValueError(f"one-hot y_true must have the shape of probs, (N, K) = ({n}, {k}); got {y.shape}.")
