@@ -119,6 +119,13 @@ def masked_cross_entropy(
     with ``"sum"`` the sum over real tokens. Padded positions neither add to the loss nor
     receive a gradient, whatever their target id.
     """
+    for value, name in ((logits, "logits"), (targets, "targets"), (mask, "mask")):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor; got {type(value).__name__}. Convert it with torch.as_tensor.")
+    if not logits.is_floating_point():
+        raise TypeError(f"logits must be a floating-point tensor; got dtype {logits.dtype}. Pass logits.float().")
+    if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
+        raise TypeError(f"targets must hold integer class ids; got dtype {targets.dtype}. Pass targets.long().")
     if logits.dim() != 3 or targets.shape != logits.shape[:2] or mask.shape != targets.shape:
         raise ValueError(
             f"expected logits (B, T, K), targets (B, T) and mask (B, T); got {tuple(logits.shape)}, "

@@ -141,6 +141,18 @@ def rnn_step_backward(
 
     Returns ``(dx_t, dh_prev, dW_xh, dW_hh, db_h)``.
     """
+    dh_t = as_float_array(dh_t, "dh_t", ndim=2, names="(batch, hidden_size)")
+    B, H = dh_t.shape
+    h_t = as_float_array(h_t, "h_t")
+    check_shape(h_t, "h_t", (B, H), names="(batch, hidden_size) like dh_t")
+    h_prev = as_float_array(h_prev, "h_prev")
+    check_shape(h_prev, "h_prev", (B, H), names="(batch, hidden_size) like dh_t")
+    x_t = as_float_array(x_t, "x_t", ndim=2, names="(batch, input_size)")
+    check_shape(x_t, "x_t", (B, None), names="(batch, input_size) with the batch of dh_t")
+    W_xh = as_float_array(W_xh, "W_xh")
+    check_shape(W_xh, "W_xh", (H, x_t.shape[1]), names="(hidden_size, input_size)")
+    W_hh = as_float_array(W_hh, "W_hh")
+    check_shape(W_hh, "W_hh", (H, H), names="(hidden_size, hidden_size)")
     da = dh_t * (1.0 - h_t**2)  # (B, H): through tanh
     dx_t = da @ W_xh  # (B, D)
     dh_prev = da @ W_hh  # (B, H)
