@@ -56,6 +56,10 @@ class _ResidualLayer(nn.Module):
 
     _num_norms = 2
     _cross = False
+    norm1: nn.LayerNorm
+    norm2: nn.LayerNorm
+    dropout1: nn.Dropout
+    dropout2: nn.Dropout
 
     def __init__(
         self,
@@ -140,11 +144,6 @@ class EncoderLayer(_ResidualLayer):
     (usually :func:`padding_mask` of the source); output ``(B, S, d_model)``.
     """
 
-    norm1: nn.LayerNorm
-    norm2: nn.LayerNorm
-    dropout1: nn.Dropout
-    dropout2: nn.Dropout
-
     def _sa(self, x: Tensor, mask: Tensor | None) -> Tensor:
         return self.dropout1(self.self_attn(x, x, x, mask, need_weights=False)[0])
 
@@ -185,11 +184,7 @@ class DecoderLayer(_ResidualLayer):
     _num_norms = 3
     _cross = True
     cross_attn: MultiHeadAttention
-    norm1: nn.LayerNorm
-    norm2: nn.LayerNorm
     norm3: nn.LayerNorm
-    dropout1: nn.Dropout
-    dropout2: nn.Dropout
     dropout3: nn.Dropout
 
     def _sa(self, y: Tensor, mask: Tensor | None) -> Tensor:
