@@ -156,7 +156,7 @@ def defaults_of(case: Case) -> dict[str, Any]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line (arrays print over several)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
