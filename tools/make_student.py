@@ -29,7 +29,7 @@ from tools import nbtools  # noqa: E402
 CODE_STUB = (
     "# YOUR CODE HERE\n"
     "raise NotImplementedError(\n"
-    '    "Replace this with your code, run this cell, then the check below it."\n'
+    '    "Replace this with your code, then run the check below it."\n'
     ")"
 )
 TEXT_STUB = "YOUR ANSWER HERE"
