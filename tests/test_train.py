@@ -119,7 +119,14 @@ def _fit_call(**overrides):
         (_fit_call(extra={"patience": 3}), ValueError, "needs val_data"),
         (_fit_call(optimizer="sgd"), TypeError, "optimizer must be a torch.optim.Optimizer"),
         (_fit_call(model="model"), TypeError, "model must be a torch.nn.Module"),
-        (_fit_call(train_data=[torch.zeros(2, 3)]), ValueError, "each batch must be a pair"),
+        (_fit_call(train_data=[torch.zeros(2, 3)]), ValueError, "each batch of train_data must be a pair"),
+        (_fit_call(train_data=None), TypeError, "train_data must be an iterable of .*batches"),
+        (_fit_call(val_data="abc"), TypeError, "val_data must be an iterable"),
+        (_fit_call(val_data=[]), ValueError, "val_data must yield at least one batch"),
+        (_fit_call(loss_fn="mse"), TypeError, "loss_fn must be a function"),
+        (_fit_call(extra={"progress": "no"}), TypeError, "progress must be True or False"),
+        (lambda: evaluate(None, [], nn.MSELoss()), TypeError, "model must be a torch.nn.Module"),
+        (lambda: History().append(None), TypeError, "values must be a mapping"),
         (_fit_call(train_data=[]), ValueError, "at least one batch"),
         (_fit_call(val_data="same", extra={"monitor": "val_acc"}), ValueError, "monitor='val_acc' is not among"),
         (_fit_call(extra={"monitor": 3}), TypeError, "monitor must be a history key"),
@@ -269,6 +276,12 @@ def test_fit_seeds_dropout_needs_randomness_and_bad_arguments():
     assert len(runs.models) == 2 and math.isfinite(runs.histories[1]["loss"][0])
     with pytest.raises(TypeError, match="make_model must return a torch.nn.Module; got str"):
         fit_seeds(lambda: "model", [0], loader(x, y), nn.CrossEntropyLoss(), opt)
+    with pytest.raises(TypeError, match="make_model must be a function"):
+        fit_seeds("model", [0], loader(x, y), nn.CrossEntropyLoss(), opt)
+    with pytest.raises(ValueError, match=r"seeds\[1\] must be >= 0"):
+        fit_seeds(make, [0, -1], loader(x, y), nn.CrossEntropyLoss(), opt)
+    with pytest.raises(KeyError, match="'val_loss' was not recorded; the recorded keys are"):
+        runs.metric("val_loss")
     with pytest.raises(ValueError, match="at least one seed"):
         fit_seeds(make, [], loader(x, y), nn.CrossEntropyLoss(), opt)
     with pytest.raises(ValueError, match="randomness must be"):

@@ -43,6 +43,9 @@ class History:
         return len(next(iter(self.metrics.values()), []))
 
     def append(self, values: Mapping[str, float]) -> None:
+        """Record one epoch's ``{name: value}``."""
+        if not isinstance(values, Mapping):
+            raise TypeError(f"values must be a mapping {{name: number}}; got {type(values).__name__}.")
         for key, value in values.items():
             self.metrics.setdefault(key, []).append(float(value))
 
@@ -55,10 +58,28 @@ def _to_device(batch: Any, dev: Any) -> Any:
     return batch
 
 
-def _split(batch: Any) -> tuple[Any, Any]:
+def _check_callable(fn: Any, name: str, example: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{name} must be a function such as {example}; got {type(fn).__name__}.")
+
+
+def _check_data(data: Any, name: str) -> None:
+    if data is None or isinstance(data, (str, bytes)) or not hasattr(data, "__iter__"):
+        raise TypeError(
+            f"{name} must be an iterable of (inputs, targets) batches such as a DataLoader; "
+            f"got {type(data).__name__}."
+        )
+
+
+def _check_model(model: Any) -> None:
+    if not hasattr(model, "parameters") or not hasattr(model, "training") or not callable(model):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
+
+
+def _split(batch: Any, name: str = "data") -> tuple[Any, Any]:
     if not isinstance(batch, (list, tuple)) or len(batch) != 2:
         raise ValueError(
-            "each batch must be a pair (inputs, targets), as a DataLoader over a "
+            f"each batch of {name} must be a pair (inputs, targets), as a DataLoader over a "
             f"TensorDataset(x, y) yields; got {type(batch).__name__} of length "
             f"{len(batch) if hasattr(batch, '__len__') else '?'}."
         )
@@ -85,6 +106,9 @@ def evaluate(
     """
     import torch
 
+    _check_model(model)
+    _check_data(data, "data")
+    _check_callable(loss_fn, "loss_fn", "nn.CrossEntropyLoss()")
     metrics = dict(metrics or {})
     totals = {"loss": 0.0, **{k: 0.0 for k in metrics}}
     count = 0
@@ -194,8 +218,13 @@ def fit(
     min_delta = check_float(min_delta, "min_delta", minimum=0.0)
     if clip_grad_norm is not None:
         clip_grad_norm = check_float(clip_grad_norm, "clip_grad_norm", minimum=0.0, strict_minimum=True)
-    if not hasattr(model, "parameters") or not callable(model):
-        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
+    _check_model(model)
+    _check_data(train_data, "train_data")
+    if val_data is not None:
+        _check_data(val_data, "val_data")
+    _check_callable(loss_fn, "loss_fn", "nn.CrossEntropyLoss()")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False; got {type(progress).__name__}.")
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer; got {type(optimizer).__name__}.")
     if not isinstance(monitor, str):
@@ -218,7 +247,7 @@ def fit(
         totals = {"loss": 0.0, **{k: 0.0 for k in metrics}}
         count = 0
         for batch in train_data:
-            x, y = _split(_to_device(batch, device) if device is not None else batch)
+            x, y = _split(_to_device(batch, device) if device is not None else batch, "train_data")
             out = model(x)
             loss = loss_fn(out, y)
             optimizer.zero_grad()
@@ -241,7 +270,11 @@ def fit(
                 "learning rate or clip the gradients (clip_grad_norm=1.0)."
             )
         if val_data is not None:
-            val = evaluate(model, val_data, loss_fn, metrics=metrics, device=device)
+            try:
+                val = evaluate(model, val_data, loss_fn, metrics=metrics, device=device)
+            except ValueError as err:  # name the argument the caller passed
+                raise ValueError(str(err).replace("data must yield", "val_data must yield")
+                                 .replace("batch of data", "batch of val_data")) from None
             values.update({f"val_{k}": v for k, v in val.items()})
         history.append(values)
         if on_epoch_end is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from .._validation import check_float, check_int
-from .loop import History, _batch_size, _split, _to_device
+from .loop import History, _batch_size, _check_callable, _check_data, _split, _to_device
 
 __all__ = ["SeedRuns", "fit_seeds"]
 
@@ -37,6 +37,9 @@ class SeedRuns:
 
     def metric(self, key: str) -> list[float]:
         """The last epoch's value of ``key`` for every seed, e.g. ``runs.metric("val_accuracy")``."""
+        recorded = sorted(self.histories[0].metrics) if self.histories else []
+        if not isinstance(key, str) or key not in recorded:
+            raise KeyError(f"key {key!r} was not recorded; the recorded keys are {recorded}.")
         return [h[key][-1] for h in self.histories]
 
 
@@ -116,7 +119,15 @@ def fit_seeds(
         clip_grad_norm = check_float(clip_grad_norm, "clip_grad_norm", minimum=0.0, strict_minimum=True)
     if randomness not in ("error", "different", "same"):
         raise ValueError(f"randomness must be 'error', 'different' or 'same'; got {randomness!r}.")
-    seeds = [int(s) for s in seeds]
+    _check_callable(make_model, "make_model", "lambda: nn.Linear(3, 1)")
+    _check_callable(loss_fn, "loss_fn", "nn.CrossEntropyLoss()")
+    _check_callable(make_optimizer, "make_optimizer", "lambda params: torch.optim.Adam(params, lr=1e-3)")
+    _check_data(train_data, "train_data")
+    if val_data is not None:
+        _check_data(val_data, "val_data")
+    if seeds is None or isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of integer seeds such as range(5); got {type(seeds).__name__}.")
+    seeds = [check_int(s, f"seeds[{i}]", minimum=0) for i, s in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must hold at least one seed; got none.")
     models = []
