@@ -134,11 +134,24 @@ def test_batches_per_epoch_matches_dataloader(n, b, drop):
         (lambda: SGD(lr=0.1).step([np.zeros(2)], [np.zeros(3)]), ValueError, "a gradient has shape"),
         (lambda: SGD(lr=0.1).step([np.zeros(2)], [None]), TypeError, "a gradient must be an array-like"),
         (lambda: learning_rate_descent("rosenbrock"), ValueError, "surface must be one of"),
+        (lambda: Adam(lr=0.1).update(None, {}), TypeError, "g must be an array-like"),
+        (lambda: Momentum(lr=0.1).update(np.array([1j]), {}), TypeError, "g must hold real numbers"),
+        (lambda: Adagrad(lr=0.1).update(np.ones(2), None), TypeError, "state must be a dict"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_direct_update_equals_the_first_step():
+    for make in (lambda: SGD(lr=0.1), lambda: Momentum(lr=0.1), lambda: Adagrad(lr=0.1), lambda: RMSProp(lr=0.1),
+                 lambda: Adam(lr=0.1)):
+        g = np.array([0.5, -2.0])
+        direct = make().update(g, {})
+        p = np.zeros(2)
+        make().step([p], [g])
+        np.testing.assert_array_equal(-p, direct)
 
 
 def test_an_optimiser_refuses_another_model():

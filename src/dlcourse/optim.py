@@ -152,10 +152,20 @@ class Optimizer:
             g = as_float_array(g, "a gradient")
             if g.shape != p.shape:
                 raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}.")
-            p -= self.update(g, state)
+            p -= self._update(g, state)
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:  # pragma: no cover - abstract
-        """Return the amount to subtract from the parameter (the step)."""
+    def update(self, g: Any, state: dict[str, np.ndarray]) -> np.ndarray:
+        """Return the amount to subtract from a parameter with gradient ``g`` (the step).
+
+        ``state`` is the parameter's running state (``{}`` before the first step); it
+        is updated in place. :meth:`step` calls this for every parameter.
+        """
+        g = as_float_array(g, "g")
+        if not isinstance(state, dict):
+            raise TypeError(f"state must be a dict (the parameter's running state, {{}} at first); got {type(state).__name__}.")
+        return self._update(g, state)
+
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -166,7 +176,7 @@ class Optimizer:
 class SGD(Optimizer):
     r"""Plain (stochastic) gradient descent: step :math:`\eta g`. Equals ``torch.optim.SGD(lr=lr)``."""
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         return self.lr * g
 
 
@@ -184,7 +194,7 @@ class Momentum(Optimizer):
         super().__init__(lr)
         self.momentum = _check_decay(momentum, "momentum", "0.9")
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         if "b" not in state:
             state["b"] = g.copy()
         else:
@@ -205,7 +215,7 @@ class Adagrad(Optimizer):
         super().__init__(lr)
         self.eps = check_float(eps, "eps", minimum=0.0)
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         state["G"] = state.get("G", np.zeros_like(g)) + g * g
         return self.lr * g / (np.sqrt(state["G"]) + self.eps)
 
@@ -224,7 +234,7 @@ class RMSProp(Optimizer):
         self.rho = _check_decay(rho, "rho", "0.9")
         self.eps = check_float(eps, "eps", minimum=0.0)
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         state["v"] = self.rho * state.get("v", np.zeros_like(g)) + (1.0 - self.rho) * g * g
         return self.lr * g / (np.sqrt(state["v"]) + self.eps)
 
@@ -247,12 +257,13 @@ class Adam(Optimizer):
         self.beta2 = _check_decay(beta2, "beta2", "0.999")
         self.eps = check_float(eps, "eps", minimum=0.0)
 
-    def update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _update(self, g: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         # m = beta1 m + (1 - beta1) g, written as torch's lerp so the rounding matches too
         m = state["m"] = _lerp(state.get("m", np.zeros_like(g)), g, 1.0 - self.beta1)
         v = state["v"] = self.beta2 * state.get("v", np.zeros_like(g)) + (1.0 - self.beta2) * g * g
-        bias1 = 1.0 - self.beta1**self.t
-        bias2 = 1.0 - self.beta2**self.t
+        t = max(self.t, 1)  # a direct update() before any step() counts as step 1
+        bias1 = 1.0 - self.beta1**t
+        bias2 = 1.0 - self.beta2**t
         # the same order of operations as torch.optim.Adam
         denom = np.sqrt(v) / bias2**0.5 + self.eps
         return (self.lr / bias1) * (m / denom)
