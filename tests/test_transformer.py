@@ -1,7 +1,7 @@
 """dlcourse.transformer against torch: attention, multi-head attention, encoder/decoder layers.
 
-Oracle tolerances are those of the chapter's issue: 1e-6 in float32, outputs and
-gradients, over random shapes and masks.
+Oracle comparisons with torch run in float64 at 1e-12 (float32 rounding alone reached 1.9e-6), outputs
+and gradients, over random shapes and masks; float32 self-consistency checks use 1e-6.
 """
 import math
 
@@ -25,7 +25,10 @@ from dlcourse.transformer import (
     subsequent_mask,
 )
 
-TOL = dict(atol=1e-6, rtol=1e-6)
+TOL = dict(atol=1e-6, rtol=1e-6)  # float32 self-consistency checks
+# The oracle tests against torch run in float64 and pass at 1e-12 (three full runs), while in
+# float32 rounding alone reached 1.9e-6 against a 1e-6 tolerance.
+TOL64 = dict(atol=1e-12, rtol=1e-12)
 
 
 @pytest.fixture(autouse=True)
@@ -144,9 +147,9 @@ def test_sdpa_scale_keeps_score_variance_near_one():
 
 
 # ---------------------------------------------------------------- multi-head attention
-def _mha_pair(d, h, seed, bias=True):
+def _mha_pair(d, h, seed, bias=True, dtype=torch.float32):
     torch.manual_seed(seed)
-    ref = nn.MultiheadAttention(d, h, batch_first=True, bias=bias)
+    ref = nn.MultiheadAttention(d, h, batch_first=True, bias=bias).to(dtype)
     with torch.no_grad():  # non-zero biases so that they are tested too
         for p in ref.parameters():
             p.add_(0.1 * torch.randn_like(p))
@@ -160,14 +163,14 @@ def _mha_pair(d, h, seed, bias=True):
 )
 def test_mha_equals_torch_outputs_weights_and_gradients(B, L, S, dh, which, use_pad, causal, seed):
     d, h = dh
-    ref, mine = _mha_pair(d, h, seed)
+    ref, mine = _mha_pair(d, h, seed, dtype=torch.float64)
     g = torch.Generator().manual_seed(seed)
-    x = torch.randn(B, L, d, generator=g, requires_grad=True)
+    x = torch.randn(B, L, d, generator=g, dtype=torch.float64, requires_grad=True)
     if which == "self":
         S, query, key, value = L, x, x, x
     else:
-        mem = torch.randn(B, S, d, generator=g, requires_grad=True)
-        other = torch.randn(B, S, d, generator=g, requires_grad=True)
+        mem = torch.randn(B, S, d, generator=g, dtype=torch.float64, requires_grad=True)
+        other = torch.randn(B, S, d, generator=g, dtype=torch.float64, requires_grad=True)
         query, key, value = x, mem, (mem if which == "cross" else other)
     keep = random_padding(g, B, S) if use_pad else torch.ones(B, S, dtype=torch.bool)
     mask = keep[:, None, None, :]
@@ -179,11 +182,11 @@ def test_mha_equals_torch_outputs_weights_and_gradients(B, L, S, dh, which, use_
         attn_mask = ~allowed
     out, w = mine(query, key, value, mask)
     ref_out, ref_w = ref(query, key, value, key_padding_mask=~keep, attn_mask=attn_mask)
-    close(out, ref_out)
-    close(w, ref_w)
+    close(out, ref_out, TOL64)
+    close(w, ref_w, TOL64)
     _, w_heads = mine(query, key, value, mask, average_weights=False)
     _, ref_heads = ref(query, key, value, key_padding_mask=~keep, attn_mask=attn_mask, average_attn_weights=False)
-    close(w_heads, ref_heads)
+    close(w_heads, ref_heads, TOL64)
     # gradients with respect to the inputs and to every parameter
     up = torch.randn_like(out)
     leaves = [t for t in {id(t): t for t in (query, key, value)}.values()]
@@ -192,7 +195,7 @@ def test_mha_equals_torch_outputs_weights_and_gradients(B, L, S, dh, which, use_
     ga = torch.autograd.grad((out * up).sum(), leaves + mine_params)
     gb = torch.autograd.grad((ref_out * up).sum(), leaves + ref_params)
     for a, b in zip(ga, gb):
-        close(a, b)
+        close(a, b, TOL64)
 
 
 def test_mha_without_bias_and_shape_bookkeeping_of_the_paper():
@@ -240,14 +243,14 @@ def test_encoder_layer_equals_torch(norm_first, activation, seed):
     g = torch.Generator().manual_seed(seed)
     B, S, d, h = 1 + seed, 3 + 2 * seed, 8 * (1 + seed % 2), 2 * (1 + seed % 2)
     ref = _perturb(nn.TransformerEncoderLayer(d, h, 3 * d, dropout=0.0, activation=activation,
-                                              batch_first=True, norm_first=norm_first))
+                                              batch_first=True, norm_first=norm_first).double())
     mine = EncoderLayer.from_torch(ref)
     assert mine.norm_first == norm_first and mine.ff.activation == activation
-    x = torch.randn(B, S, d, generator=g, requires_grad=True)
+    x = torch.randn(B, S, d, generator=g, dtype=torch.float64, requires_grad=True)
     keep = random_padding(g, B, S)
     out = mine(x, keep[:, None, None, :])
     ref_out = ref(x, src_key_padding_mask=~keep)
-    close(out, ref_out)
+    close(out, ref_out, TOL64)
     up = torch.randn_like(out)
     names = [n for n, _ in ref.named_parameters()]
     mine_params = dict(mine.named_parameters())
@@ -256,7 +259,7 @@ def test_encoder_layer_equals_torch(norm_first, activation, seed):
     ga = torch.autograd.grad((out * up).sum(), [x] + [mine_params[mapping.get(n, n)] for n in names])
     gb = torch.autograd.grad((ref_out * up).sum(), [x] + list(ref.parameters()))
     for a, b in zip(ga, gb):
-        close(a, b)
+        close(a, b, TOL64)
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
@@ -265,14 +268,15 @@ def test_decoder_layer_equals_torch(norm_first, seed):
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(100 + seed)
     B, T, S, d, h = 1 + seed, 2 + seed, 4 + seed, 12, 3
-    ref = _perturb(nn.TransformerDecoderLayer(d, h, 2 * d, dropout=0.0, batch_first=True, norm_first=norm_first))
+    ref = _perturb(nn.TransformerDecoderLayer(d, h, 2 * d, dropout=0.0, batch_first=True,
+                                              norm_first=norm_first).double())
     mine = DecoderLayer.from_torch(ref)
-    y = torch.randn(B, T, d, generator=g, requires_grad=True)
-    memory = torch.randn(B, S, d, generator=g, requires_grad=True)
+    y = torch.randn(B, T, d, generator=g, dtype=torch.float64, requires_grad=True)
+    memory = torch.randn(B, S, d, generator=g, dtype=torch.float64, requires_grad=True)
     keep = random_padding(g, B, S)
     out = mine(y, memory, subsequent_mask(T), keep[:, None, None, :])
     ref_out = ref(y, memory, tgt_mask=~subsequent_mask(T), memory_key_padding_mask=~keep)
-    close(out, ref_out)
+    close(out, ref_out, TOL64)
     up = torch.randn_like(out)
     mapping = {"multihead_attn": "cross_attn", "linear1": "ff.linear1", "linear2": "ff.linear2"}
     mine_params = dict(mine.named_parameters())
@@ -285,7 +289,7 @@ def test_decoder_layer_equals_torch(norm_first, seed):
     ga = torch.autograd.grad((out * up).sum(), [y, memory] + [mine_params[mine_name(n)] for n in names])
     gb = torch.autograd.grad((ref_out * up).sum(), [y, memory] + list(ref.parameters()))
     for a, b in zip(ga, gb):
-        close(a, b)
+        close(a, b, TOL64)
 
 
 # ---------------------------------------------------------------- the model
@@ -451,9 +455,9 @@ BAD_INPUT = [
      r"this Transformer would have about .* parameters .*To fix: reduce"),
     (lambda: Transformer(5, 5, **{**_MODEL, "num_heads": 3}), ValueError, "d_model=8, num_heads=3"),
     (lambda: Transformer(5, 5, **_MODEL)(torch.tensor([[1, 7]]), torch.tensor([[1]])), ValueError,
-     r"src must hold token ids in 0..4 \(vocabulary size 5\); got id 7 at index \(0, 1\)"),
+     r"src must hold token ids in 0..4 \(the vocabulary has 5 tokens\); got 7 at index \(0, 1\)"),
     (lambda: Transformer(5, 5, **_MODEL)(torch.tensor([[1, 2]]), torch.tensor([[1, -1]])), ValueError,
-     r"tgt_in must hold token ids in 0..4 \(vocabulary size 5\); got id -1"),
+     r"tgt_in must hold token ids in 0..4 \(the vocabulary has 5 tokens\); got -1"),
     (lambda: Transformer(5, 5, **_MODEL)(torch.tensor([[1.0, 2.0]]), torch.tensor([[1]])), TypeError,
      "integer token ids"),
     (lambda: Transformer(5, 5, **_MODEL)(torch.ones(1, 7, dtype=torch.long), torch.tensor([[1]])), ValueError,

@@ -258,10 +258,12 @@ class MultiHeadAttention(nn.Module):
         if module.bias_k is not None or module.add_zero_attn:
             raise ValueError("module must not use add_bias_kv or add_zero_attn; they are not part of the paper's layer.")
         new = cls(module.embed_dim, module.num_heads, dropout=module.dropout, bias=module.in_proj_bias is not None)
+        # the dtype first: copying float64 weights into float32 parameters would round them
+        new = new.to(module.in_proj_weight.device, module.in_proj_weight.dtype)
         with torch.no_grad():
             new.in_proj_weight.copy_(module.in_proj_weight)
             new.out_proj.weight.copy_(module.out_proj.weight)
             if module.in_proj_bias is not None and new.in_proj_bias is not None:
                 new.in_proj_bias.copy_(module.in_proj_bias)
                 new.out_proj.bias.copy_(module.out_proj.bias)
-        return new.to(module.in_proj_weight.device, module.in_proj_weight.dtype)
+        return new

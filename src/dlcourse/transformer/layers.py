@@ -101,7 +101,7 @@ class _ResidualLayer(nn.Module):
             sa.embed_dim, sa.num_heads, linear1.out_features, dropout=cast(nn.Dropout, module.dropout).p,
             norm_first=bool(module.norm_first), activation=_torch_activation(module),
             layer_norm_eps=cast(nn.LayerNorm, module.norm1).eps,
-        )
+        ).to(linear1.weight.device, linear1.weight.dtype)  # the dtype first: copies must not round
         with torch.no_grad():
             new.self_attn = MultiHeadAttention.from_torch(sa)
             if cls._cross:
@@ -110,7 +110,7 @@ class _ResidualLayer(nn.Module):
             _copy_linear(new.ff.linear2, linear2)
             for i in range(1, cls._num_norms + 1):
                 getattr(new, f"norm{i}").load_state_dict(getattr(module, f"norm{i}").state_dict())
-        return new.to(linear1.weight.device, linear1.weight.dtype)
+        return new
 
 
 class EncoderLayer(_ResidualLayer):
