@@ -966,12 +966,15 @@ case("timeseries.seasonal_naive", lambda: dict(train=series()[:50], test=series(
 
 # --------------------------------------------------------------------------- data
 
-_TMP = os.path.join(tempfile.gettempdir(), f"dlcourse-badinput-{os.getpid()}")
+def _tmp() -> str:
+    """A folder for the data cases' files (the sweep's scratch folder in its worker)."""
+    path = os.path.join(tempfile.gettempdir(), "dlcourse-badinput-files")
+    os.makedirs(path, exist_ok=True)
+    return path
 
 
 def _tmpfile() -> str:
-    os.makedirs(_TMP, exist_ok=True)
-    path = os.path.join(_TMP, "payload.txt")
+    path = os.path.join(_tmp(), "payload.txt")
     with open(path, "w") as fh:
         fh.write("payload\n")
     return path
@@ -1017,7 +1020,7 @@ case("data.load_text", lambda: dict(name="lighthouse"))
 case("data.tokenize_words", lambda: dict(text="The cat sat."), text=("text",))
 case("data.RemoteFile", _remote_args, text=("description",))
 case("data.register", lambda: dict(spec=_remote()))
-case("data.fetch", lambda: dict(name=_remote(), cache_dir=os.path.join(_TMP, "cache"), force=False, timeout=10.0,
+case("data.fetch", lambda: dict(name=_remote(), cache_dir=os.path.join(_tmp(), "cache"), force=False, timeout=10.0,
                                 deadline=60.0))
 case("data.sha256sum", lambda: dict(path=_tmpfile(), chunk_size=1024))
 

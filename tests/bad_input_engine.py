@@ -533,14 +533,16 @@ def _close_figures() -> None:
         sys.modules["matplotlib.pyplot"].close("all")
 
 
-def _worker(conn: Any, cases_module: str, attr: str = "CASES") -> None:
+def _worker(conn: Any, cases_module: str, attr: str = "CASES", scratch: str | None = None) -> None:
     import resource
     import tempfile
     import warnings
 
     warnings.simplefilter("ignore")
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.chdir(tempfile.mkdtemp(prefix="dlcourse-badinput-"))  # a mutated path ("" or ".") writes here, not in the repo
+    scratch = scratch or tempfile.mkdtemp(prefix="dlcourse-badinput-")
+    os.chdir(scratch)  # a mutated path ("" or ".") writes here, not in the repo
+    tempfile.tempdir = scratch  # and the cases' temporary files too; the pool removes it
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -601,10 +603,13 @@ class Pool:
         self.conn: Any = None
         self.cpu = 0.0  # CPU seconds used by the workers
         self.starts = 0
+        import tempfile
+
+        self.scratch = tempfile.mkdtemp(prefix="dlcourse-badinput-")
 
     def _start(self) -> None:
         parent, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker, args=(child, self.cases_module, self.attr), daemon=True)
+        self.proc = self.ctx.Process(target=_worker, args=(child, self.cases_module, self.attr, self.scratch), daemon=True)
         self.proc.start()
         self.starts += 1
         child.close()
@@ -647,8 +652,11 @@ class Pool:
         self.proc = None
 
     def close(self) -> None:
+        import shutil
+
         if self.proc is not None and self.proc.is_alive():
             self._kill()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 @dataclass
