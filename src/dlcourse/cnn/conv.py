@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_float_array, check_int, check_ndim
-from .sizes import _check_conv_args, _pair, conv_output_size, pad2d
+from .sizes import MAX_SIZE, _check_conv_args, _pair, conv_output_size, pad2d
 
 __all__ = ["conv2d_loop", "im2col", "col2im", "conv2d", "conv2d_backward", "conv1d"]
 
@@ -95,10 +95,21 @@ def col2im(
     fh, fw = _pair(kernel_size, "kernel_size", 1)
     sh, sw = _pair(stride, "stride", 1)
     ph, pw = _pair(padding, "padding", 0)
-    n_batch, channels, height, width = input_shape
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 4:
+        raise TypeError(
+            f"input_shape must be the image batch's shape (N, C, H, W), 4 integers; got {input_shape!r:.60}."
+        )
+    n_batch, channels, height, width = (check_int(v, f"input_shape[{i}]", minimum=1) for i, v in enumerate(input_shape))
     ho = conv_output_size(height, fh, ph, sh, exact=False)
     wo = conv_output_size(width, fw, pw, sw, exact=False)
-    cols = np.asarray(cols, dtype=np.float64).reshape(n_batch, channels, fh, fw, ho, wo)
+    cols = as_float_array(cols, "cols")
+    want = (n_batch, channels * fh * fw, ho * wo)
+    if cols.shape != want:
+        raise ValueError(
+            f"cols must have shape (N, C * F_h * F_w, H_out * W_out) = {want} for input_shape {tuple(input_shape)} "
+            f"and this kernel, stride and padding; got {cols.shape}."
+        )
+    cols = cols.reshape(n_batch, channels, fh, fw, ho, wo)
     xp = np.zeros((n_batch, channels, height + 2 * ph, width + 2 * pw))
     for u in range(fh):
         for v in range(fw):
@@ -178,7 +189,10 @@ def conv2d_backward(
     wo = conv_output_size(x.shape[3], fw, pw, sw, exact=False)
     expected = (x.shape[0], k_out, ho, wo)
     if dy.shape != expected:
-        raise ValueError(f"dy must have the shape of the forward output (N, K, H_out, W_out) = {expected}; got {dy.shape}.")
+        raise ValueError(
+            f"dy must have the shape of the forward output of x and w (N, K, H_out, W_out) = {expected} "
+            f"with this stride and padding; got {dy.shape}."
+        )
     delta = dy.reshape(x.shape[0], k_out, ho * wo)  # (N, K, L)
     cols = im2col(x, (fh, fw), (sh, sw), (ph, pw))  # (N, C*F_h*F_w, L)
     db = delta.sum(axis=(0, 2))  # (K,)
@@ -210,7 +224,7 @@ def conv1d(x: Any, w: Any, b: Any = None, stride: int = 1, padding: int = 0) -> 
     w = as_float_array(w, "w")
     check_ndim(x, "x", 3, names="(batch, in_channels, length)")
     check_ndim(w, "w", 3, names="(out_channels, in_channels, kernel_size)")
-    stride = check_int(stride, "stride", minimum=1)
-    padding = check_int(padding, "padding", minimum=0)
+    stride = check_int(stride, "stride", minimum=1, maximum=MAX_SIZE)
+    padding = check_int(padding, "padding", minimum=0, maximum=MAX_SIZE)
     y = conv2d(x[:, :, None, :], w[:, :, None, :], b, stride=(1, stride), padding=(0, padding))  # (N, K, 1, L_out)
     return y[:, :, 0, :]

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_int, check_shape
+from .._validation import check_int, check_ndim, check_shape, check_type
 
 __all__ = ["SimpleCNN", "ResidualBlock", "plain_net", "resnet"]
 
@@ -43,9 +43,9 @@ class SimpleCNN(nn.Module):
 
     def __init__(self, c1: int = 16, c2: int = 32, n_classes: int = 10) -> None:
         super().__init__()
-        c1 = check_int(c1, "c1", minimum=1)
-        c2 = check_int(c2, "c2", minimum=1)
-        n_classes = check_int(n_classes, "n_classes", minimum=2)
+        c1 = check_int(c1, "c1", minimum=1, maximum=MAX_WIDTH)
+        c2 = check_int(c2, "c2", minimum=1, maximum=MAX_WIDTH)
+        n_classes = check_int(n_classes, "n_classes", minimum=2, maximum=MAX_WIDTH)
         self.conv1 = nn.Conv2d(1, c1, kernel_size=3, padding=1)
         self.conv2 = nn.Conv2d(c1, c2, kernel_size=3, padding=1)
         self.pool = nn.MaxPool2d(2)
@@ -87,9 +87,10 @@ class ResidualBlock(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1, batch_norm: bool = True) -> None:
         super().__init__()
-        in_channels = check_int(in_channels, "in_channels", minimum=1)
-        out_channels = check_int(out_channels, "out_channels", minimum=1)
-        stride = check_int(stride, "stride", minimum=1)
+        in_channels = check_int(in_channels, "in_channels", minimum=1, maximum=MAX_WIDTH)
+        out_channels = check_int(out_channels, "out_channels", minimum=1, maximum=MAX_WIDTH)
+        stride = check_int(stride, "stride", minimum=1, maximum=MAX_WIDTH)
+        check_type(batch_norm, "batch_norm", bool)
 
         def norm(c: int) -> nn.Module:
             return nn.BatchNorm2d(c) if batch_norm else nn.Identity()
@@ -110,6 +111,10 @@ class ResidualBlock(nn.Module):
             self.shortcut = nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        conv = self.residual[0]
+        assert isinstance(conv, nn.Conv2d)  # built above; for the type checker
+        _check_input(x, conv.weight)
+        check_ndim(x, "x", 4, names="(batch, in_channels, height, width)")
         return torch.relu(self.residual(x) + self.shortcut(x))  # F(x) + x: (N, C_out, H', W')
 
 
@@ -121,21 +126,27 @@ def _conv_bn_relu(c_in: int, c_out: int, batch_norm: bool) -> list[nn.Module]:
     return layers
 
 
+#: The most channels (or classes) a layer may have, checked before anything is allocated.
+MAX_WIDTH = 100_000
 #: The deepest network :func:`plain_net` and :func:`resnet` build (He et al. trained 1202 layers).
 MAX_DEPTH = 2000
 #: The most weights they may have, checked before any layer is built.
 MAX_PARAMETERS = 10**8
 
 
-def _check_net_args(depth: Any, width: Any, in_channels: Any, n_classes: Any) -> tuple[int, int, int, int]:
+def _check_net_args(
+    depth: Any, width: Any, in_channels: Any, n_classes: Any, batch_norm: Any
+) -> tuple[int, int, int, int]:
     depth = _check_depth(depth)
-    width = check_int(width, "width", minimum=1)
-    in_channels = check_int(in_channels, "in_channels", minimum=1)
-    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    width = check_int(width, "width", minimum=1, maximum=MAX_WIDTH)
+    in_channels = check_int(in_channels, "in_channels", minimum=1, maximum=MAX_WIDTH)
+    n_classes = check_int(n_classes, "n_classes", minimum=2, maximum=MAX_WIDTH)
+    check_type(batch_norm, "batch_norm", bool)
     n_weights = 9 * in_channels * width + (depth - 2) * 9 * width * width + width * n_classes
     if n_weights > MAX_PARAMETERS:
         raise ValueError(
-            f"depth={depth}, width={width}, in_channels={in_channels} would need about {n_weights:,} weights, "
+            f"depth={depth}, width={width}, in_channels={in_channels}, n_classes={n_classes} would need about "
+            f"{n_weights:,} weights, "
             f"more than MAX_PARAMETERS = {MAX_PARAMETERS:,}. Use a smaller depth or width."
         )
     return depth, width, in_channels, n_classes
@@ -164,7 +175,7 @@ def plain_net(
     :func:`resnet` of the same ``depth`` has exactly the same layers and parameter
     count; only the shortcuts differ. Shapes (N, in_channels, H, W) -> (N, n_classes).
     """
-    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes)
+    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes, batch_norm)
     layers = _conv_bn_relu(in_channels, width, batch_norm)
     for _ in range(depth - 2):
         layers += _conv_bn_relu(width, width, batch_norm)
@@ -180,7 +191,7 @@ def resnet(depth: int, width: int = 8, in_channels: int = 1, n_classes: int = 10
     the width does not change), global average pooling and a linear head.
     Shapes (N, in_channels, H, W) -> (N, n_classes).
     """
-    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes)
+    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes, batch_norm)
     layers = _conv_bn_relu(in_channels, width, batch_norm)
     layers += [ResidualBlock(width, width, batch_norm=batch_norm) for _ in range((depth - 2) // 2)]
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, n_classes)]

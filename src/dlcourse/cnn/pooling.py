@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array, check_ndim
+from .._validation import as_float_array, check_float, check_ndim
 from .sizes import _pair, conv_output_size
 
 __all__ = ["max_pool2d", "avg_pool2d", "lp_pool2d"]
@@ -69,7 +69,7 @@ def lp_pool2d(
     :math:`p \to \infty` it approaches max pooling. Matches
     ``torch.nn.functional.lp_pool2d``. Shapes (N, C, H, W) -> (N, C, H_out, W_out).
     """
-    p = float(norm_type)
+    p = check_float(norm_type, "norm_type", minimum=0.0, strict_minimum=True)
     if not np.isfinite(p) or p <= 0:
         raise ValueError(f"norm_type must be a positive finite number (2 for L2 pooling); got {norm_type!r}.")
     windows = _pool_windows(x, kernel_size, stride, 0, 0.0)

@@ -9,6 +9,10 @@ from .._validation import as_float_array, check_int, check_ndim
 
 __all__ = ["conv_output_size", "pad2d"]
 
+#: The largest kernel size, stride or padding the NumPy layers accept (checked before
+#: anything is allocated, so a mistyped size fails at once instead of exhausting memory).
+MAX_SIZE = 100_000
+
 
 def conv_output_size(w: int, f: int, p: int = 0, s: int = 1, *, exact: bool = True) -> int:
     r"""Width (or height) of a convolution's or pooling layer's output.
@@ -73,8 +77,9 @@ def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair (height, width); got {value!r}.")
-        return check_int(value[0], name, minimum=minimum), check_int(value[1], name, minimum=minimum)
-    v = check_int(value, name, minimum=minimum)
+        return (check_int(value[0], name, minimum=minimum, maximum=MAX_SIZE),
+                check_int(value[1], name, minimum=minimum, maximum=MAX_SIZE))
+    v = check_int(value, name, minimum=minimum, maximum=MAX_SIZE)
     return v, v
 
 
@@ -92,7 +97,10 @@ def _check_conv_args(x: Any, w: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np
     if b is not None:
         b = as_float_array(b, "b")
         if b.shape != (w.shape[0],):
-            raise ValueError(f"b must have shape (out_channels,) = ({w.shape[0]},); got {b.shape}.")
+            raise ValueError(
+                f"b must have shape (out_channels,) = ({w.shape[0]},), one bias per kernel of w (w.shape[0]); "
+                f"got {b.shape}."
+            )
     return x, w, b
 
 
