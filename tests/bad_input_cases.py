@@ -323,7 +323,7 @@ for _f in ("conv2d_loop", "conv2d"):
     case(f"cnn.{_f}", lambda: dict(x=rng(1, 2, 5, 5), w=rng(3, 2, 3, 3), b=arr(0.1, 0.2, 0.3), stride=1, padding=1),
          ok={("w", "width"): KERNEL})
 case("cnn.im2col", lambda: dict(x=rng(1, 2, 4, 4), kernel_size=2, stride=1, padding=0))
-case("cnn.col2im", lambda: dict(cols=rng(9, 8), input_shape=(1, 2, 4, 4), kernel_size=2, stride=1, padding=0))
+case("cnn.col2im", lambda: dict(cols=rng(1, 8, 9), input_shape=(1, 2, 4, 4), kernel_size=2, stride=1, padding=0))
 case("cnn.conv2d_backward", lambda: dict(dy=rng(1, 3, 5, 5), x=rng(1, 2, 5, 5), w=rng(3, 2, 3, 3), stride=1,
                                          padding=1), ok={("padding", "zero"): NONNEG})
 for _f in ("max_pool2d", "avg_pool2d"):
