@@ -32,6 +32,7 @@ from dlcourse.seq2seq import (
     SeedStack,
     Seq2Seq,
     accuracy_by_length,
+    accuracy_by_position,
     bottleneck_data,
     corpus_bleu,
     evaluate_seq2seq,
@@ -349,6 +350,8 @@ SEQ2SEQ_BAD_INPUT = [
      "outputs must hold one sequence per source row = 2; got 1"),
     (lambda: token_accuracy([[], []], [[], []]), ValueError, "references must contain at least one token"),
     (lambda: SeedStack([]), ValueError, "models must hold at least one Seq2Seq"),
+    (lambda: accuracy_by_position([[1]], [[1, 2]], max_position=10**12), ValueError,
+     r"max_position must be at most 100 times the longest reference \(2 tokens\)"),
     (lambda: BOTTLENECK.replace(task_kwargs={"depth": 3}), ValueError,
      r"task_kwargs may set min_len, max_len and vocab_size; got \['depth'\]"),
 ]

@@ -179,6 +179,11 @@ def accuracy_by_position(
     _check_pairs_of_lists(hypotheses, references)
     longest = max(len(r) for r in references)
     width = longest if max_position is None else check_int(max_position, "max_position", minimum=1)
+    if width > 100 * max(longest, 1):
+        raise ValueError(
+            f"max_position must be at most 100 times the longest reference ({longest} tokens), since every "
+            f"position beyond {longest} is NaN; got {width}. Pass None for the longest reference."
+        )
     result = []
     for i in range(width):
         rows = [(h, r) for h, r in zip(hypotheses, references) if len(r) > i]
