@@ -299,6 +299,7 @@ ATTENTION_BAD_INPUT = [
     (lambda: attention(_q, _K, _K, "additive", W=torch.zeros(2, 6)), TypeError, r"needs W=, v= \(optional: b\).*missing \['v'\]"),
     (lambda: attention(_q, _K, _K, "dot", W=torch.eye(3)), TypeError, r"score='dot' needs no parameters.*unknown \['W'\]"),
     (lambda: attention(_q, _K, _K, score=3), TypeError, "score must be one of .* or a function; got int"),
+    (lambda: LuongAttentionDecoder(10, 4, 8, max_source_len=None), TypeError, "max_source_len must be an integer"),
     (lambda: softmax_saturation(dims=[]), ValueError, "dims must be a non-empty sequence of positive integers"),
     (lambda: softmax_saturation(dims=[4, 0]), ValueError, "dims must be a non-empty sequence of positive integers"),
     (lambda: local_attention(_q, _K, _K, center=2.0, half_width=1, mask=torch.tensor([1, 0, 0, 0, 1]).bool()),

@@ -350,6 +350,7 @@ SEQ2SEQ_BAD_INPUT = [
      "outputs must hold one sequence per source row = 2; got 1"),
     (lambda: token_accuracy([[], []], [[], []]), ValueError, "references must contain at least one token"),
     (lambda: SeedStack([]), ValueError, "models must hold at least one Seq2Seq"),
+    (lambda: Seq2Seq(None, Decoder(13, 4, 4)), TypeError, "encoder must be Module"),
     (lambda: accuracy_by_position([[1]], [[1, 2]], max_position=10**12), ValueError,
      r"max_position must be at most 100 times the longest reference \(2 tokens\)"),
     (lambda: BOTTLENECK.replace(task_kwargs={"depth": 3}), ValueError,

@@ -441,6 +441,9 @@ BAD_INPUT = [
     (lambda: PositionwiseFeedForward(4, 8, activation="tanh"), ValueError, "activation must be one of"),
     (lambda: PositionwiseFeedForward(4, 10**12), ValueError, "PositionwiseFeedForward would have about"),
     (lambda: EncoderLayer(8, 2, dropout=1.5), ValueError, "dropout must be <= 1"),
+    (lambda: EncoderLayer(8, 2, norm_first="no"), TypeError, "norm_first must be bool"),
+    (lambda: MultiHeadAttention(8, 2, bias="no"), TypeError, "bias must be bool"),
+
     (lambda: EncoderLayer(8, 2, layer_norm_eps=0.0), ValueError, "layer_norm_eps must be > 0"),
     (lambda: DecoderLayer(10**6, 2), ValueError, "DecoderLayer would have about 8,00"),
     (lambda: MultiHeadAttention.from_torch(nn.Linear(2, 2)), TypeError, "module must be MultiheadAttention"),

@@ -85,6 +85,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
     ) -> None:
         super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)
         self.score = check_choice(score, "score", SCORES)
+        max_source_len = check_int(max_source_len, "max_source_len", minimum=1)
         H = self.hidden_size
         self.rnn = self._rnn(self.embedding_dim)
         bound = 1.0 / math.sqrt(H)
@@ -94,7 +95,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
             self.W_a = nn.Parameter(torch.empty(H, 2 * H).uniform_(-bound, bound))
             self.v_a = nn.Parameter(torch.empty(H).uniform_(-bound, bound))
         elif score == "location":
-            self.max_source_len = check_int(max_source_len, "max_source_len", minimum=1)
+            self.max_source_len = max_source_len
             self.W_a = nn.Parameter(torch.empty(self.max_source_len, H).uniform_(-bound, bound))
         self.combine = nn.Linear(2 * H, H)  # W_c, b_c
         self.out = nn.Linear(H, self.vocab_size)  # W_o, b_o

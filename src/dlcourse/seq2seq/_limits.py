@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
 from .._validation import check_int
 
 #: The most layers a model of this library builds (the book's use at most 6).
@@ -60,27 +58,3 @@ def renamed(value: Any, old_value: Any, name: str, old_name: str, default: Any) 
         )
     return old_value
 
-
-def check_token_ids(tokens: Any, name: str, vocab_size: int) -> None:
-    """Raise ``ValueError`` unless every id in ``tokens`` lies in ``0..vocab_size - 1``.
-
-    Without it an embedding lookup fails with torch's "index out of range in self", which
-    names neither the id nor the vocabulary.
-
-    Example:
-        >>> import torch
-        >>> check_token_ids(torch.tensor([[3, 12]]), "src", 10)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        ValueError: src must hold token ids in 0..9 (vocabulary size 10); got id 12 at index (0, 1) ...
-    """
-    if tokens.numel() == 0:
-        return
-    bad = (tokens < 0) | (tokens >= vocab_size)
-    if bool(bad.any()):
-        where = tuple(int(i) for i in torch.nonzero(bad)[0])
-        raise ValueError(
-            f"{name} must hold token ids in 0..{vocab_size - 1} (vocabulary size {vocab_size}); got id "
-            f"{int(tokens[where])} at index {where} ({int(bad.sum())} id(s) out of range). Encode with "
-            "the vocabulary the model was built for, or build the model with a larger vocab_size."
-        )

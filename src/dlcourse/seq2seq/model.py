@@ -7,9 +7,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int, check_ndim, check_probability, check_type
+from .._validation import check_choice, check_int, check_ndim, check_probability, check_token_ids, check_type
 from ..data.sequences import PAD
-from ._limits import check_num_layers, check_num_parameters, check_token_ids
+from ._limits import check_num_layers, check_num_parameters
 
 __all__ = ["TokenRNN", "Encoder", "Decoder", "Seq2Seq", "lengths_to_mask", "sequence_loss"]
 
@@ -224,6 +224,7 @@ class Seq2Seq(nn.Module):
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, teacher_forcing_ratio: float = 1.0) -> None:
         super().__init__()
+        check_type(encoder, "encoder", nn.Module)
         if not callable(getattr(decoder, "forward_step", None)):
             raise TypeError(
                 f"decoder must have a forward_step(token, state, encoder_outputs, src_mask) method; "

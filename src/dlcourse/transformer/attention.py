@@ -171,6 +171,7 @@ class MultiHeadAttention(nn.Module):
     ) -> None:
         super().__init__()
         d_model = check_int(d_model, "d_model", minimum=1)
+        check_type(bias, "bias", bool)
         num_heads = check_int(renamed(num_heads, n_heads, "num_heads", "n_heads", 8), "num_heads", minimum=1)
         if d_model % num_heads:
             divisors = [h for h in range(1, min(d_model, 64) + 1) if d_model % h == 0]

@@ -83,7 +83,7 @@ class _ResidualLayer(nn.Module):
             (4 + 4 * self._cross) * d_model * d_model + 2 * d_model * d_ff, f"{type(self).__name__}",
             "reduce d_model or d_ff",
         )
-        self.norm_first = bool(norm_first)
+        self.norm_first = check_type(norm_first, "norm_first", bool)
         self.self_attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)
         if self._cross:
             self.cross_attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)

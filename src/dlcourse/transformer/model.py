@@ -7,8 +7,8 @@ from typing import Any, cast
 import torch
 from torch import Tensor, nn
 
-from .._validation import check_int, check_ndim, check_type
-from ..seq2seq._limits import check_num_layers, check_num_parameters, check_token_ids, renamed
+from .._validation import check_int, check_ndim, check_token_ids, check_type
+from ..seq2seq._limits import check_num_layers, check_num_parameters, renamed
 from ..seq2seq.decoding import evaluating, greedy_loop
 from .attention import MultiHeadAttention, padding_mask, subsequent_mask
 from .layers import DecoderLayer, EncoderLayer
