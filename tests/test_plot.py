@@ -6,7 +6,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from dlcourse.plot import heatmap, plot_history  # noqa: E402
+from dlcourse.plot import heatmap, plot_history, relative_luminance  # noqa: E402
 from dlcourse.train import History  # noqa: E402
 
 
@@ -81,3 +81,22 @@ def test_heatmap_bad_input():
         heatmap(np.zeros(3))
     with pytest.raises(ValueError, match="row_labels must have 2 entries"):
         heatmap(np.zeros((2, 2)), row_labels=["a"])
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: relative_luminance(None), TypeError, "rgba must be an array-like"),
+        (lambda: relative_luminance(("x", 0.3, 0.4)), TypeError, "rgba must hold real numbers"),
+        (lambda: relative_luminance(()), ValueError, "rgba must have 3 or 4 channels"),
+        (lambda: heatmap(np.ones((2, 2)) + 1j), TypeError, "matrix must hold real numbers"),
+        (lambda: heatmap(np.ones((2, 2)), fmt=None), TypeError, "fmt must be str"),
+        (lambda: heatmap(np.ones((2, 2)), fmt="x"), ValueError, "fmt must be a str.format pattern"),
+        (lambda: heatmap(np.ones((2, 2)), cmap="zzz"), ValueError, "cmap must be a matplotlib colormap name"),
+        (lambda: heatmap(np.ones((2, 2)), annotate="no"), TypeError, "annotate must be bool"),
+        (lambda: heatmap(np.ones((2, 2)), row_labels=object()), TypeError, "row_labels must be a sequence of 2"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -9,14 +9,17 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_ndim
+from ._validation import as_float_array, check_type
 
 __all__ = ["plot_history", "heatmap", "text_colour_for", "relative_luminance"]
 
 
 def relative_luminance(rgba: Any) -> float:
     """WCAG relative luminance (0 black .. 1 white) of an RGB(A) colour with channels in [0, 1]."""
-    rgb = np.asarray(rgba, dtype=float)[:3]
+    colour = as_float_array(rgba, "rgba", ndim=1, finite=True, names="(r, g, b) or (r, g, b, a)")
+    if colour.size not in (3, 4):
+        raise ValueError(f"rgba must have 3 or 4 channels in [0, 1], e.g. (0.2, 0.4, 0.6, 1.0); got {colour.size}.")
+    rgb = colour[:3]
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
 
@@ -128,10 +131,20 @@ def heatmap(
     """
     if hasattr(matrix, "detach"):
         matrix = matrix.detach().cpu().numpy()
+    as_float_array(matrix, "matrix", ndim=2, names="(rows, cols)")  # real numbers only; values keep their dtype
     values = np.asarray(matrix)
-    check_ndim(values, "matrix", 2, names="(rows, cols)")
+    check_type(annotate, "annotate", bool)
+    check_type(fmt, "fmt", str)
+    if "{" not in fmt:
+        raise ValueError(f"fmt must be a str.format pattern such as '{{:.2f}}' or '{{:d}}'; got {fmt!r}.")
+    import matplotlib
+
+    if not isinstance(cmap, matplotlib.colors.Colormap) and cmap not in matplotlib.colormaps:
+        raise ValueError(f"cmap must be a matplotlib colormap name such as 'viridis' or 'Blues'; got {cmap!r:.40}.")
     rows, cols = values.shape
     for labels, size, name in ((row_labels, rows, "row_labels"), (col_labels, cols, "col_labels")):
+        if labels is not None and (isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__")):
+            raise TypeError(f"{name} must be a sequence of {size} tick labels; got {type(labels).__name__}.")
         if labels is not None and len(labels) != size:
             raise ValueError(f"{name} must have {size} entries to match the matrix; got {len(labels)}.")
     ax = _axes(ax, (0.6 * cols + 2.0, 0.5 * rows + 1.5))
