@@ -136,9 +136,9 @@ def test_check_format_accepts_without_a_tick(capsys):
     check_format(0.7, numbers.Real, name="q2")
     out = capsys.readouterr().out
     assert "format accepted - the value is graded by hidden tests" in out and "\u2714" not in out
-    with pytest.raises(ExerciseError, match="should be a Real; got str"):
+    with pytest.raises(ExerciseError, match="should be a number; got str"):
         check_format("0.7", numbers.Real)
-    with pytest.raises(ExerciseError, match="should be a Real; got bool"):
+    with pytest.raises(ExerciseError, match="should be a number; got bool"):
         check_format(True, numbers.Real)
     with pytest.raises(ExerciseError, match="is empty"):
         check_format("  ", str)

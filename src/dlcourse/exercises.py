@@ -285,6 +285,12 @@ def check_true(condition: Any, message: str) -> None:
     _passed("check passed.")
 
 
+#: How a type reads in a sentence a student sees ("should be a whole number").
+_KIND_WORDS = {numbers.Integral: "a whole number", numbers.Real: "a number", int: "a whole number",
+               float: "a number", str: "a string (text in quotes)", bool: "True or False",
+               list: "a list", tuple: "a tuple", dict: "a dict"}
+
+
 def check_format(actual: Any, kind: type | tuple[type, ...], name: str = "your answer") -> None:
     """Accept the *form* of an answer whose value is graded by hidden tests; no tick.
 
@@ -304,8 +310,8 @@ def check_format(actual: Any, kind: type | tuple[type, ...], name: str = "your a
             numbers.Real in kinds and isinstance(actual, (np.floating, np.integer))
         )
     if not ok:
-        wanted = " or ".join(k.__name__ for k in kinds)
-        raise ExerciseError(f"{name} should be a {wanted}; got {type(actual).__name__} ({actual!r:.80}).")
+        wanted = " or ".join(_KIND_WORDS.get(k, f"a {k.__name__}") for k in kinds)
+        raise ExerciseError(f"{name} should be {wanted}; got {type(actual).__name__} ({actual!r:.80}).")
     if isinstance(actual, str) and not actual.strip():
         raise ExerciseError(f"{name} is empty: write your answer between the quotes.")
     print(f"{name}: format accepted - the value is graded by hidden tests.")
