@@ -79,6 +79,9 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
     (torch.Size([2, 10]), torch.Size([2, 5]))
     """
 
+    #: dlcourse.seq2seq.SeedStack trains seeds of this decoder as one model
+    seed_stack_kind = "luong"
+
     def __init__(
         self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1,
         score: str = "dot", max_source_len: int = 64,
@@ -165,6 +168,9 @@ class BahdanauAttentionDecoder(_AttentionDecoderBase):
     >>> torch.allclose(weights.sum(-1), torch.ones(2))
     True
     """
+
+    #: dlcourse.seq2seq.SeedStack trains seeds of this decoder as one model
+    seed_stack_kind = "bahdanau"
 
     def __init__(
         self, vocab_size: int, embedding_dim: int, hidden_size: int, *, cell: str = "gru", num_layers: int = 1,

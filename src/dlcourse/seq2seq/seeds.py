@@ -35,18 +35,20 @@ __all__ = ["SeedStack", "train_seed_stack"]
 
 
 def _kind(model: Seq2Seq) -> tuple[str, str]:
-    from ..attention.decoders import BahdanauAttentionDecoder, LuongAttentionDecoder
-
     enc, dec = model.encoder, model.decoder
     if type(enc) is not Encoder or enc.num_layers != 1 or dec.num_layers != 1 or enc.cell != dec.cell:
         raise ValueError("SeedStack supports one-layer Encoder/decoder pairs with the same cell.")
     if type(dec) is Decoder:
         return "plain", ""
-    if type(dec) is LuongAttentionDecoder:
+    # The attention decoders name their kind on their own class (a subclass, which may compute
+    # something else, does not inherit it), so this package need not import dlcourse.attention,
+    # which is built on it.
+    kind = vars(type(dec)).get("seed_stack_kind")
+    if kind == "luong":
         if dec.score not in ("dot", "scaled_dot", "general", "additive"):
             raise ValueError(f"SeedStack supports the dot, scaled_dot, general and additive scores; got {dec.score!r}.")
         return "luong", dec.score
-    if type(dec) is BahdanauAttentionDecoder:
+    if kind == "bahdanau":
         return "bahdanau", "additive"
     raise ValueError(f"SeedStack does not support the decoder {type(dec).__name__}.")
 
