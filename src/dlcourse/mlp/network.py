@@ -1,6 +1,5 @@
-r"""The perceptron and the multilayer perceptron with hand-written backpropagation (chapter 2).
+r"""The multilayer perceptron with hand-written backpropagation (chapter 2).
 
-:class:`Perceptron` is Rosenblatt's single threshold unit and its learning rule.
 :class:`MLP` is a fully connected network in NumPy whose :meth:`MLP.forward`
 caches what :meth:`MLP.backward` needs, and whose backward pass is the chain rule
 written out layer by layer, in the matrix form
@@ -22,8 +21,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_float, check_int
-from .activations import get_activation, sigmoid, softmax
+from .._validation import as_float_array, check_choice, check_float, check_int
+from ..activations import get_activation, sigmoid, softmax
+from ._inputs import _labels, _matrix, one_hot
 
 try:  # scikit-learn is optional; with it, MLP plugs into clone, GridSearchCV, ...
     from sklearn.base import BaseEstimator as _SkBase
@@ -32,136 +32,12 @@ except ImportError:  # pragma: no cover - the "ml" extra is not installed
     class _SkBase:  # type: ignore[no-redef]
         pass
 
-__all__ = ["Perceptron", "MLP", "gradient_norms_per_layer", "one_hot"]
+__all__ = ["MLP", "MAX_PARAMETERS"]
 
 
 #: The largest number of weights an :class:`MLP` may have (800 MB of float64): a bound
 #: checked before anything is allocated, so a mistyped size fails at once.
 MAX_PARAMETERS = 10**8
-
-
-def _matrix(X: Any, name: str = "X") -> np.ndarray:
-    return as_float_array(X, name, ndim=2, finite=True, names="(batch, features)")
-
-
-def _labels(y: Any, n: int, name: str = "y") -> np.ndarray:
-    """Integer class labels (N,) (or one-hot rows (N, K), turned into labels), checked against ``n`` rows."""
-    if y is None or isinstance(y, (str, bytes)):
-        raise TypeError(
-            f"{name} must be {n} integer class labels (or one-hot rows); got {type(y).__name__}. "
-            "Pass an array such as np.array([0, 2, 1])."
-        )
-    arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold integer class labels; got dtype {arr.dtype}. "
-            "Encode the classes as 0..K-1 first (e.g. np.unique(y, return_inverse=True)[1])."
-        )
-    if arr.ndim == 2:
-        arr = arr.argmax(axis=1) if arr.shape[1] > 1 else arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D class labels (N,) or one-hot rows (N, K); got shape {arr.shape}.")
-    if arr.shape[0] != n:
-        raise ValueError(f"X and {name} must have the same number of samples; got {n} and {arr.shape[0]}.")
-    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
-        raise ValueError(f"{name} must hold whole-number class labels; got {arr[:6].tolist()}.")
-    if arr.size and arr.min() < 0:
-        raise ValueError(
-            f"{name} must hold class labels >= 0; got {arr.min():g} at index {int(arr.argmin())}. "
-            "Encode the classes as 0..K-1."
-        )
-    return arr.astype(np.int64)
-
-
-def one_hot(y: Any, num_classes: int) -> np.ndarray:
-    """Rows of the identity: ``one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]``; shape ``(N, C)``."""
-    if y is None or isinstance(y, (str, bytes)):
-        raise TypeError(f"y must be a 1-D array of integer class labels; got {type(y).__name__}.")
-    y = np.asarray(y)
-    num_classes = check_int(num_classes, "num_classes", minimum=1, maximum=10**6)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be a 1-D array of integer class labels; got shape {y.shape}, dtype {y.dtype}.")
-    if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(
-            f"y must hold class labels in 0..{num_classes - 1} (num_classes = {num_classes}); "
-            f"got labels from {y.min()} to {y.max()}."
-        )
-    return np.eye(num_classes)[y]
-
-
-class Perceptron:
-    r"""Rosenblatt's perceptron: a threshold unit and its error-correcting learning rule.
-
-    .. math::
-        \hat y = \begin{cases} 1 & w^\top x + b > 0 \\ 0 & \text{otherwise} \end{cases}, \qquad
-        w \leftarrow w + \eta (y - \hat y) x, \quad b \leftarrow b + \eta (y - \hat y)
-
-    where :math:`x \in \mathbb{R}^D` is an input, :math:`y \in \{0, 1\}` its label,
-    :math:`w` the weights, :math:`b` the bias (minus the threshold) and :math:`\eta` the
-    learning rate. Weights start at zero. If the data are linearly separable the rule
-    converges in finitely many epochs (Novikoff, 1962); otherwise (XOR) it never
-    finishes an epoch without a mistake, and :meth:`fit` reports ``converged_ = False``.
-
-    Parameters
-    ----------
-    lr:
-        Learning rate :math:`\eta > 0` (default 1; with zero initial weights it only scales them).
-    max_epochs:
-        Passes over the data before giving up.
-
-    Attributes
-    ----------
-    ``w_`` (D,), ``b_``, ``converged_``, ``epochs_`` (epochs run) and ``errors_`` (mistakes per epoch).
-
-    Example
-    -------
-    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-    >>> Perceptron().fit(X, [0, 0, 0, 1]).predict(X).tolist()
-    [0, 0, 0, 1]
-    """
-
-    def __init__(self, lr: float = 1.0, max_epochs: int = 100) -> None:
-        self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
-        self.max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """The weighted sum :math:`w^\\top x + b` of every row of ``X`` (N, D); shape (N,)."""
-        X = _matrix(X)
-        if not hasattr(self, "w_"):
-            raise RuntimeError("this Perceptron is not fitted yet; call fit(X, y) first.")
-        if X.shape[1] != self.w_.size:
-            raise ValueError(f"X must have {self.w_.size} columns, as in fit; got {X.shape[1]}.")
-        return X @ self.w_ + self.b_  # (N,)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Class 1 where the weighted sum is positive, else 0; shape (N,)."""
-        return (self.decision_function(X) > 0).astype(int)
-
-    def fit(self, X: Any, y: Any) -> "Perceptron":
-        """Apply the perceptron rule example by example until an epoch has no mistakes."""
-        X = _matrix(X)
-        y = np.asarray(y)
-        if y.shape != (X.shape[0],) or not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must be {X.shape[0]} labels (one per row of X), each 0 or 1; got shape {y.shape} with values {np.unique(y)[:5].tolist()}.")
-        self.w_ = np.zeros(X.shape[1])
-        self.b_ = 0.0
-        self.errors_: list[int] = []
-        self.converged_ = False
-        for _ in range(self.max_epochs):
-            mistakes = 0
-            for x_i, y_i in zip(X, y):
-                error = y_i - int(x_i @ self.w_ + self.b_ > 0)  # -1, 0 or +1
-                if error:
-                    self.w_ += self.lr * error * x_i
-                    self.b_ += self.lr * error
-                    mistakes += 1
-            self.errors_.append(mistakes)
-            if mistakes == 0:
-                self.converged_ = True
-                break
-        self.epochs_ = len(self.errors_)
-        return self
-
 
 _OUTPUTS = ("sigmoid", "softmax", "identity")
 _LOSSES = ("mse", "cross_entropy")
@@ -464,7 +340,7 @@ class MLP(_SkBase):
         :func:`dlcourse.train.fit` does) and, with validation data, ``val_loss`` and
         ``val_accuracy``. Returns ``self``.
         """
-        from .optim import SGD, Optimizer
+        from ..optim import SGD, Optimizer
 
         X = _matrix(X)
         if X.shape[0] == 0:
@@ -525,35 +401,3 @@ class MLP(_SkBase):
                 f"got {int(labels.max())} at index {int(labels.argmax())}."
             )
         return float(np.mean(predicted == labels))
-
-
-def gradient_norms_per_layer(
-    depth: int,
-    activation: str = "sigmoid",
-    *,
-    width: int = 32,
-    n_samples: int = 128,
-    n_inputs: int = 16,
-    seed: int = 0,
-) -> np.ndarray:
-    r"""Frobenius norm :math:`\lVert \partial \mathcal{L} / \partial W^{(l)} \rVert` of every layer at initialisation.
-
-    Builds an :class:`MLP` with ``depth`` hidden layers of ``width`` units, standard
-    initialisation, a 2-class softmax output and cross-entropy, runs one forward and
-    backward pass on ``n_samples`` random Gaussian inputs with random labels, and returns
-    the ``depth + 1`` gradient norms, first layer first. With sigmoid units they shrink
-    roughly geometrically towards the input (each layer multiplies by at most
-    :math:`\max \sigma' = 1/4` times a weight): the vanishing gradient.
-    """
-    depth = check_int(depth, "depth", minimum=1, maximum=100)
-    width = check_int(width, "width", minimum=1, maximum=10_000)
-    n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=1_000_000)
-    n_inputs = check_int(n_inputs, "n_inputs", minimum=1, maximum=100_000)
-    seed = check_int(seed, "seed", minimum=0)
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_samples, n_inputs))
-    y = rng.integers(0, 2, size=n_samples)
-    net = MLP([n_inputs] + [width] * depth + [2], activation=activation, output="softmax", loss="cross_entropy", seed=seed)
-    net.forward(X)
-    grads = net.backward(y)
-    return np.array([np.linalg.norm(g) for g in grads[0::2]])
