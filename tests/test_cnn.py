@@ -251,17 +251,6 @@ def test_torch_blocks_shapes_projection_and_parameter_parity():
     assert maps["conv1"].shape == (2, 16, 8, 8) and maps["pool2"].shape == (2, 32, 2, 2)
 
 
-def test_digits_split_is_fixed():
-    from dlcourse import data
-
-    assert cnn.digits_split is data.digits_split  # one function, two import paths
-    a = cnn.digits_split()
-    b = cnn.digits_split()
-    assert [t.shape[0] for t in a] == [1347, 1347, 450, 450]
-    assert all(torch.equal(s, t) for s, t in zip(a, b))
-    assert 0.0 <= float(a[0].min()) and float(a[0].max()) <= 1.0
-
-
 def test_convolution_widget_driven_from_code():
     ex = convolution_explorer(kernel="edge", stride=1, padding=0)
     assert ex.result["output_shape"] == (10, 10)

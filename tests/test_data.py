@@ -1,10 +1,27 @@
+import collections
+
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcourse.data import EOS, N_SPECIAL, PAD, SOS, adding_problem, copy_memory_task, copy_task, reversal_task
+from dlcourse import data
+from dlcourse.data import (
+    CAPITALS,
+    EOS,
+    N_SPECIAL,
+    PAD,
+    PEOPLE,
+    SOS,
+    VERBS,
+    adding_problem,
+    analogy_corpus,
+    copy_memory_task,
+    copy_task,
+    corpora,
+    reversal_task,
+)
 
 
 @settings(max_examples=30, deadline=None)
@@ -125,3 +142,121 @@ def test_pair_helpers_name_a_wrong_pairs_argument():
         source_keys("pairs")
     with pytest.raises(TypeError, match="pairs must be SequencePairs"):
         split_pairs([1, 2], 1)
+
+
+# --- Data that chapters load or generate (moved here so that all data tests live in one file) ---
+
+def test_digits_split_is_fixed():
+    from dlcourse import cnn, data
+
+    assert cnn.digits_split is data.digits_split  # one function, two import paths
+    a = cnn.digits_split()
+    b = cnn.digits_split()
+    assert [t.shape[0] for t in a] == [1347, 1347, 450, 450]
+    assert all(torch.equal(s, t) for s, t in zip(a, b))
+    assert 0.0 <= float(a[0].min()) and float(a[0].max()) <= 1.0
+
+
+# --- the corpus and training -------------------------------------------------------------------
+def test_planted_corpus_is_seeded_and_consistent():
+    a, b = analogy_corpus(500, seed=3), analogy_corpus(500, seed=3)
+    assert a.sentences == b.sentences and a.sentences != analogy_corpus(500, seed=4).sentences
+    assert len(a.analogies) == 3 * 10 * 9 == len(a.categories)
+    assert collections.Counter(a.categories) == {"gender": 90, "capital": 90, "tense": 90}
+    vocab = {w for s in analogy_corpus(3000).sentences for w in s}
+    assert {w for q in a.analogies for w in q} <= vocab
+    words = [w for pair in PEOPLE for w in pair[:2]] + [w for pair in CAPITALS for w in pair[:2]] + \
+        [w for pair in VERBS for w in pair[:2]]
+    assert len(set(words)) == 60 and set(a.features) == set(words)
+    scores = {(w1, w2): s for w1, w2, s in a.similarity}
+    assert scores[("king", "queen")] == 5.0  # share {person, role:ruler} of 4 features
+    assert scores[("king", "paris")] == 0.0
+    assert len(a.similarity) == 60 * 59 // 2
+
+
+def test_korean_corpus_is_seeded_and_grammatical():
+    from dlcourse.data import KOREAN_CAPITALS, KOREAN_PEOPLE, korean_corpus
+
+    a, b = korean_corpus(200, seed=3), korean_corpus(200, seed=3)
+    assert a == b and a != korean_corpus(200, seed=4) and len(a) == 200
+    text = " ".join(a)
+    assert all(s.endswith(".") for s in a)
+    for bad in ("왕는", "여왕은는", "공주은", "서울는", "파리은"):
+        assert bad not in text
+    words = {w for m, f, _ in KOREAN_PEOPLE for w in (m, f)} | {w for c, k, _ in KOREAN_CAPITALS for w in (c, k)}
+    assert len(words) == 32
+
+
+def test_co2_is_monthly_without_gaps():
+    from dlcourse.timeseries import load_co2
+
+    y = load_co2()
+    assert len(y) == 526 and y.index.freqstr == "MS" and not y.isna().any()
+    assert 310 < y.iloc[0] < 320 and 365 < y.iloc[-1] < 375
+
+
+# --- Real-text corpora located inside the installed gensim (dlcourse.data.corpora) ---
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    # one cache directory for the module, never the user's own
+    cache = tmp_path_factory.getbasetemp() / "corpora-cache"
+    monkeypatch.setenv("DLCOURSE_DATA", str(cache))
+
+
+def test_exported_from_data():
+    for name in ("wiki_text", "wiki_sentences", "wiki_articles", "analogy_questions", "word_similarity", "lee_corpus"):
+        assert getattr(data, name) is getattr(corpora, name)
+
+
+def test_wiki_text_is_plain_lowercase_text():
+    text = data.wiki_text()
+    assert 2_500_000 < len(text) < 3_500_000
+    assert text == text.lower()
+    assert text.startswith("anarchism is a political philosophy")
+    for markup in ("[[", "]]", "{{", "}}", "'''", "<ref", "==", "&lt;", "#redirect"):
+        assert markup not in text, markup
+    assert data.wiki_text(40) == text[:40]
+    assert data.wiki_text(0) == ""
+    with pytest.raises(ValueError):
+        data.wiki_text(-1)
+
+
+def test_wiki_articles_and_cache_round_trip():
+    first = data.wiki_articles()
+    assert len(first) > 100
+    titles = [t for t, _ in first]
+    assert titles[0] == "Anarchism" and "Aristotle" in titles
+    corpora._articles.cache_clear()  # the second read comes from the cache file
+    assert data.wiki_articles() == first
+
+
+def test_wiki_sentences_tokens():
+    sents = data.wiki_sentences()
+    n_tokens = sum(map(len, sents))
+    assert 20_000 < len(sents) < 30_000
+    assert 400_000 < n_tokens < 520_000
+    assert all(len(s) >= 3 for s in sents)
+    assert all(w == w.lower() and not any(ch.isdigit() for ch in w) for s in sents[:500] for w in s)
+    assert data.wiki_sentences(max_sentences=10) == sents[:10]
+    assert data.tokenize_words("About 1.5% of Children's books.") == ["about", "of", "children's", "books"]
+
+
+def test_benchmarks():
+    q = data.analogy_questions()
+    assert len(q) == 14 and sum(map(len, q.values())) == 19_544
+    assert q["capital-common-countries"][0] == ("athens", "greece", "baghdad", "iraq")
+    ws = data.word_similarity("wordsim353")
+    sl = data.word_similarity("simlex999")
+    assert len(ws) == 353 and ws[0] == ("love", "sex", 6.77)
+    assert len(sl) == 999 and sl[0] == ("old", "new", 1.58)
+    with pytest.raises(ValueError):
+        data.word_similarity("men")
+    assert len(data.lee_corpus()) == 300 and len(data.lee_corpus("test")) == 50
+    with pytest.raises(ValueError):
+        data.lee_path("train")
+
+
+def test_missing_file_error_names_file_and_fix():
+    with pytest.raises(FileNotFoundError, match="no-such-file.txt.*pip install"):
+        data.gensim_data_path("no-such-file.txt")

@@ -120,12 +120,6 @@ def test_sunspot_baselines_equal_hand_formulas_and_statsmodels():
     assert ts.rmse(test, ours) == pytest.approx(hand_rmse(theirs), rel=1e-6)
 
 
-def test_co2_is_monthly_without_gaps():
-    y = ts.load_co2()
-    assert len(y) == 526 and y.index.freqstr == "MS" and not y.isna().any()
-    assert 310 < y.iloc[0] < 320 and 365 < y.iloc[-1] < 375
-
-
 def test_no_statsmodels_warnings_with_proper_index():
     y = ts.load_co2().iloc[:200]
     with warnings.catch_warnings():
