@@ -145,3 +145,13 @@ def test_code_fits_the_book_column(path):
 
     long = format_notebooks.long_lines(path)
     assert not long, "code lines wider than the book's column:\n" + "\n".join(long)
+
+
+def test_chapters_and_sections_are_numbered_from_the_toc():
+    """Titles read `# N. Title` and sections `## N.k Title`, N the chapter's place in _toc.yml
+    (`python tools/number_sections.py` renumbers them and the references to them)."""
+    from tools import number_sections
+
+    problems = [f"{path.name}: {p}" for n, path in number_sections.chapters()
+                for p in number_sections.problems(n, nbtools.read(path))]
+    assert not problems, "\n".join(problems)
