@@ -1,20 +1,11 @@
-r"""The perceptron and the multilayer perceptron with hand-written backpropagation (chapter 2).
+"""The perceptron and the multilayer perceptron with hand-written backpropagation (chapter 2).
 
-:class:`Perceptron` is Rosenblatt's single threshold unit and its learning rule.
-:class:`MLP` is a fully connected network in NumPy whose :meth:`MLP.forward`
-caches what :meth:`MLP.backward` needs, and whose backward pass is the chain rule
-written out layer by layer, in the matrix form
-
-.. math::
-    \delta^{(L)} = \frac{\partial \mathcal{L}}{\partial z^{(L)}}, \qquad
-    \frac{\partial \mathcal{L}}{\partial W^{(l)}} = a^{(l-1)\top} \delta^{(l)}, \qquad
-    \frac{\partial \mathcal{L}}{\partial b^{(l)}} = \mathbf{1}^\top \delta^{(l)}, \qquad
-    \delta^{(l-1)} = \big(\delta^{(l)} W^{(l)\top}\big) \odot f'\big(z^{(l-1)}\big)
-
-where :math:`a^{(0)} = X` is the input batch, :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}`
-the pre-activation and :math:`a^{(l)} = f(z^{(l)})` the activation of layer :math:`l`,
-:math:`\delta^{(l)}` the error signal of layer :math:`l` and :math:`\odot` the
-element-wise product.
+- :mod:`.perceptron`: :class:`Perceptron`, Rosenblatt's threshold unit and its learning rule;
+- :mod:`.network`: :class:`MLP`, a fully connected network in NumPy whose backward pass is the
+  chain rule written out layer by layer (the equations are in that module's docstring);
+- :mod:`.diagnostics`: :func:`gradient_norms_per_layer`, how the gradient's size changes from
+  layer to layer;
+- :func:`one_hot` targets for a softmax output.
 """
 from __future__ import annotations
 
