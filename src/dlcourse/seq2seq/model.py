@@ -125,7 +125,7 @@ class Encoder(TokenRNN):
 
         >>> enc = Encoder(13, 8, 16)
         >>> out, h = enc(torch.tensor([[5, 6, 7], [8, 9, 0]]), torch.tensor([3, 2]))
-        >>> out.shape, h.shape, float(out[1, 2].abs().sum())
+        >>> out.shape, h.shape, float(out[1, 2].detach().abs().sum())
         (torch.Size([2, 3, 16]), torch.Size([1, 2, 16]), 0.0)
     """
 
