@@ -28,6 +28,12 @@ __all__ = [
     "format_shape",
     "as_float_array",
     "check_token_ids",
+    "to_numpy",
+    "as_real_array",
+    "check_num_layers",
+    "check_num_parameters",
+    "MAX_LAYERS",
+    "MAX_PARAMETERS",
 ]
 
 
@@ -290,4 +296,93 @@ def check_token_ids(ids: Any, name: str, vocab_size: int, *, what: str = "token"
         raise ValueError(
             f"{name} must hold {what} ids in 0..{vocab_size - 1} (the vocabulary has {vocab_size} {what}s); "
             f"got {int(ids[where])} at index {where}. Encode the text with the vocabulary the model was built for."
+        )
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """``value`` as an ``np.ndarray``, its dtype kept; a ``torch.Tensor`` is detached and moved to the CPU."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def as_real_array(value: Any, name: str, *, expected: str, fix: str) -> np.ndarray:
+    """Return ``value`` as an ``np.ndarray`` of booleans, integers or floats, its dtype kept.
+
+    For labels and targets, where the dtype carries meaning (integer class labels
+    against one-hot float rows) so :func:`as_float_array` would lose it. ``expected``
+    completes "``name`` must ..." and ``fix`` says how to repair a wrong value.
+
+    Raises:
+        TypeError: ``value`` is None, a string, or converts to strings, objects or complex numbers.
+
+    Example:
+        >>> as_real_array([0, 2], "y", expected="hold integer class labels", fix="Encode them.")
+        array([0, 2])
+        >>> as_real_array(["a"], "y", expected="hold integer class labels", fix="Encode them.")
+        Traceback (most recent call last):
+        ...
+        TypeError: y must hold integer class labels; got dtype <U1. Encode them.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must {expected}; got {_type_name(value)}. {fix}")
+    array = to_numpy(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must {expected}; got dtype {array.dtype}. {fix}")
+    return array
+
+
+#: The most layers a model of this library builds (the book's models have 1 to 6).
+MAX_LAYERS = 1000
+#: The most parameters a model of this library builds (4 GB in float32; the book's have < 10**7).
+MAX_PARAMETERS = 10**9
+
+
+def check_num_layers(value: Any, name: str = "num_layers") -> int:
+    """Return ``value`` as an ``int`` in ``1..MAX_LAYERS``, checked before any layer is built.
+
+    Every layer is a set of parameters held in memory, so a mistyped ``num_layers=10**12``
+    would build layers until memory runs out; this raises at once instead.
+
+    Example:
+        >>> check_num_layers(10**12)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: num_layers must be at most 1000 (...); got 1000000000000. To fix: ...
+    """
+    value = check_int(value, name, minimum=1)
+    if value > MAX_LAYERS:
+        raise ValueError(
+            f"{name} must be at most {MAX_LAYERS} (the most layers this library builds, each held in "
+            f"memory; the book's models have 1 to 6); got {value}. To fix: pass a number of layers "
+            f"in 1..{MAX_LAYERS}, e.g. 1 to 4."
+        )
+    return value
+
+
+def check_num_parameters(
+    count: int, what: str, fix: str, *, limit: int = MAX_PARAMETERS, bytes_per_parameter: int = 4
+) -> None:
+    """Raise ``ValueError`` when a model about to be built would have more than ``limit`` parameters.
+
+    Called with the count computed from the sizes, before anything is allocated.
+
+    Args:
+        count: the number of parameters the model would have.
+        what: the model, as the message should name it (``"Transformer"``).
+        fix: what to change, completing "To fix: ..." (``"reduce d_model"``).
+        limit: the bound (default :data:`MAX_PARAMETERS`).
+        bytes_per_parameter: 4 for float32, 8 for float64; only for the size in the message.
+
+    Example:
+        >>> check_num_parameters(10**12, "Transformer", "reduce d_model")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: Transformer would have about 1,000,000,000,000 parameters (4000.0 GB in float32); ...
+    """
+    if count > limit:
+        dtype = {4: "float32", 8: "float64"}.get(bytes_per_parameter, f"{bytes_per_parameter} bytes each")
+        raise ValueError(
+            f"{what} would have about {count:,} parameters ({bytes_per_parameter * count / 1e9:.1f} GB in "
+            f"{dtype}); this library builds at most {limit:,} (MAX_PARAMETERS). To fix: {fix}."
         )
