@@ -102,7 +102,8 @@ for _f in ("elu", "elu_grad"):
          ok={("alpha", "zero"): "alpha 0 is ReLU"})
 for _f in ("maxout", "maxout_grad"):
     case(f"activations.{_f}", lambda: dict(z=rng(2, 3)), ok={("z", "rank"): "any leading shape (..., k)",
-                                                             ("z", "width"): "any number of pieces k >= 1"})
+                                                             ("z", "width"): "any number of pieces k >= 1",
+                                                             ("z", "inf"): "+inf is the largest piece: max and its one-hot arg-max are exact"})
 case("activations.softmax", lambda: dict(z=rng(2, 3), axis=-1, temperature=1.0),
      ok={("z", "rank"): "any shape, normalised along axis", ("z", "width"): "any number of classes",
          ("axis", "zero"): "axis 0 is a valid axis"})
@@ -135,13 +136,15 @@ def _fitted_logreg() -> Any:
 
 estimator("linear.LinearRegression", lambda: dict(method="gd", fit_intercept=True, learning_rate=0.1, max_iter=50,
                                                    tol=1e-6), _xy_reg)
-case("linear.LinearRegression.fit", _xy_reg, make=lambda: __import__("dlcourse.linear").linear.LinearRegression())
+case("linear.LinearRegression.fit", _xy_reg, make=lambda: __import__("dlcourse.linear").linear.LinearRegression(),
+     ok={("X", "width"): "fit learns from any number of features"})
 case("linear.LinearRegression.predict", lambda: dict(X=rng(3, 2)), make=_fitted_linreg, reuse=True)
 estimator("linear.LogisticRegression", lambda: dict(learning_rate=1.0, max_iter=50, tol=1e-6, fit_intercept=True,
                                                     threshold=0.5), _xy_cls,
           ok={("threshold", "zero"): "any threshold in [0, 1]"})
 case("linear.LogisticRegression.fit", _xy_cls,
-     make=lambda: __import__("dlcourse.linear").linear.LogisticRegression(max_iter=100))
+     make=lambda: __import__("dlcourse.linear").linear.LogisticRegression(max_iter=100),
+     ok={("X", "width"): "fit learns from any number of features"})
 for _m in ("decision_function", "predict_proba", "predict"):
     case(f"linear.LogisticRegression.{_m}", lambda: dict(X=rng(3, 2)), make=_fitted_logreg, reuse=True)
 
@@ -331,7 +334,7 @@ for _f in ("max_pool2d", "avg_pool2d"):
 case("cnn.lp_pool2d", lambda: dict(x=rng(1, 2, 4, 4), norm_type=2.0, kernel_size=2, stride=2))
 case("cnn.conv1d", lambda: dict(x=rng(1, 2, 6), w=rng(3, 2, 3), b=arr(0.0, 0.1, 0.2), stride=1, padding=1),
      ok={("w", "width"): "any kernel length is valid"})
-case("cnn.SimpleCNN", lambda: dict(c1=2, c2=3, n_classes=4))
+case("cnn.SimpleCNN", lambda: dict(c1=2, c2=3, num_classes=4))
 for _m in ("forward", "feature_maps"):
     case(f"cnn.SimpleCNN.{_m}", lambda: dict(x=trng(2, 1, 8, 8)),
          make=lambda: __import__("dlcourse.cnn").cnn.SimpleCNN(2, 3, 4), reuse=True)
@@ -339,7 +342,7 @@ case("cnn.ResidualBlock", lambda: dict(in_channels=2, out_channels=3, stride=1, 
 case("cnn.ResidualBlock.forward", lambda: dict(x=trng(2, 2, 6, 6)),
      make=lambda: __import__("dlcourse.cnn").cnn.ResidualBlock(2, 3), reuse=True)
 for _f in ("plain_net", "resnet"):
-    case(f"cnn.{_f}", lambda: dict(depth=4, width=2, in_channels=1, n_classes=3, batch_norm=True))
+    case(f"cnn.{_f}", lambda: dict(depth=4, width=2, in_channels=1, num_classes=3, batch_norm=True))
 case("cnn.digits_split", lambda: dict(test_size=0.25, seed=0), ok={("seed", "zero"): NONNEG})
 
 
@@ -362,7 +365,9 @@ case("exercises.check_in_range", lambda: dict(actual=0.5, low=0.0, high=1.0, nam
      aliases={"actual": ("a",)}, ok={**NAME_SHOWN, ("low", "neg"): "any real bound", ("high", "zero"): "any real bound",
                                      ("actual", "zero"): "0 lies in the range [0, 1]"})
 case("exercises.check_choice", lambda: dict(actual="b", options=["a", "b"], correct="b", name="a"),
-     text=("name", "actual", "correct"), aliases={"actual": ("a",)}, ok=NAME_SHOWN)
+     text=("name", "actual", "correct"), aliases={"actual": ("a",)},
+     ok={**NAME_SHOWN, ("options", "elem"): "choices may be any values (e.g. [1, 2, 'both'])",
+         ("options", "elem_none"): "choices may be any values, None included"})
 case("exercises.check_true", lambda: dict(condition=True, message="m"), text=("message",),
      ok={("condition", "*"): "any truthy/falsy value is a condition"})
 case("exercises.check_format", lambda: dict(actual=1.5, kind=float, name="a"), text=("name",),
@@ -388,13 +393,19 @@ case("attention.scaled_dot_score", _qkv, ok=QUERIES)
 case("attention.general_score", lambda: dict(**_qkv(), W=trng(4, 4, seed=2)), ok=QUERIES)
 case("attention.additive_score", lambda: dict(**_qkv(), W=trng(3, 8, seed=2), v=trng(3, seed=3), b=trng(3, seed=4)),
      ok=QUERIES)
-case("attention.location_score", lambda: dict(**_qkv(), W=trng(5, 4, seed=2), b=trng(5, seed=3)), ok=QUERIES)
+LOCATION_KEYS = "the location score uses the keys only for their number S (documented): any values, any width"
+case("attention.location_score", lambda: dict(**_qkv(), W=trng(5, 4, seed=2), b=trng(5, seed=3)),
+     ok={**QUERIES, ("keys", "nan"): LOCATION_KEYS, ("keys", "width"): LOCATION_KEYS})
+VALUE_WIDTH = {("values", "width"): "the value size d_v may differ from the key size d_k (context has size d_v)"}
 case("attention.attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5), score="dot",
                                          mask=torch.tensor([[True] * 5, [True, True, True, False, False]])),
-     ok=QUERIES)
+     ok={**QUERIES, **VALUE_WIDTH})
 case("attention.local_attention", lambda: dict(**_qkv(), values=trng(2, 5, 3, seed=5), center=torch.tensor([1, 3]),
                                                half_width=1, score="dot"),
-     index=("center",), ok={("half_width", "zero"): "a window of one position", **QUERIES})
+     index=("center",), ok={("half_width", "zero"): "a window of one position", **QUERIES, **VALUE_WIDTH,
+                            ("center", "floatdtype"): "the centre p is a real number (local-p predicts S*sigmoid(.))",
+                            ("center", "negidx"): "a centre of -1 with half_width 1 still covers position 0 "
+                                                  "(only an empty window is refused)"})
 case("attention.apply_mask", lambda: dict(scores=trng(2, 3, 5), mask=torch.ones(2, 1, 5, dtype=torch.bool),
                                           name="mask"), text=("name",))
 case("attention.softmax_saturation", lambda: dict(dims=(4, 16), num_keys=4, trials=20, seed=0),
@@ -456,8 +467,11 @@ def _tgt() -> torch.Tensor:
 case("transformer.positional_encoding", lambda: dict(max_len=6, d_model=8, base=10000.0))
 case("transformer.scaled_dot_product_attention", lambda: dict(q=trng(2, 3, 4), k=trng(2, 5, 4, seed=1),
                                                               v=trng(2, 5, 4, seed=2), mask=None, dropout_p=0.0,
-                                                              training=False))
-case("transformer.padding_mask", lambda: dict(tokens=_src(), pad=0), ok={("tokens", "rank"): "any batch shape"})
+                                                              training=False),
+     ok={("v", "width"): "the value width d_v may differ from the query/key width d_k"})
+case("transformer.padding_mask", lambda: dict(tokens=_src(), pad=0),
+     ok={("tokens", "rank"): "any batch shape",
+         ("pad", "neg"): "a pad id outside the vocabulary disables padding (as in Transformer)"})
 case("transformer.subsequent_mask", lambda: dict(size=4))
 case("transformer.MultiHeadAttention", lambda: dict(d_model=8, num_heads=2, dropout=0.0, bias=True))
 case("transformer.MultiHeadAttention.forward",
@@ -505,7 +519,8 @@ def _img() -> torch.Tensor:
 case("xai.GAPNet", lambda: dict(in_channels=1, n_classes=3, channels=(2, 3)))
 case("xai.GMPNet", lambda: dict(in_channels=1, n_classes=3, channels=(2, 3)))
 case("xai.GlobalPoolNet", lambda: dict(pooling="avg", in_channels=1, n_classes=3, channels=(2, 3)))
-case("xai.LRP", lambda: dict(model=_gap(), rule="epsilon", epsilon=1e-6, alpha=2.0, beta=1.0))
+case("xai.LRP", lambda: dict(model=_gap(), rule="epsilon", epsilon=1e-6, alpha=2.0, beta=1.0),
+     ok={("epsilon", "zero"): "epsilon = 0 is LRP-0, documented"})
 case("xai.LRP.attribute", lambda: dict(inputs=_img(), target=torch.tensor([0, 2])),
      make=lambda: __import__("dlcourse.xai").xai.LRP(_gap()), index=("target",))
 case("xai.lrp_leaves", lambda: dict(model=_gap()))
@@ -514,14 +529,16 @@ case("xai.cam", lambda: dict(model=_gap(), x=_img(), target=torch.tensor([0, 2])
 case("xai.grad_cam", lambda: (lambda m: dict(model=m, layer=m.feature_layer, x=_img(), target=torch.tensor([0, 2]),
                                              relu=True))(_gap()), index=("target",))
 case("xai.gradient_x_input", lambda: dict(model=_gap(), x=_img(), target=torch.tensor([0, 2])), index=("target",))
-case("xai.upsample", lambda: dict(maps=trng(2, 4, 4).abs(), size=(8, 8), mode="bilinear"))
+case("xai.upsample", lambda: dict(maps=trng(2, 4, 4).abs(), size=(8, 8), mode="bilinear"),
+     ok={("maps", "shape"): "any number of maps; size is the output (H, W), not one entry per map"})
 case("xai.explain", lambda: dict(model=_gap(), x=_img(), target=torch.tensor([0, 2]), method="gradient_x_input",
                                  seed=0), index=("target",), ok={("seed", "*"): "the seed is used by 'random' only"})
 case("xai.to_heatmap", lambda: dict(attribution=trng(2, 8, 8)), ok={("attribution", "rank"): "(B, C, H, W) is summed"})
 case("xai.random_maps", lambda: dict(shape=(2, 4, 4), seed=0), ok={("seed", "zero"): NONNEG})
 case("xai.pointing_game", lambda: dict(maps=trng(2, 4, 4).abs(), masks=torch.rand(2, 4, 4) > 0.5))
 case("xai.mass_inside", lambda: dict(maps=trng(2, 4, 4).abs(), masks=torch.rand(2, 4, 4) > 0.5))
-case("xai.spot_size", lambda: dict(maps=trng(2, 4, 4).abs(), level=0.5))
+case("xai.spot_size", lambda: dict(maps=trng(2, 4, 4).abs(), level=0.5),
+     ok={("maps", "rank"): "(B, C, H, W) maps are summed over C, documented"})
 case("xai.deletion_curve", lambda: dict(model=_gap(), x=_img(), maps=trng(2, 8, 8).abs(), target=torch.tensor([0, 2]),
                                         steps=4, max_fraction=1.0, baseline=0.0, score="probability", batch_size=8),
      index=("target",), ok={("baseline", "neg"): "any fill value", ("baseline", "zero"): NONNEG})
@@ -564,7 +581,7 @@ case("seq2seq.Seq2Seq", lambda: dict(encoder=__import__("dlcourse.seq2seq").seq2
      ok={("teacher_forcing_ratio", "zero"): "0 is free running"})
 case("seq2seq.Seq2Seq.encode", _batch, make=_s2s, reuse=True, index=("src",))
 case("seq2seq.Seq2Seq.forward", lambda: dict(**_batch(), tgt=_pairs().tgt), make=_s2s, reuse=True,
-     index=("src", "tgt"))
+     index=("src", "tgt"), freewidth=("tgt",))  # tgt_len is free: a shorter tgt is a shorter target
 case("seq2seq.lengths_to_mask", lambda: dict(lengths=torch.tensor([3, 1]), max_len=4))
 case("seq2seq.sequence_loss", lambda: dict(logits=trng(2, 3, 5), targets=torch.tensor([[1, 2, 0], [3, 4, 2]]), pad=0),
      index=("targets",), ok={("pad", "neg"): "no padding id"})
@@ -647,7 +664,8 @@ def _step_args() -> dict[str, Any]:
 
 case("seq2seq.SeedStack.step", _step_args, make=_stack, reuse=True, index=("token",),
      ok={("enc", "*"): NO_ATTENTION, ("mask", "*"): NO_ATTENTION, ("keys_proj", "*"): NO_ATTENTION})
-case("seq2seq.SeedStack.forward", lambda: _kbatch(tgt=True), make=_stack, reuse=True, index=("src", "tgt"))
+case("seq2seq.SeedStack.forward", lambda: _kbatch(tgt=True), make=_stack, reuse=True, index=("src", "tgt"),
+     freewidth=("tgt",))  # tgt_len is free: a shorter tgt is a shorter target
 case("seq2seq.train_seed_stack", lambda: dict(stack=_stack(), pairs=_pairs(), steps=2, batch_size=3, lr=0.01,
                                               seeds=[0, 1], clip=1.0))
 
@@ -663,12 +681,16 @@ def _vocab() -> Any:
 DOCS = ["the cat sat on the mat", "a dog ate my homework", "the cat and the dog"]
 case("text.tokenize", lambda: dict(text="The cat sat.", method="rule", lower=True), text=("text",))
 case("text.remove_stopwords", lambda: dict(tokens=["the", "cat"], language="english"))
-case("text.Vocab", lambda: dict(tokens=["the", "cat", "sat"], specials=("<pad>", "<unk>"), unk_token="<unk>"))
-case("text.Vocab.lookup_token", lambda: dict(index=2), make=_vocab, reuse=True)
+case("text.Vocab", lambda: dict(tokens=["the", "cat", "sat"], specials=("<pad>", "<unk>"), unk_token="<unk>"),
+     ok={("specials", "empty"): "documented: no specials, and the default <unk> then means no unknown token",
+         ("tokens", "empty"): "a vocabulary of the specials alone is valid (every word maps to <unk>)"})
+case("text.Vocab.lookup_token", lambda: dict(index=2), make=_vocab, reuse=True,
+     ok={("index", "zero"): "0 is a valid index (the first special token)"})
 case("text.Vocab.encode", lambda: dict(tokens=["the", "dog"]), make=_vocab, reuse=True)
 case("text.Vocab.decode", lambda: dict(indices=[4, 5]), make=_vocab, reuse=True)
 case("text.one_hot", lambda: dict(tokens=["the", "cat"], vocab=_vocab()))
-case("text.bag_of_words", lambda: dict(tokens=["the", "cat"], vocab=_vocab(), binary=True))
+case("text.bag_of_words", lambda: dict(tokens=["the", "cat"], vocab=_vocab(), binary=True),
+     ok={("tokens", "empty"): "an empty document's bag of words is all zeros"})
 case("text.document_term_matrix", lambda: dict(docs=[["the", "cat"], ["sat"]], vocab=_vocab(), binary=False))
 estimator("text.TfidfVectorizer", lambda: dict(tokenizer="rule", lowercase=True, norm="l2", min_df=1, max_df=1.0),
           lambda: dict(documents=list(DOCS)))
@@ -691,7 +713,8 @@ case("text.SearchIndex", lambda: dict(documents=list(DOCS)))
 for _m in ("scores", "search"):
     case(f"text.SearchIndex.{_m}", (lambda m=_m: dict(query="cat", **({"k": 2} if m == "search" else {}))),
          make=lambda: __import__("dlcourse.text").text.SearchIndex(DOCS), reuse=True, text=("query",))
-estimator("text.BPE", lambda: dict(num_merges=5, min_frequency=2), lambda: dict(corpus=list(DOCS)))
+estimator("text.BPE", lambda: dict(num_merges=5, min_frequency=2), lambda: dict(corpus=list(DOCS)),
+          ok={("num_merges", "zero"): "0 merges is the character-level starting point of BPE"})
 
 
 def _bpe() -> Any:
@@ -707,6 +730,7 @@ case("text.BPE.decode", lambda: dict(tokens=["the</w>", "cat</w>"]), make=_bpe, 
 # --------------------------------------------------------------------------- embeddings
 
 SENTS = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"]] * 3
+LR0 = "documented lr >= 0: a step that changes nothing, and the batch's loss it returns is right"
 case("embeddings.skipgram_pairs", lambda: dict(tokens=["a", "b", "c", "d"], window=2))
 case("embeddings.cbow_pairs", lambda: dict(tokens=["a", "b", "c", "d"], window=2))
 case("embeddings.noise_distribution", lambda: dict(counts=np.array([5, 3, 1]), power=0.75),
@@ -722,7 +746,7 @@ case("embeddings.SkipGram.forward", lambda: dict(centre=torch.tensor([0, 1]), co
 case("embeddings.SkipGram.sgd_step", lambda: dict(centre=torch.tensor([0, 1]), context=torch.tensor([2, 3]),
                                                   negatives=torch.tensor([[4, 5], [5, 4]]), lr=0.1),
      make=lambda: __import__("dlcourse.embeddings").embeddings.SkipGram(6, 3, seed=0),
-     index=("centre", "context", "negatives"))
+     index=("centre", "context", "negatives"), ok={("lr", "zero"): LR0})
 case("embeddings.CBOW.forward", lambda: dict(context=torch.tensor([[0, 1], [2, 3]]), centre=torch.tensor([2, 4]),
                                              negatives=torch.tensor([[4, 5], [5, 1]])),
      make=lambda: __import__("dlcourse.embeddings").embeddings.CBOW(6, 3, seed=0), reuse=True,
@@ -730,10 +754,11 @@ case("embeddings.CBOW.forward", lambda: dict(context=torch.tensor([[0, 1], [2, 3
 case("embeddings.CBOW.sgd_step", lambda: dict(context=torch.tensor([[0, 1], [2, 3]]), centre=torch.tensor([2, 4]),
                                               negatives=torch.tensor([[4, 5], [5, 1]]), lr=0.1),
      make=lambda: __import__("dlcourse.embeddings").embeddings.CBOW(6, 3, seed=0),
-     index=("context", "centre", "negatives"))
+     index=("context", "centre", "negatives"), ok={("lr", "zero"): LR0})
 case("embeddings.build_vocab", lambda: dict(sentences=SENTS, min_count=1))
 case("embeddings.window_pairs", lambda: dict(ids=np.arange(6), sentence_ids=np.array([0, 0, 0, 1, 1, 1]), window=2),
-     index=("ids",), ok={("ids", "negidx"): "ids are token labels here; any integer is passed through"})
+     index=("ids",), ok={("ids", "negidx"): "ids are token labels here; any integer is passed through",
+                         ("ids", "oob"): "ids are token labels here; any integer is passed through"})
 case("embeddings.train_word2vec", lambda: dict(sentences=SENTS, sg=1, vector_size=4, window=2, negative=2, epochs=1,
                                                min_count=1, batch_size=8, seed=0, progress=False),
      ok={("sg", "zero"): "sg=0 is CBOW", ("seed", "zero"): NONNEG})
@@ -745,11 +770,12 @@ def _wv() -> Any:
     return WordVectors(["king", "queen", "man", "woman", "cat"], rng(5, 4, seed=3))
 
 
-case("embeddings.WordVectors", lambda: dict(words=["a", "b", "c"], vectors=rng(3, 4)))
+case("embeddings.WordVectors", lambda: dict(words=["a", "b", "c"], vectors=rng(3, 4)), freewidth=("vectors",))
 case("embeddings.WordVectors.similarity", lambda: dict(word1="king", word2="queen"), make=_wv, reuse=True,
      text=())
 case("embeddings.WordVectors.most_similar", lambda: dict(positive=["king"], negative=["man"], topn=2), make=_wv,
-     reuse=True, ok={("negative", "empty"): "no negative words is the plain neighbour query"})
+     reuse=True, ok={("negative", "empty"): "no negative words is the plain neighbour query",
+                     ("positive", "empty"): "negative words alone are a valid query (as gensim: nearest to -mean)"})
 case("embeddings.WordVectors.analogy", lambda: dict(a="man", b="king", c="woman", topn=1), make=_wv, reuse=True)
 case("embeddings.WordVectors.evaluate_analogies", lambda: dict(quads=[("man", "king", "woman", "queen")]),
      make=_wv, reuse=True)
@@ -843,15 +869,18 @@ case("rnn.CharLM.sample", lambda: dict(prefix="he", length=5, temperature=1.0, s
 case("rnn.CharLM.perplexity", lambda: dict(text="hello world"), make=_charlm, reuse=True)
 case("rnn.fit_char_lm", lambda: dict(model=_charlm(), text=TEXT, seq_len=8, batch_size=2, epochs=1, lr=0.01, clip=1.0,
                                      seed=0), ok={("seed", "zero"): NONNEG})
-case("rnn.unigram_perplexity", lambda: dict(train_text="abcab", test_text="abc", alpha=1.0))
+case("rnn.unigram_perplexity", lambda: dict(train_text="abcab", test_text="abc", alpha=1.0),
+     text=("train_text", "test_text"))
 case("rnn.gradient_flow", lambda: dict(spectral_radius=1.0, seq_len=5, hidden_size=4, activation="tanh",
-                                       input_scale=0.5, seed=0), ok={("seed", "zero"): NONNEG})
+                                       input_scale=0.5, seed=0),
+     ok={("seed", "zero"): NONNEG, ("input_scale", "zero"): "an undriven RNN: the Jacobian is then exactly W^lag"})
 case("rnn.pad_sequences", lambda: dict(sequences=[[1, 2, 3], [4]], pad_id=0))
 case("rnn.lengths_to_mask", lambda: dict(lengths=torch.tensor([3, 1]), max_len=4))
 case("rnn.masked_cross_entropy", lambda: dict(logits=trng(2, 3, 5), targets=torch.tensor([[1, 2, 0], [3, 4, 2]]),
                                               mask=torch.tensor([[True, True, False], [True] * 3]),
                                               reduction="mean"), index=("targets",))
-case("rnn.last_states", lambda: dict(outputs=trng(2, 3, 4), lengths=torch.tensor([3, 1])), index=("lengths",))
+case("rnn.last_states", lambda: dict(outputs=trng(2, 3, 4), lengths=torch.tensor([3, 1])), index=("lengths",),
+     freewidth=("outputs",), ok={("outputs", "nan"): "the NaN sits at a step that is no sequence's last: never read"})
 case("rnn.char_vocab", lambda: dict(text="hello"), text=("text",))
 
 
@@ -876,7 +905,9 @@ def _ids(n: int = 200) -> torch.Tensor:
 
 case("rnn.train_lms", lambda: dict(models={"lstm": _rlm()}, train_ids=_ids(), val_ids=_ids(), steps=2, seq_len=8,
                                    batch_size=2, lr=0.01, clip=1.0, eval_every=1, seed=0),
-     index=("train_ids", "val_ids"), ok={("seed", "zero"): NONNEG})
+     index=("train_ids", "val_ids"), ok={("seed", "zero"): NONNEG,
+                                         ("train_ids", "shape"): "training and validation texts of any lengths",
+                                         ("val_ids", "shape"): "training and validation texts of any lengths"})
 case("rnn.stream_perplexity", lambda: dict(model=_rlm(), ids=_ids(60), seq_len=8, batch_size=2), index=("ids",))
 case("rnn.init_lstm_params", lambda: dict(input_size=3, hidden_size=4, seed=0, peephole=False),
      ok={("seed", "zero"): NONNEG})
@@ -894,11 +925,12 @@ case("rnn.gru_step", lambda: dict(x=rng(2, 3), h=rng(2, 4, seed=1),
 # --------------------------------------------------------------------------- timeseries
 
 for _f in ("acf", "pacf"):
-    case(f"timeseries.{_f}", lambda: dict(x=series(), nlags=3, adjusted=False))
+    case(f"timeseries.{_f}", lambda: dict(x=series(), nlags=3, adjusted=False),
+         ok={("nlags", "zero"): "lag 0 alone is valid (its value is 1), as in statsmodels"})
 case("timeseries.difference", lambda: dict(x=series(), d=1, lag=1), ok={("d", "zero"): "d=0 returns the series"})
 case("timeseries.inverse_difference", lambda: dict(z=np.diff(series()), initial=series()[:1], d=1, lag=1),
      ok={("d", "zero"): "d=0 returns the series"})
-case("timeseries.fit_ar", lambda: dict(x=series(), p=2))
+case("timeseries.fit_ar", lambda: dict(x=series(), p=2), ok={("p", "zero"): "AR(0) is the mean model, documented"})
 case("timeseries.simulate_arma", lambda: dict(phi=(0.5,), theta=(0.2,), n=50, seed=0, const=0.0, sigma=1.0,
                                               burn_in=10),
      ok={("phi", "empty"): "no AR part", ("theta", "empty"): "no MA part", ("seed", "zero"): NONNEG,
@@ -929,7 +961,8 @@ case("timeseries.ARIMAForecaster.predict_one_step", lambda: dict(series=series()
 case("timeseries.fit_arima", lambda: dict(y=series(), order=(1, 0, 0), trend="c"))
 case("timeseries.select_arima_order", lambda: dict(y=series(), p_values=[0, 1], d=0, q_values=[0]),
      ok={("d", "zero"): NONNEG})
-case("timeseries.select_ar_order", lambda: dict(x=series(), max_p=2))
+case("timeseries.select_ar_order", lambda: dict(x=series(), max_p=2),
+     ok={("max_p", "zero"): "max_p = 0 ranks the mean model alone"})
 estimator("timeseries.TransformedForecaster",
           lambda: dict(base=__import__("dlcourse.timeseries").timeseries.NaiveForecaster(), transform="sqrt"),
           lambda: dict(train=series()))
@@ -1004,24 +1037,29 @@ case("data.adding_problem", lambda: dict(n=4, seq_len=5, seed=0), ok={("seed", "
 case("data.copy_memory_task", lambda: dict(n=4, delay=3, n_symbols=4, alphabet=5, seed=0),
      ok={("seed", "zero"): NONNEG})
 case("data.split_pairs", lambda: dict(pairs=_pairs(), n_test=2, seed=0), ok={("seed", "zero"): NONNEG})
-case("data.subset_pairs", lambda: dict(pairs=_pairs(), index=torch.tensor([0, 2])), index=("index",))
+case("data.subset_pairs", lambda: dict(pairs=_pairs(), index=torch.tensor([0, 2])), index=("index",),
+     ok={("index", "negidx"): "documented: negative row numbers count from the end, as in PyTorch"})
 case("data.source_keys", lambda: dict(pairs=_pairs()))
 case("data.date_task", lambda: dict(n=4, seed=0), ok={("seed", "zero"): NONNEG})
 case("data.date_splits", lambda: dict(n_train=4, n_test=2, seed=0), ok={("seed", "zero"): NONNEG})
 case("data.format_date", lambda: dict(date=__import__("datetime").date(2020, 5, 17), fmt="yyyy/mm/dd"))
 case("data.encode_chars", lambda: dict(text="2020-05-17"), text=())
 case("data.decode_chars", lambda: dict(ids=[5, 6, 7]))
-case("data.sensor_windows", lambda: dict(n=4, seq_len=6, spike=3.0, seed=0), ok={("seed", "zero"): NONNEG})
+case("data.sensor_windows", lambda: dict(n=4, seq_len=6, spike=3.0, seed=0),
+     ok={("seed", "zero"): NONNEG, ("spike", "neg"): "a negative spike is a dip: an anomaly all the same"})
 case("data.shapes_localisation", lambda: dict(n=3, size=16, min_shape=5, max_shape=7, n_distractors=1, noise=0.1,
                                               seed=0),
      ok={("seed", "zero"): NONNEG, ("noise", "zero"): "noise-free images", ("n_distractors", "zero"): NONNEG})
 case("data.draw_shape", lambda: dict(kind="plus", size=7, thickness=1))
 case("data.load_text", lambda: dict(name="lighthouse"))
 case("data.tokenize_words", lambda: dict(text="The cat sat."), text=("text",))
-case("data.RemoteFile", _remote_args, text=("description",))
+case("data.RemoteFile", _remote_args, text=("description",),
+     ok={("name", "unknown"): "RemoteFile declares a new file: any new name is valid",
+         ("filename", "unknown"): "RemoteFile declares a new file: any new file name is valid"})
 case("data.register", lambda: dict(spec=_remote()))
 case("data.fetch", lambda: dict(name=_remote(), cache_dir=os.path.join(_tmp(), "cache"), force=False, timeout=10.0,
-                                deadline=60.0))
+                                deadline=60.0),
+     ok={("cache_dir", "unknown"): "a new folder name is a valid cache folder (it is created)"})
 case("data.sha256sum", lambda: dict(path=_tmpfile(), chunk_size=1024))
 
 CORPUS = "needs a downloaded corpus (network); not called by the offline test"

@@ -170,7 +170,8 @@ _W2 = np.zeros((2, 1, 3, 3))
         (lambda: cnn.resnet(2), ValueError, "depth must be >= 4"),
         (lambda: cnn.resnet(10**12), ValueError, "depth must be <= 2000"),
         (lambda: cnn.plain_net(4, in_channels=-1), ValueError, "in_channels must be >= 1; got -1"),
-        (lambda: cnn.plain_net(4, n_classes=1), ValueError, "n_classes must be >= 2"),
+        (lambda: cnn.plain_net(4, num_classes=1), ValueError, "num_classes must be >= 2"),
+        (lambda: cnn.resnet(4, num_classes=3, n_classes=4), TypeError, "num_classes and its older name n_classes"),
         (lambda: cnn.plain_net(6, width=10**5), ValueError, "would need about .* weights.*MAX_PARAMETERS"),
         (lambda: cnn.SimpleCNN()(torch.zeros(2, 1, 28, 28)), ValueError, "x must have shape"),
         (lambda: cnn.SimpleCNN()(torch.zeros(2, 1, 8, 8, dtype=torch.float64)), TypeError, "model's dtype torch.float32"),
@@ -178,6 +179,9 @@ _W2 = np.zeros((2, 1, 3, 3))
         (lambda: cnn.digits_split(seed=-1), ValueError, "seed must be >= 0; got -1"),
         (lambda: cnn.digits_split(test_size=1.0), ValueError, "test_size must be a fraction in"),
         (lambda: cnn.conv_output_size(0, 3), ValueError, "w must be >= 1"),
+        (lambda: cnn.conv_output_size(6, 3, exact="no"), TypeError, "exact must be bool"),
+        (lambda: cnn.pad2d(None, 1), TypeError, "x must be an array-like of real numbers; got None"),
+        (lambda: cnn.pad2d(np.zeros(3), 1), ValueError, "x must have at least 2 dimensions"),
         (lambda: cnn.max_pool2d(_X4, 10**12), ValueError, "kernel_size must be <= 100000"),
         (lambda: cnn.conv2d(_X4, _W2, padding=10**12), ValueError, "padding must be <= 100000"),
         (lambda: cnn.conv1d(np.zeros((1, 1, 5)), np.zeros((1, 1, 3)), padding=10**12), ValueError, "padding must be <= 100000"),
@@ -249,6 +253,18 @@ def test_torch_blocks_shapes_projection_and_parameter_parity():
     cnn_model = cnn.SimpleCNN()
     maps = cnn_model.feature_maps(torch.zeros(2, 1, 8, 8))
     assert maps["conv1"].shape == (2, 16, 8, 8) and maps["pool2"].shape == (2, 32, 2, 2)
+
+
+@pytest.mark.parametrize("build", [lambda **kw: cnn.SimpleCNN(**kw), lambda **kw: cnn.plain_net(4, **kw),
+                                   lambda **kw: cnn.resnet(4, **kw)])
+def test_num_classes_is_torchs_name_and_n_classes_still_works(build):
+    out = lambda model: model(torch.zeros(2, 1, 8, 8)).shape  # noqa: E731
+    assert out(build(num_classes=3)) == (2, 3)
+    with pytest.warns(DeprecationWarning, match="n_classes is deprecated; use num_classes") as caught:
+        assert out(build(n_classes=3)) == (2, 3)
+    assert caught[0].filename == __file__  # the warning points at the caller's line
+    with pytest.warns(DeprecationWarning):
+        assert out(build(num_classes=3, n_classes=3)) == (2, 3)  # the same value twice is accepted
 
 
 def test_convolution_widget_driven_from_code():

@@ -12,6 +12,7 @@ vanish under ``python -O`` and their messages are rarely helpful.
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -32,8 +33,11 @@ __all__ = [
     "as_real_array",
     "check_num_layers",
     "check_num_parameters",
+    "renamed",
     "MAX_LAYERS",
     "MAX_PARAMETERS",
+    "check_num_elements",
+    "MAX_ELEMENTS",
 ]
 
 
@@ -385,4 +389,74 @@ def check_num_parameters(
         raise ValueError(
             f"{what} would have about {count:,} parameters ({bytes_per_parameter * count / 1e9:.1f} GB in "
             f"{dtype}); this library builds at most {limit:,} (MAX_PARAMETERS). To fix: {fix}."
+        )
+
+
+def renamed(value: Any, old_value: Any, name: str, old_name: str, default: Any) -> Any:
+    """The value of an argument that also answers to its older, deprecated name.
+
+    For a keyword renamed to torch's name (``n_classes`` -> ``num_classes``), the
+    function keeps ``name=default`` and a keyword-only ``old_name=None`` and calls this.
+
+    Args:
+        value: the argument under its new name (``default`` when not given).
+        old_value: the argument under its old name (``None`` when not given).
+        name, old_name: the two names, for the messages.
+        default: the new argument's default.
+
+    Returns:
+        ``old_value`` when it was given (with a :class:`DeprecationWarning` that names
+        the new keyword), else ``value``.
+
+    Raises:
+        TypeError: both names were given, with different values.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     renamed(10, 3, "num_classes", "n_classes", 10)
+        3
+    """
+    if old_value is None:
+        return value
+    if value != default and value != old_value:
+        raise TypeError(
+            f"{name} and its older name {old_name} were both given ({value!r} and {old_value!r}); "
+            f"pass only {name}."
+        )
+    warnings.warn(
+        f"{old_name} is deprecated; use {name} (torch's name): {name}={old_value!r}.", DeprecationWarning, stacklevel=3
+    )
+    return old_value
+
+
+#: The most numbers one array or tensor of data, masks or batches may hold (800 MB in
+#: float64 or int64); the book's have below 10**7.
+MAX_ELEMENTS = 10**8
+
+
+def check_num_elements(count: int, what: str, fix: str, *, limit: int = MAX_ELEMENTS) -> None:
+    """Raise ``ValueError`` when an array about to be built would hold more than ``limit`` numbers.
+
+    Called with the count computed from the sizes, before anything is allocated, so a
+    mistyped size (``n=10**12``) fails at once and names the arguments instead of a
+    ``MemoryError`` deep inside NumPy or torch.
+
+    Args:
+        count: how many numbers the array would hold.
+        what: the array and the arguments that set its size, for the message.
+        fix: what to change, completing "To fix: ...".
+        limit: the bound (default :data:`MAX_ELEMENTS`).
+
+    Example:
+        >>> check_num_elements(2 * 10**12, "the mask (batch x max_len = 2 x 10**12)", "pass a smaller max_len")
+        Traceback (most recent call last):
+        ...
+        ValueError: the mask (batch x max_len = 2 x 10**12) would hold 2,000,000,000,000 numbers; this library builds at most 100,000,000 in one array (MAX_ELEMENTS). To fix: pass a smaller max_len.
+    """
+    if count > limit:
+        raise ValueError(
+            f"{what} would hold {count:,} numbers; this library builds at most {limit:,} in one array "
+            f"(MAX_ELEMENTS). To fix: {fix}."
         )

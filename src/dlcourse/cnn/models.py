@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_int, check_ndim, check_shape, check_type
+from .._validation import check_int, check_ndim, check_shape, check_type, renamed
 
 __all__ = ["SimpleCNN", "ResidualBlock", "plain_net", "resnet"]
 
@@ -29,11 +29,16 @@ class SimpleCNN(nn.Module):
     r"""A small CNN for 8x8 grey images (scikit-learn's digits).
 
     conv(1 -> c1, 3x3, pad 1) - ReLU - max-pool 2 -> conv(c1 -> c2, 3x3, pad 1) - ReLU -
-    max-pool 2 -> flatten -> linear(c2 * 2 * 2 -> n_classes).
+    max-pool 2 -> flatten -> linear(c2 * 2 * 2 -> num_classes).
 
-    Shapes: input (N, 1, 8, 8) -> logits (N, n_classes). Feature maps: (N, c1, 8, 8)
+    Shapes: input (N, 1, 8, 8) -> logits (N, num_classes). Feature maps: (N, c1, 8, 8)
     after the first convolution, (N, c2, 4, 4) after the second. PyTorch's default
     initialisation. :meth:`feature_maps` returns the intermediate activations.
+
+    Args:
+        c1, c2: channels of the two convolutions.
+        num_classes: outputs of the linear head (``n_classes=``, the older name, is
+            still accepted with a :class:`DeprecationWarning`).
 
     Example
     -------
@@ -41,15 +46,16 @@ class SimpleCNN(nn.Module):
     torch.Size([5, 10])
     """
 
-    def __init__(self, c1: int = 16, c2: int = 32, n_classes: int = 10) -> None:
+    def __init__(self, c1: int = 16, c2: int = 32, num_classes: int = 10, *, n_classes: int | None = None) -> None:
         super().__init__()
         c1 = check_int(c1, "c1", minimum=1, maximum=MAX_WIDTH)
         c2 = check_int(c2, "c2", minimum=1, maximum=MAX_WIDTH)
-        n_classes = check_int(n_classes, "n_classes", minimum=2, maximum=MAX_WIDTH)
+        num_classes = renamed(num_classes, n_classes, "num_classes", "n_classes", 10)
+        num_classes = check_int(num_classes, "num_classes", minimum=2, maximum=MAX_WIDTH)
         self.conv1 = nn.Conv2d(1, c1, kernel_size=3, padding=1)
         self.conv2 = nn.Conv2d(c1, c2, kernel_size=3, padding=1)
         self.pool = nn.MaxPool2d(2)
-        self.head = nn.Linear(c2 * 2 * 2, n_classes)
+        self.head = nn.Linear(c2 * 2 * 2, num_classes)
 
     def feature_maps(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """The activations after each convolution and pooling layer, by name."""
@@ -63,7 +69,7 @@ class SimpleCNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         p2 = self.feature_maps(x)["pool2"]
-        return self.head(p2.flatten(1))  # (N, c2*2*2) -> (N, n_classes)
+        return self.head(p2.flatten(1))  # (N, c2*2*2) -> (N, num_classes)
 
 
 class ResidualBlock(nn.Module):
@@ -135,21 +141,21 @@ MAX_PARAMETERS = 10**8
 
 
 def _check_net_args(
-    depth: Any, width: Any, in_channels: Any, n_classes: Any, batch_norm: Any
+    depth: Any, width: Any, in_channels: Any, num_classes: Any, batch_norm: Any
 ) -> tuple[int, int, int, int]:
     depth = _check_depth(depth)
     width = check_int(width, "width", minimum=1, maximum=MAX_WIDTH)
     in_channels = check_int(in_channels, "in_channels", minimum=1, maximum=MAX_WIDTH)
-    n_classes = check_int(n_classes, "n_classes", minimum=2, maximum=MAX_WIDTH)
+    num_classes = check_int(num_classes, "num_classes", minimum=2, maximum=MAX_WIDTH)
     check_type(batch_norm, "batch_norm", bool)
-    n_weights = 9 * in_channels * width + (depth - 2) * 9 * width * width + width * n_classes
+    n_weights = 9 * in_channels * width + (depth - 2) * 9 * width * width + width * num_classes
     if n_weights > MAX_PARAMETERS:
         raise ValueError(
-            f"depth={depth}, width={width}, in_channels={in_channels}, n_classes={n_classes} would need about "
-            f"{n_weights:,} weights, "
+            f"depth={depth}, width={width}, in_channels={in_channels}, num_classes={num_classes} would need "
+            f"about {n_weights:,} weights, "
             f"more than MAX_PARAMETERS = {MAX_PARAMETERS:,}. Use a smaller depth or width."
         )
-    return depth, width, in_channels, n_classes
+    return depth, width, in_channels, num_classes
 
 
 def _check_depth(depth: Any) -> int:
@@ -163,36 +169,54 @@ def _check_depth(depth: Any) -> int:
 
 
 def plain_net(
-    depth: int, width: int = 8, in_channels: int = 1, n_classes: int = 10, batch_norm: bool = True
+    depth: int,
+    width: int = 8,
+    in_channels: int = 1,
+    num_classes: int = 10,
+    batch_norm: bool = True,
+    *,
+    n_classes: int | None = None,
 ) -> nn.Sequential:
     r"""A plain ("no shortcut") convolutional network with ``depth`` weighted layers.
 
     Layers, counted as in He et al. (2016): one 3x3 stem convolution ``in_channels ->
     width``, ``depth - 2`` further 3x3 convolutions ``width -> width`` (each followed by
     batch normalisation when ``batch_norm`` and a ReLU), global average pooling, and
-    one linear layer ``width -> n_classes``. Spatial size is kept (padding 1).
+    one linear layer ``width -> num_classes``. Spatial size is kept (padding 1).
 
     :func:`resnet` of the same ``depth`` has exactly the same layers and parameter
-    count; only the shortcuts differ. Shapes (N, in_channels, H, W) -> (N, n_classes).
+    count; only the shortcuts differ. Shapes (N, in_channels, H, W) -> (N, num_classes).
+    ``n_classes=``, the older name of ``num_classes``, is still accepted (with a
+    :class:`DeprecationWarning`).
     """
-    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes, batch_norm)
+    num_classes = renamed(num_classes, n_classes, "num_classes", "n_classes", 10)  # warns from the caller's line
+    depth, width, in_channels, num_classes = _check_net_args(depth, width, in_channels, num_classes, batch_norm)
     layers = _conv_bn_relu(in_channels, width, batch_norm)
     for _ in range(depth - 2):
         layers += _conv_bn_relu(width, width, batch_norm)
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, n_classes)]  # (N, width) -> (N, n_classes)
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, num_classes)]  # (N, width) -> (N, num_classes)
     return nn.Sequential(*layers)
 
 
-def resnet(depth: int, width: int = 8, in_channels: int = 1, n_classes: int = 10, batch_norm: bool = True) -> nn.Sequential:
+def resnet(
+    depth: int,
+    width: int = 8,
+    in_channels: int = 1,
+    num_classes: int = 10,
+    batch_norm: bool = True,
+    *,
+    n_classes: int | None = None,
+) -> nn.Sequential:
     r"""A residual network with ``depth`` weighted layers: :func:`plain_net` plus shortcuts.
 
     One 3x3 stem convolution ``in_channels -> width``, then ``(depth - 2) / 2``
     :class:`ResidualBlock` s of two 3x3 convolutions each (identity shortcuts, since
     the width does not change), global average pooling and a linear head.
-    Shapes (N, in_channels, H, W) -> (N, n_classes).
+    Shapes (N, in_channels, H, W) -> (N, num_classes); ``n_classes=`` as in :func:`plain_net`.
     """
-    depth, width, in_channels, n_classes = _check_net_args(depth, width, in_channels, n_classes, batch_norm)
+    num_classes = renamed(num_classes, n_classes, "num_classes", "n_classes", 10)  # warns from the caller's line
+    depth, width, in_channels, num_classes = _check_net_args(depth, width, in_channels, num_classes, batch_norm)
     layers = _conv_bn_relu(in_channels, width, batch_norm)
     layers += [ResidualBlock(width, width, batch_norm=batch_norm) for _ in range((depth - 2) // 2)]
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, n_classes)]
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, num_classes)]
     return nn.Sequential(*layers)

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array, check_int, check_ndim
+from .._validation import as_float_array, check_int, check_ndim, check_type
 
 __all__ = ["conv_output_size", "pad2d"]
 
@@ -39,6 +39,7 @@ def conv_output_size(w: int, f: int, p: int = 0, s: int = 1, *, exact: bool = Tr
     f = check_int(f, "f", minimum=1)
     p = check_int(p, "p", minimum=0)
     s = check_int(s, "s", minimum=1)
+    check_type(exact, "exact", bool)
     span = w - f + 2 * p
     if span < 0:
         raise ValueError(
@@ -106,6 +107,9 @@ def _check_conv_args(x: Any, w: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np
 
 def pad2d(x: np.ndarray, padding: int | tuple[int, int]) -> np.ndarray:
     """Zero-pad the last two axes of ``x`` (shape ``(..., H, W)``) by ``padding`` on each side."""
+    x = as_float_array(x, "x")
+    if x.ndim < 2:
+        raise ValueError(f"x must have at least 2 dimensions (..., height, width); got shape {x.shape}.")
     ph, pw = _pair(padding, "padding", 0)
     widths = [(0, 0)] * (np.ndim(x) - 2) + [(ph, ph), (pw, pw)]
     return np.pad(x, widths)
