@@ -111,6 +111,21 @@ def test_bad_input_gets_a_clear_error(call, error, match):
         call()
 
 
+def test_nan_propagates_like_torch_and_kinks_keep_their_convention():
+    x = np.array([np.nan, -np.inf, -1.0, 0.0, 2.0, np.inf])
+    np.testing.assert_array_equal(A.relu(x), [np.nan, 0.0, 0.0, 0.0, 2.0, np.inf])
+    np.testing.assert_array_equal(A.relu_grad(x), [np.nan, 0.0, 0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(A.leaky_relu_grad(x, 0.1), [np.nan, 0.1, 0.1, 0.1, 1.0, 1.0])
+    np.testing.assert_array_equal(A.identity_grad(x), [np.nan, 1, 1, 1, 1, 1])
+    for f, df in A.ACTIVATIONS.values():  # every activation and derivative: NaN in, NaN out
+        assert np.isnan(f(np.array([np.nan]))[0]) and np.isnan(df(np.array([np.nan]))[0])
+    g = A.maxout_grad(np.array([[np.nan, 1.0], [0.0, 3.0]]))
+    assert np.isnan(g[0]).all() and g[1].tolist() == [0.0, 1.0]
+    with pytest.raises(ValueError, match=r"name must be one of 'sigmoid'"):
+        A.get_activation(3)
+
+
+
 def test_softmax_matches_scipy_at_every_temperature_and_axis():
     import scipy.special
 

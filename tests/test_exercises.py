@@ -104,6 +104,13 @@ def test_check_equal_compares_arrays_and_tensors(capsys):
         lambda: check_close(1.0, None),
         lambda: check_close(1.0, "1.0"),
         lambda: check_close(1.0, 1.0, rtol=-1),
+        lambda: check_close(1.0, 1.0, atol=None),
+        lambda: check_close(1.0, 1.0, rtol="1e-6"),
+        lambda: check_shape(np.zeros(2), None),
+        lambda: check_shape(np.zeros(2), ("x",)),
+        lambda: check_choice("b", "ab", "b"),
+        lambda: check_choice("b", None, "b"),
+        lambda: reject_if("no", "a string is always true"),
         lambda: check_true(True, ""),
         lambda: check_format(1.0, "float"),
     ],
@@ -142,6 +149,14 @@ def test_check_format_accepts_without_a_tick(capsys):
         check_format(True, numbers.Real)
     with pytest.raises(ExerciseError, match="is empty"):
         check_format("  ", str)
+
+
+def test_an_infinite_expected_value_needs_an_equal_answer_and_text_is_not_a_number():
+    check_close([np.inf, 2.0], [np.inf, 2.0])
+    with pytest.raises(ExerciseError, match="differs from the expected values"):
+        check_close([1.0, 2.0], [np.inf, 2.0])  # the tolerance rtol * inf must not accept anything
+    with pytest.raises(ExerciseError, match=r"should be a number or an array of numbers; got str \(the text '0.5'\)"):
+        check_in_range("0.5", 0.0, 1.0)
 
 
 def test_reject_if_teaches_and_never_ticks(capsys):

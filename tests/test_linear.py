@@ -164,6 +164,23 @@ def test_bad_input_gets_a_clear_error(call, error, match):
             call()
 
 
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: LogisticRegression(threshold="0.5").fit(np.ones((4, 1)), [0, 1, 0, 1]), TypeError, "threshold must be"),
+        (lambda: LogisticRegression(threshold=1.5).fit(np.ones((4, 1)), [0, 1, 0, 1]), ValueError, "threshold must be <= 1"),
+        (lambda: LogisticRegression(fit_intercept="no").fit(np.ones((4, 1)), [0, 1, 0, 1]), TypeError, "fit_intercept must be bool"),
+        (lambda: LinearRegression(fit_intercept="no").fit(np.ones((2, 1)), [1.0, 2.0]), TypeError, "fit_intercept must be bool"),
+        (lambda: LogisticRegression().fit(np.ones((4, 1)), [0.5, 1.5, 0.5, 1.5]), ValueError, "continuous values"),
+        (lambda: LogisticRegression().fit(np.ones((4, 1)), np.array([0, 1, 0, 1]) + 1j), TypeError, "complex"),
+    ],
+)
+def test_hyperparameters_and_labels_are_checked_by_fit(call, error, match):
+    with np.errstate(over="ignore", invalid="ignore"):
+        with pytest.raises(error, match=match):
+            call()
+
+
 # ----------------------------------------------------------------- widget
 def test_line_fit_explorer_recomputes_when_sliders_move():
     from dlcourse.widgets import line_fit, line_fit_explorer, line_fit_figure

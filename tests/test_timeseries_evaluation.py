@@ -102,8 +102,32 @@ def test_block_bootstrap_ratio():
 def test_rolling_windows():
     assert ts.rolling_windows(309, 3, 40) == [189, 229, 269]
     assert ts.rolling_windows(10, 1, 3) == [7]
-    with pytest.raises(ValueError, match="no training data"):
+    with pytest.raises(ValueError, match=r"n_windows \* size must be less than n .*n_windows=5, size=20 and n=100"):
         ts.rolling_windows(100, 5, 20)
+
+
+def test_timeseries_bad_arguments_are_named():
+    y = np.sin(np.arange(60) / 3) + 10
+    cases = [
+        (lambda: ts.fit_arima(y, (1, 0, 0), trend="zzz"), ValueError, "trend must be one of"),
+        (lambda: ts.ARIMAForecaster((1, 0, 0), trend=3), ValueError, "trend must be one of"),
+        (lambda: ts.ARIMAForecaster((1, 0, 0)).fit(None), TypeError, "train must be"),
+        (lambda: ts.select_arima_order(y, p_values=["x", 1]), TypeError, r"p_values\[0\] must be an integer"),
+        (lambda: ts.select_arima_order(y, d=10**12), ValueError, "d must be <="),
+        (lambda: ts.fit_arima(y, (1, 59, 0)), ValueError, "order d = 59"),
+        (lambda: ts.acf(y, 3, adjusted="no"), TypeError, "adjusted must be bool"),
+        (lambda: ts.block_bootstrap_ratio(y - 10, y - 9, seed="0"), TypeError, "seed must be an integer"),
+        (lambda: ts.block_bootstrap_ratio(y - 10, y - 9, n_boot=10**12), ValueError, "n_boot must be <="),
+        (lambda: ts.dm_test(y - 10, y - 9, power=10**12), ValueError, "power must be <= 8"),
+        (lambda: ts.simulate_arma((0.5,), n=10**12), ValueError, r"n \+ burn_in must be at most"),
+        (lambda: ts.SeedBatchForecaster(seeds=None), TypeError, "seeds must be an iterable"),
+        (lambda: ts.SeedBatchForecaster(seeds=[0, "x"]), TypeError, r"seeds\[1\] must be an integer"),
+        (lambda: ts.NeuralForecaster(hidden_size=10**12), ValueError, "reduce hidden_size"),
+        (lambda: ts.TransformedForecaster(ts.NaiveForecaster(), None), TypeError, "transform must be 'sqrt' or a pair"),
+    ]
+    for call, error, match in cases:
+        with pytest.raises(error, match=match):
+            call()
 
 
 # ----- AR order by AIC/BIC, transformed forecasters ------------------------------------------------

@@ -283,6 +283,38 @@ def test_bad_arguments_raise_clear_errors():
         xai.GAPNet(channels=())
 
 
+def test_bad_inputs_are_named_by_their_parameter():
+    cnn, x = _gapnet(), torch.randn(2, 1, 16, 16, dtype=torch.float64)
+    maps = torch.rand(2, 16, 16)
+    masks = torch.rand(2, 16, 16) > 0.5
+    cases = [
+        (lambda: xai.gradient_x_input(None, x, 0), TypeError, "model must be a torch.nn.Module"),
+        (lambda: xai.gradient_x_input(cnn, x.float(), 0), TypeError, "x must have the dtype of the model's parameters"),
+        (lambda: xai.gradient_x_input(cnn, x[None], 0), ValueError, r"x of shape \(1, 2, 1, 16, 16\) does not fit"),
+        (lambda: xai.cam(cnn, x[:1], [0, 1]), ValueError, "one class per example of x"),
+        (lambda: xai.LRP(cnn).attribute(x[:1], [0, 1]), ValueError, "one class per example of inputs"),
+        (lambda: xai.cam(cnn, x, 0, upsample_to_input="no"), TypeError, "upsample_to_input must be bool"),
+        (lambda: xai.grad_cam(cnn, cnn.feature_layer, x, 0, relu="no"), TypeError, "relu must be bool"),
+        (lambda: xai.pointing_game(maps.masked_fill(masks, float("nan")), masks), ValueError, "maps must contain only finite"),
+        (lambda: xai.mass_inside(maps.to(torch.complex64), masks), TypeError, "maps must hold real numbers"),
+        (lambda: xai.spot_size(None), TypeError, "maps must be a torch.Tensor"),
+        (lambda: xai.deletion_curve(cnn, x, maps[:1], 0), ValueError, "one map per image of x"),
+        (lambda: xai.deletion_auc("abc", [[1.0]]), TypeError, "fractions must be an array-like"),
+        (lambda: xai.deletion_auc(np.linspace(0, 1, 3) + 1j, [[1.0, 0.5, 0.2]]), TypeError, "fractions must hold real"),
+        (lambda: xai.upsample(maps.numpy(), (8, 8)), TypeError, "maps must be a torch.Tensor"),
+        (lambda: xai.upsample(maps, None), TypeError, r"size must be a pair \(H, W\)"),
+        (lambda: xai.upsample(maps, ("x", 8)), TypeError, r"size\[0\] must be an integer"),
+        (lambda: xai.random_maps(()), ValueError, r"shape must be \(B, H, W\)"),
+        (lambda: xai.random_maps(("x", 4, 4)), TypeError, r"shape\[0\] must be an integer"),
+        (lambda: xai.GAPNet(in_channels=10**12), ValueError, "reduce in_channels, n_classes or channels"),
+        (lambda: xai.explain(None, x, 0, "lrp"), TypeError, "model must be a torch.nn.Module"),
+    ]
+    for call, error, match in cases:
+        with pytest.raises(error, match=match):
+            call()
+    assert xai.to_heatmap(torch.full((1, 2, 2), float("nan"))).isnan().all()  # NaN stays visible there
+
+
 # ------------------------------------------------------------------ evaluation
 def test_pointing_game_mass_and_spot_on_hand_made_maps():
     masks = torch.zeros(2, 4, 4, dtype=torch.bool)

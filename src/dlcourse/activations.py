@@ -21,6 +21,9 @@ every other module imports them from here.
 
 At the kink :math:`x = 0` of ReLU and leaky ReLU the derivative is taken as the left
 one (0, resp. :math:`s`), the same convention as ``torch.autograd``.
+
+NaN in, NaN out: every activation and every derivative returns NaN where its input is
+NaN (as ``torch.relu`` does), so a diverging network shows NaN instead of a plausible 0.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_float, check_int
+from ._validation import as_float_array, check_float, check_int
 
 __all__ = [
     "sigmoid",
@@ -102,14 +105,13 @@ def tanh_grad(x: Any) -> np.ndarray:
 
 
 def relu(x: Any) -> np.ndarray:
-    r"""Rectified linear unit :math:`\max(0, x)`."""
-    x = _array(x)
-    return np.where(x > 0, x, 0.0)
+    r"""Rectified linear unit :math:`\max(0, x)`; NaN stays NaN (as in ``torch.relu``)."""
+    return np.maximum(_array(x), 0.0)  # np.maximum propagates NaN; np.where(x > 0, x, 0) would hide it
 
 
 def relu_grad(x: Any) -> np.ndarray:
-    r""":math:`\mathrm{relu}'(x) = 1` for :math:`x > 0`, else 0."""
-    return (_array(x) > 0).astype(float)
+    r""":math:`\mathrm{relu}'(x) = 1` for :math:`x > 0`, else 0; NaN where ``x`` is NaN."""
+    return np.heaviside(_array(x), 0.0)  # the step function: 0 at x <= 0, 1 above, NaN at NaN
 
 
 def leaky_relu(x: Any, slope: float = 0.1) -> np.ndarray:
@@ -125,7 +127,7 @@ def leaky_relu(x: Any, slope: float = 0.1) -> np.ndarray:
 def leaky_relu_grad(x: Any, slope: float = 0.1) -> np.ndarray:
     r""":math:`1` for :math:`x > 0`, else the ``slope`` :math:`s`."""
     s = check_float(slope, "slope", minimum=0.0, maximum=1.0)
-    return np.where(_array(x) > 0, 1.0, s)
+    return s + (1.0 - s) * np.heaviside(_array(x), 0.0)  # 1 above 0, s at and below, NaN at NaN
 
 
 def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
@@ -151,8 +153,9 @@ def identity(x: Any) -> np.ndarray:
 
 
 def identity_grad(x: Any) -> np.ndarray:
-    """The derivative of the identity: ones."""
-    return np.ones_like(_array(x))
+    """The derivative of the identity: ones (NaN where ``x`` is NaN, as every other gradient here)."""
+    x = _array(x)
+    return np.where(np.isnan(x), np.nan, 1.0)
 
 
 def maxout(z: Any) -> np.ndarray:
@@ -173,13 +176,15 @@ def maxout(z: Any) -> np.ndarray:
 def maxout_grad(z: Any) -> np.ndarray:
     r""":math:`\partial\, \mathrm{maxout}(z) / \partial z_j`: 1 for the (first) arg-max piece, 0 elsewhere.
 
-    Shape: ``(..., k)``, like ``z``.
+    Shape: ``(..., k)``, like ``z``. A row holding NaN has no arg-max: its gradient is NaN.
     """
     z = _array(z, "z")
     if z.ndim < 1 or z.shape[-1] < 1:
         raise ValueError(f"z must hold the k >= 1 pieces on its last axis, shape (..., k); got shape {z.shape}.")
     k = z.shape[-1]
-    return np.eye(k)[z.argmax(axis=-1)]
+    grad = np.eye(k)[z.argmax(axis=-1)]  # (..., k) one-hot
+    grad[np.isnan(z).any(axis=-1)] = np.nan
+    return grad
 
 
 def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
@@ -235,5 +240,10 @@ ACTIVATIONS: dict[str, tuple[Callable[[Any], np.ndarray], Callable[[Any], np.nda
 
 def get_activation(name: str) -> tuple[Callable[[Any], np.ndarray], Callable[[Any], np.ndarray]]:
     """Return ``(f, f_grad)`` for an element-wise activation ``name`` (a key of :data:`ACTIVATIONS`)."""
-    check_choice(name, "activation", ACTIVATIONS)
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        listed = ", ".join(repr(k) for k in ACTIVATIONS)
+        raise ValueError(
+            f"name must be one of {listed}; got {name!r:.60}. An activation must be one of these names "
+            "(the keys of ACTIVATIONS)."
+        )
     return ACTIVATIONS[name]

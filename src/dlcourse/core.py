@@ -43,6 +43,8 @@ def seed_everything(seed: int = 0, *, deterministic: bool = True) -> int:
     True
     """
     seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    if not isinstance(deterministic, bool):
+        raise TypeError(f"deterministic must be True or False; got {type(deterministic).__name__} ({deterministic!r:.40}).")
     random.seed(seed)
     np.random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)  # affects subprocesses only

@@ -111,6 +111,16 @@ def _expected_array(value: Any, what: str) -> np.ndarray:
         ) from None
 
 
+def _tolerance(value: Any, name: str) -> float:
+    """A tolerance given by the author (``rtol``, ``atol``): a finite real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise CheckAuthorError(f"{name} must be a finite number >= 0; got {type(value).__name__} ({value!r:.40}).")
+    number = float(value)
+    if not (np.isfinite(number) and number >= 0):
+        raise CheckAuthorError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return number
+
+
 def _passed(message: str) -> None:
     """Tell the student a check passed: one printed line (see the module docstring for why)."""
     print(f"\u2714 {message}")
@@ -119,6 +129,8 @@ def _passed(message: str) -> None:
 def _as_array(value: Any, name: str) -> np.ndarray:
     __tracebackhide__ = True
     _require_answer(value, name)
+    if isinstance(value, (str, bytes)):  # "0.5" would convert: a number written as text is not a number
+        raise ExerciseError(f"{name} should be a number or an array of numbers; got str (the text {value!r:.80}). Write the number without quotes.")
     try:
         return _float_array(value)
     except (TypeError, ValueError):
@@ -146,8 +158,7 @@ def check_close(
     """
     __tracebackhide__ = True
     e = _expected_array(expected, "expected")
-    if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
-        raise CheckAuthorError(f"rtol and atol must be finite and >= 0; got rtol={rtol!r}, atol={atol!r}.")
+    rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
     a = _as_array(actual, name)
     if a.shape != e.shape:
         raise ExerciseError(
@@ -159,7 +170,8 @@ def check_close(
         raise ExerciseError(f"{name} contains NaN (first at index {index}); look for a division by zero or log(0).")
     tolerance = atol + rtol * np.abs(e)
     diff = np.abs(a - e)
-    bad = ~(diff <= tolerance)
+    # an infinite expected value makes the tolerance infinite: there only an equal value passes
+    bad = np.where(np.isinf(e), a != e, ~(diff <= tolerance))
     if bad.any():
         if a.ndim == 0:
             raise ExerciseError(
@@ -216,6 +228,10 @@ def check_shape(actual: Any, expected: Sequence[int], name: str = "your answer")
     """Check the shape of an array or tensor."""
     __tracebackhide__ = True
     _require_answer(actual, name)
+    if not isinstance(expected, (tuple, list)) or not all(
+        isinstance(s, (numbers.Integral, np.integer)) and not isinstance(s, bool) and int(s) >= 0 for s in expected
+    ):
+        raise CheckAuthorError(f"expected must be a shape, a tuple of sizes >= 0 such as (2, 3); got {expected!r:.60}.")
     shape = tuple(int(s) for s in getattr(actual, "shape", np.shape(actual)))
     expected = tuple(int(s) for s in expected)
     if shape != expected:
@@ -256,6 +272,11 @@ def check_choice(actual: Any, options: Sequence[Any], correct: Any, name: str = 
     mistaken for a wrong idea.
     """
     __tracebackhide__ = True
+    if not isinstance(options, (list, tuple)):
+        raise CheckAuthorError(
+            f"options must be a list or tuple of the choices, e.g. ['a', 'b']; got {type(options).__name__} "
+            f"({options!r:.40})."
+        )
     options = list(options)
     if not options:
         raise CheckAuthorError("options is empty; list the choices the student may give.")
@@ -325,5 +346,10 @@ def reject_if(condition: Any, message: str) -> None:
         raise CheckAuthorError(f"message must be a non-empty string that explains the misconception; got {message!r}.")
     if condition is UNANSWERED:
         raise ExerciseError("your answer is not answered yet: replace UNANSWERED in the answer cell above.")
+    if isinstance(condition, (str, bytes)):
+        raise CheckAuthorError(
+            f"condition must be a test of the answer (True or False); got the string {condition!r:.40}, "
+            "which is always true when not empty. Write the comparison, e.g. value == 'GAP'."
+        )
     if bool(condition):
         raise ExerciseError(message)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_float, check_int
+from ._validation import as_float_array, check_choice, check_float, check_int, check_type
 from .activations import sigmoid  # the book's one NumPy sigmoid (re-exported here)
 
 try:  # scikit-learn is optional; with it, LinearRegression plugs into its tools (clone, permutation_importance, ...)
@@ -122,6 +122,7 @@ class LinearRegression(_SkRegressor, _Fitted, _SkBase):
     def fit(self, X: Any, y: Any) -> "LinearRegression":
         """Estimate ``coef_`` and ``intercept_`` from ``X`` (N, D) and ``y`` (N,); returns ``self``."""
         check_choice(self.method, "method", ("normal", "gd"))
+        check_type(self.fit_intercept, "fit_intercept", bool)
         X = _check_X(X)
         y = _check_y(y, X.shape[0])
         n, d = X.shape
@@ -208,10 +209,21 @@ class LogisticRegression(_Fitted):
         eta = check_float(self.learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
         tol = check_float(self.tol, "tol", minimum=0.0)
+        check_type(self.fit_intercept, "fit_intercept", bool)
+        check_float(self.threshold, "threshold", minimum=0.0, maximum=1.0)
         X = _check_X(X)
+        if y is None:
+            raise TypeError("y must be an array-like of class labels, one per row of X; got None.")
         raw = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
         if raw.ndim != 1 or raw.shape[0] != X.shape[0]:
             raise ValueError(f"y must have shape (N,) = ({X.shape[0]},), one label per row of X; got {raw.shape}.")
+        if raw.dtype.kind == "c":
+            raise TypeError(f"y must hold class labels; got complex numbers (dtype {raw.dtype}). Pass the labels.")
+        if raw.dtype.kind == "f" and not np.all(np.isfinite(raw) & (raw == np.round(raw))):
+            raise ValueError(
+                "y must hold class labels (whole numbers, strings or booleans), as scikit-learn requires; "
+                f"got continuous values such as {raw[~(raw == np.round(raw))][:3].tolist()}. Threshold or encode them."
+            )
         classes = np.unique(raw)
         if classes.size != 2:
             raise ValueError(f"y must contain exactly two classes for binary logistic regression; got {classes.tolist()[:6]}.")

@@ -71,8 +71,7 @@ def gradient_descent(grad: Callable[[Any], Any], w0: Any, lr: float, steps: int)
     >>> [round(float(v), 4) for v in path[1:4]], round(float(path[200]), 4)
     ([1.68, 1.4903, 1.3579], 0.2461)
     """
-    if not callable(grad):
-        raise TypeError(f"grad must be a function w -> gradient of L at w; got {type(grad).__name__}.")
+    _check_grad(grad)
     eta = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
     steps = check_int(steps, "steps", minimum=0, maximum=MAX_STEPS)
     w = as_float_array(w0, "w0", finite=True).copy()
@@ -101,6 +100,13 @@ def _check_decay(value: Any, name: str, typical: str) -> float:
 
 #: The most steps :func:`gradient_descent` and :func:`optimize` record (the trajectory is kept).
 MAX_STEPS = 10**7
+
+
+def _check_grad(grad: Any) -> None:
+    if not callable(grad):
+        raise TypeError(
+            f"grad must be a function w -> gradient of L at w; got {type(grad).__name__}. E.g. grad=lambda w: 2 * w."
+        )
 
 
 def batches_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> int:
@@ -138,6 +144,15 @@ class Optimizer:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[Any]) -> None:
         """Update each array in ``params`` in place with its gradient in ``grads``."""
+        for name, seq in (("params", params), ("grads", grads)):
+            if not isinstance(seq, (list, tuple)):
+                raise TypeError(f"{name} must be a list of arrays, one per parameter; got {type(seq).__name__}.")
+        for i, p in enumerate(params):
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(
+                    f"params[{i}] must be a float np.ndarray, updated in place; got {type(p).__name__}"
+                    f"{f' of dtype {p.dtype}' if isinstance(p, np.ndarray) else ''}. Use np.asarray(w, dtype=float)."
+                )
         if len(params) != len(grads):
             raise ValueError(f"params and grads must have the same length; got {len(params)} and {len(grads)}.")
         if not self.state:
@@ -148,10 +163,10 @@ class Optimizer:
                 "Create a new optimiser for a new model."
             )
         self.t += 1
-        for p, g, state in zip(params, grads, self.state):
-            g = as_float_array(g, "a gradient")
+        for i, (p, g, state) in enumerate(zip(params, grads, self.state)):
+            g = as_float_array(g, f"grads[{i}]")
             if g.shape != p.shape:
-                raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}.")
+                raise ValueError(f"grads[{i}] has shape {g.shape} but its parameter params[{i}] has shape {p.shape}.")
             p -= self._update(g, state)
 
     def update(self, g: Any, state: dict[str, np.ndarray]) -> np.ndarray:
@@ -292,6 +307,7 @@ def optimize(optimizer: Optimizer, grad: Callable[[np.ndarray], Any], w0: Any, s
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a dlcourse.optim.Optimizer (e.g. Adam(lr=0.1)); got {type(optimizer).__name__}.")
+    _check_grad(grad)
     steps = check_int(steps, "steps", minimum=0, maximum=MAX_STEPS)
     w = as_float_array(w0, "w0", finite=True).reshape(-1).copy()
     path = np.empty((steps + 1, w.size))

@@ -51,7 +51,7 @@ def plot_history(
     *,
     ax: Any = None,
     title: str | None = None,
-    ylabel: str = "value",
+    ylabel: str | None = "value",
     logy: bool = False,
     mark_best: bool = True,
 ) -> Any:
@@ -61,7 +61,7 @@ def plot_history(
     validation curve is dashed. With ``mark_best`` and a ``best_epoch`` on the
     history, a vertical line marks the epoch early stopping kept.
 
-    Returns the ``Axes``; the x axis is the epoch (1-based), the y axis ``ylabel``.
+    Returns the ``Axes``; the x axis is the epoch (1-based), the y axis ``ylabel`` (``None``: no label).
     """
     metrics: Mapping[str, Sequence[float]] = getattr(history, "metrics", history)
     if not isinstance(metrics, Mapping) or not metrics:
@@ -69,7 +69,14 @@ def plot_history(
             "history must be a History or a non-empty dict of {name: per-epoch values}; "
             f"got {type(history).__name__}."
         )
+    if keys is not None and (isinstance(keys, (str, bytes)) or not hasattr(keys, "__iter__")):
+        raise TypeError(f"keys must be a list of metric names such as ['loss']; got {type(keys).__name__} ({keys!r:.40}).")
     keys = list(keys) if keys is not None else [k for k in metrics if not k.startswith("val_")]
+    if not keys:
+        raise ValueError(f"keys must name at least one curve to plot; got []. Available: {sorted(metrics)}.")
+    for flag, name in ((logy, "logy"), (mark_best, "mark_best")):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False; got {type(flag).__name__} ({flag!r:.40}).")
     missing = [k for k in keys if k not in metrics]
     if missing:
         raise ValueError(f"keys {missing} are not in the history; available: {sorted(metrics)}.")
@@ -88,7 +95,8 @@ def plot_history(
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.legend(frameon=False)

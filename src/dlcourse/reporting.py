@@ -79,6 +79,11 @@ def record(name: str, value: Any) -> float | int | str:
     plain = _plain(value)
     if isinstance(plain, float) and not math.isfinite(plain):
         raise ValueError(f"value must be finite to be quoted in the text; got {plain!r} for {name!r}.")
+    if "." not in name.strip("."):
+        raise ValueError(
+            f"name must be '<chapter-topic>.<what>', with a dot between topic and result; got {name!r}. "
+            "Use a name like 'mlp.test_acc', so that names of different chapters cannot collide."
+        )
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_choice, check_int
 from .protocol import Forecaster
 from .stats import as_series_array
 
@@ -34,6 +34,10 @@ def _check_order(order: Any, name: str, parts: tuple[str, ...]) -> Any:
             f"({order!r:.60}). Pass e.g. {name}=({', '.join('1' if i == 0 else '0' for i in range(len(parts)))})."
         )
     return tuple(check_int(v, f"{name} {part}", minimum=0) for v, part in zip(order, parts))
+
+
+#: The ``trend`` values of statsmodels' ARIMA: none, constant, linear in time, both.
+TRENDS = (None, "n", "c", "t", "ct")
 
 
 def fit_arima(
@@ -65,10 +69,18 @@ def fit_arima(
 
     order = _check_order(order, "order", ("p", "d", "q"))
     seasonal_order = _check_order(seasonal_order, "seasonal_order", ("P", "D", "Q", "s"))
+    check_choice(trend, "trend", TRENDS)
     if not hasattr(y, "index"):
         y = as_series_array(y, "y")
+        n = y.size
     else:
-        as_series_array(y, "y")  # validates NaNs and length, keeps the index
+        n = as_series_array(y, "y").size  # validates NaNs and length, keeps the index
+    lost = order[1] + seasonal_order[1] * max(seasonal_order[3], 1)  # observations differencing removes
+    if lost >= n - 1:
+        raise ValueError(
+            f"order d = {order[1]} (and seasonal D = {seasonal_order[1]}) difference away {lost} of the {n} "
+            "observations of y, leaving none to fit. To fix: use d = 0, 1 or 2."
+        )
     if order[1] + seasonal_order[1] > 0 and trend not in (None, "n"):
         raise ValueError(f"trend must be None or 'n' when the model differences (d = {order[1]}); got {trend!r}.")
     with warnings.catch_warnings():
@@ -98,17 +110,20 @@ def select_arima_order(
     """
     import pandas as pd
 
-    d = check_int(d, "d", minimum=0)
+    n = as_series_array(y, "y").size
+    d = check_int(d, "d", minimum=0, maximum=max(n - 2, 0))
+    orders = []
     for values, name in ((p_values, "p_values"), (q_values, "q_values")):
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
+        items = [] if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") else list(values)
+        if not items:
             raise ValueError(
                 f"{name} must be a non-empty sequence of orders, e.g. (0, 1, 2); got {values!r:.60}. "
                 f"Give at least one order to fit."
             )
+        orders.append([check_int(v, f"{name}[{i}]", minimum=0) for i, v in enumerate(items)])
     rows = []
-    for p in p_values:
-        for q in q_values:
-            p_, q_ = check_int(p, "p", minimum=0), check_int(q, "q", minimum=0)
+    for p_ in orders[0]:
+        for q_ in orders[1]:
             trend = "c" if d == 0 and seasonal_order[1] == 0 else None
             res = fit_arima(y, (p_, d, q_), seasonal_order=seasonal_order, trend=trend)
             rows.append({"p": p_, "d": d, "q": q_, "aic": float(res.aic),
@@ -172,10 +187,11 @@ class ARIMAForecaster(Forecaster):
     ) -> None:
         self.order = _check_order(order, "order", ("p", "d", "q"))
         self.seasonal_order = _check_order(seasonal_order, "seasonal_order", ("P", "D", "Q", "s"))
-        self.trend = trend
+        self.trend = check_choice(trend, "trend", TRENDS)
 
     def fit(self, train: Any) -> "ARIMAForecaster":
         """See :class:`Forecaster`."""
+        as_series_array(train, "train")  # named as this method names it (fit_arima calls it y)
         self.results_ = fit_arima(train, self.order, seasonal_order=self.seasonal_order, trend=self.trend)
         return self
 

@@ -63,7 +63,7 @@ def dm_test(e1: Any, e2: Any, *, h: int = 1, power: int = 2, alternative: str = 
     if a.shape != b.shape:
         raise ValueError(f"e1 and e2 must be paired errors of the same length; got {a.size} and {b.size}.")
     h = check_int(h, "h", minimum=1, maximum=a.size - 1)
-    power = check_int(power, "power", minimum=1)
+    power = check_int(power, "power", minimum=1, maximum=8)  # |e|**power overflows float64 soon after
     alternative = check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
     d = np.abs(a) ** power - np.abs(b) ** power  # (n,)
     n = d.size
@@ -116,7 +116,8 @@ def block_bootstrap_ratio(
     b = as_series_array(e2, "e2")
     if a.shape != b.shape:
         raise ValueError(f"e1 and e2 must be paired errors of the same length; got {a.size} and {b.size}.")
-    n_boot = check_int(n_boot, "n_boot", minimum=1)
+    n_boot = check_int(n_boot, "n_boot", minimum=1, maximum=10**7)
+    seed = check_int(seed, "seed", minimum=0)
     level = check_float(level, "level", minimum=0.0, maximum=1.0, strict_minimum=True)
     g = np.zeros(a.size, dtype=int) if groups is None else np.asarray(groups)
     if g.shape != a.shape:
@@ -155,5 +156,8 @@ def rolling_windows(n: int, n_windows: int, size: int) -> list[int]:
     n_windows = check_int(n_windows, "n_windows", minimum=1)
     size = check_int(size, "size", minimum=1)
     if n_windows * size >= n:
-        raise ValueError(f"{n_windows} windows of {size} leave no training data in a series of {n} values.")
+        raise ValueError(
+            f"n_windows * size must be less than n to leave training data; got n_windows={n_windows}, "
+            f"size={size} and n={n} ({n_windows} windows of {size} cover the whole series). Use fewer or shorter windows."
+        )
     return [n - (n_windows - k) * size for k in range(n_windows)]

@@ -182,8 +182,13 @@ class TransformedForecaster(Forecaster):
         if isinstance(transform, str):
             check_choice(transform, "transform", ("sqrt",))
             self._g, self._g_inv = _sqrt_forward, _sqrt_inverse
-        else:
+        elif isinstance(transform, (tuple, list)) and len(transform) == 2 and all(map(callable, transform)):
             self._g, self._g_inv = transform
+        else:
+            raise TypeError(
+                f"transform must be 'sqrt' or a pair of callables (g, g_inverse); got {type(transform).__name__} "
+                f"({transform!r:.40}). E.g. transform=(np.log1p, np.expm1)."
+            )
         self.base = base
         self.transform = transform
         self.min_history = base.min_history

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice, check_float, check_int
+from .._validation import check_choice, check_float, check_int, check_num_parameters
 from .forecast import Forecaster, make_windows
 from .stats import as_series_array
 
@@ -61,6 +61,9 @@ class _WindowForecaster(Forecaster):
         self.kind = check_choice(kind, "kind", KINDS)
         self.window = check_int(window, "window", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+        H = self.hidden_size  # the largest network of the kinds (an LSTM: 4 gates) bounds them all
+        check_num_parameters(4 * H * (H + 3) + H * self.window + H + 1, "this window network",
+                             "reduce hidden_size or window")
         self.lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
         self.weight_decay = check_float(weight_decay, "weight_decay", minimum=0.0)
         self.d = check_int(d, "d", minimum=0, maximum=1)
@@ -273,7 +276,9 @@ class SeedBatchForecaster(_WindowForecaster):
     ) -> None:
         self._set_network(kind, window, hidden_size, lr, weight_decay, d)
         self.max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
-        self.seeds = [check_int(s, "seed", minimum=0) for s in seeds]
+        if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+            raise TypeError(f"seeds must be an iterable of ints, e.g. range(5); got {type(seeds).__name__} ({seeds!r:.40}).")
+        self.seeds = [check_int(s, f"seeds[{i}]", minimum=0) for i, s in enumerate(seeds)]
         if not self.seeds:
             raise ValueError("seeds must hold at least one seed.")
         self.val_size = check_int(val_size, "val_size", minimum=0)

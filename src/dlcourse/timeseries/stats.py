@@ -23,6 +23,10 @@ __all__ = [
 ]
 
 
+#: The longest series :func:`simulate_arma` generates (``n + burn_in``; a Python loop, about a minute).
+MAX_SIMULATION = 10**7
+
+
 def as_series_array(x: Any, name: str = "x", *, min_length: int = 2) -> np.ndarray:
     """Return ``x`` (list, array, pandas Series, tensor) as a finite 1-D float64 array.
 
@@ -79,6 +83,7 @@ def acf(x: Any, nlags: int, *, adjusted: bool = False) -> np.ndarray:
     >>> acf([1.0, 2.0, 3.0, 4.0], nlags=1).round(3).tolist()
     [1.0, 0.25]
     """
+    check_type(adjusted, "adjusted", bool)
     x = _unit_scale(as_series_array(x, "x"))  # r_k does not depend on the scale; nothing over- or underflows
     n = x.size
     nlags = check_int(nlags, "nlags", minimum=0, maximum=n - 1)
@@ -111,6 +116,7 @@ def pacf(x: Any, nlags: int, *, adjusted: bool = False) -> np.ndarray:
 
     Shapes: ``x`` (n,) -> (K + 1,), with the lag-0 value 1.
     """
+    check_type(adjusted, "adjusted", bool)
     x = as_series_array(x, "x")
     nlags = check_int(nlags, "nlags", minimum=0, maximum=x.size // 2 - 1 if x.size >= 4 else 0)
     r = acf(x, nlags, adjusted=adjusted)
@@ -276,6 +282,11 @@ def simulate_arma(
     burn_in = check_int(burn_in, "burn_in", minimum=0)
     const = check_float(const, "const")
     sigma = check_float(sigma, "sigma", minimum=0.0, strict_minimum=True)
+    if n + burn_in > MAX_SIMULATION:
+        raise ValueError(
+            f"n + burn_in must be at most {MAX_SIMULATION:,} (the simulation runs step by step); got "
+            f"n={n:,} and burn_in={burn_in:,}. To fix: simulate a shorter series."
+        )
     if not (np.all(np.isfinite(phi_a)) and np.all(np.isfinite(theta_a))):
         raise ValueError("phi and theta must contain only finite numbers.")
     if not is_stationary_ar(phi_a):

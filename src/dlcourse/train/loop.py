@@ -46,6 +46,8 @@ class History:
         """Record one epoch's ``{name: value}``."""
         if not isinstance(values, Mapping):
             raise TypeError(f"values must be a mapping {{name: number}}; got {type(values).__name__}.")
+        if not values:
+            raise ValueError("values must hold at least one {name: number} for the epoch; got {}.")
         for key, value in values.items():
             self.metrics.setdefault(key, []).append(float(value))
 

@@ -14,9 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .._validation import check_float, check_int, check_ndim, check_type
+from .._validation import check_float, check_int, check_ndim, check_num_parameters, check_type
 from ..attention.masks import apply_mask
-from ..seq2seq._limits import check_num_parameters, renamed
+from ..seq2seq._limits import renamed
+from ._checks import check_features, check_same_batch
+
+#: The largest ``size`` of :func:`subsequent_mask`: a (size, size) boolean mask of 1 GiB.
+MAX_MASK_SIZE = 2**15
 
 __all__ = ["padding_mask", "subsequent_mask", "scaled_dot_product_attention", "MultiHeadAttention"]
 
@@ -35,6 +39,8 @@ def padding_mask(tokens: Tensor, pad: int = 0) -> Tensor:
     """
     check_type(tokens, "tokens", Tensor)
     check_ndim(tokens, "tokens", 2, names="(batch, seq_len)")
+    if tokens.is_floating_point() or tokens.is_complex() or tokens.dtype == torch.bool:
+        raise TypeError(f"tokens must hold integer token ids; got dtype {tokens.dtype}. Use tokens.long().")
     pad = check_int(pad, "pad")
     return (tokens != pad)[:, None, None, :]  # (B, 1, 1, S)
 
@@ -50,7 +56,7 @@ def subsequent_mask(size: int, device: Any = None) -> Tensor:
     >>> subsequent_mask(3).int().tolist()
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
-    size = check_int(size, "size", minimum=1)
+    size = check_int(size, "size", minimum=1, maximum=MAX_MASK_SIZE)
     return torch.ones(size, size, dtype=torch.bool, device=device).tril()  # (T, T)
 
 
@@ -107,6 +113,20 @@ def scaled_dot_product_attention(
         check_type(t, name, Tensor)
         if t.ndim < 2:
             raise ValueError(f"{name} must have at least 2 dimensions (..., seq_len, dim); got shape {tuple(t.shape)}.")
+    if not q.is_floating_point() or k.dtype != q.dtype or v.dtype != q.dtype:
+        raise TypeError(
+            f"q, k and v must share one real floating-point dtype; got q {q.dtype}, k {k.dtype}, v {v.dtype}. "
+            "Convert them, e.g. k.to(q.dtype)."
+        )
+    try:
+        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"the leading (batch, head) axes of q, k and v must broadcast; got q {tuple(q.shape)}, "
+            f"k {tuple(k.shape)}, v {tuple(v.shape)}. Pass the same batch to each."
+        ) from None
+    dropout_p = check_float(dropout_p, "dropout_p", minimum=0.0, maximum=1.0)
+    check_type(training, "training", bool)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
             f"q and k must have the same last dimension d_k; got q {tuple(q.shape)} and k {tuple(k.shape)}."
@@ -217,12 +237,10 @@ class MultiHeadAttention(nn.Module):
         need_weights: bool = True,
         average_weights: bool = True,
     ) -> tuple[Tensor, Tensor | None]:
+        dtype = self.in_proj_weight.dtype
         for name, t in (("query", query), ("key", key), ("value", value)):
-            check_type(t, name, Tensor)
-            if t.ndim != 3 or t.shape[-1] != self.d_model:
-                raise ValueError(
-                    f"{name} must have shape (batch, seq_len, d_model) = (*, *, {self.d_model}); got {tuple(t.shape)}."
-                )
+            check_features(t, name, self.d_model, dtype)
+        check_same_batch(query=query, key=key, value=value)
         if key.shape[1] != value.shape[1]:
             raise ValueError(f"key and value must have the same seq_len; got {tuple(key.shape)} and {tuple(value.shape)}.")
         B, L, _ = query.shape

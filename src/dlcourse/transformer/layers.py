@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .._validation import check_choice, check_float, check_int, check_type
-from ..seq2seq._limits import check_num_parameters, renamed
+from .._validation import check_choice, check_float, check_int, check_num_parameters, check_type
+from ..seq2seq._limits import renamed
+from ._checks import check_features, check_same_batch
 from .attention import MultiHeadAttention
 
 __all__ = ["PositionwiseFeedForward", "EncoderLayer", "DecoderLayer"]
@@ -43,6 +44,7 @@ class PositionwiseFeedForward(nn.Module):
         self.dropout = nn.Dropout(check_float(dropout, "dropout", minimum=0.0, maximum=1.0))
 
     def forward(self, x: Tensor) -> Tensor:
+        check_features(x, "x", self.linear1.in_features, self.linear1.weight.dtype, ndim=None)
         hidden = _ACTIVATIONS[self.activation](self.linear1(x))  # (..., d_ff)
         return self.linear2(self.dropout(hidden))  # (..., d_model)
 
@@ -148,6 +150,7 @@ class EncoderLayer(_ResidualLayer):
         return self.dropout1(self.self_attn(x, x, x, mask, need_weights=False)[0])
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        check_features(x, "x", self.norm1.normalized_shape[0], self.norm1.weight.dtype)
         if self.norm_first:
             x = x + self._sa(self.norm1(x), mask)  # (B, S, d_model)
             return x + self.dropout2(self.ff(self.norm2(x)))
@@ -196,6 +199,10 @@ class DecoderLayer(_ResidualLayer):
     def forward(
         self, y: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None
     ) -> Tensor:
+        d_model, dtype = self.norm1.normalized_shape[0], self.norm1.weight.dtype
+        check_features(y, "y", d_model, dtype)
+        check_features(memory, "memory", d_model, dtype)
+        check_same_batch(y=y, memory=memory)
         if self.norm_first:
             y = y + self._sa(self.norm1(y), tgt_mask)  # (B, T, d_model)
             y = y + self._ca(self.norm2(y), memory, memory_mask)

@@ -7,9 +7,18 @@ from typing import Any, cast
 import torch
 from torch import Tensor, nn
 
-from .._validation import check_int, check_ndim, check_token_ids, check_type
-from ..seq2seq._limits import check_num_layers, check_num_parameters, renamed
+from .._validation import (
+    check_float,
+    check_int,
+    check_ndim,
+    check_num_layers,
+    check_num_parameters,
+    check_token_ids,
+    check_type,
+)
+from ..seq2seq._limits import renamed
 from ..seq2seq.decoding import evaluating, greedy_loop
+from ._checks import check_features, check_same_batch
 from .attention import MultiHeadAttention, padding_mask, subsequent_mask
 from .layers import DecoderLayer, EncoderLayer
 from .positional import positional_encoding
@@ -37,7 +46,7 @@ class Transformer(nn.Module):
             ignored by attention).
         d_model, num_heads, d_ff, dropout, norm_first: as in :class:`EncoderLayer`.
         num_layers: ``num_layers`` encoder and ``num_layers`` decoder layers (at most
-            :data:`~dlcourse.seq2seq._limits.MAX_LAYERS`).
+            :data:`~dlcourse._validation.MAX_LAYERS`).
         max_len: longest sequence the positional encoding covers.
         pad: the padding id of both vocabularies.
         n_heads, n_layers: older names of ``num_heads`` and ``num_layers``, still accepted.
@@ -49,7 +58,7 @@ class Transformer(nn.Module):
     Raises:
         ValueError: bad sizes (the message names the argument), ``d_model`` not divisible
             by ``num_heads``, or a model of more than
-            :data:`~dlcourse.seq2seq._limits.MAX_PARAMETERS` parameters, all before any
+            :data:`~dlcourse._validation.MAX_PARAMETERS` parameters, all before any
             layer is built.
 
     Example:
@@ -85,10 +94,11 @@ class Transformer(nn.Module):
         self.pad = check_int(pad, "pad")
         self.d_model = check_int(d_model, "d_model", minimum=1)
         d_ff = check_int(d_ff, "d_ff", minimum=1)
+        dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0)
         check_num_parameters(
             (self.src_vocab + 2 * self.tgt_vocab + self.max_len) * d_model
             + num_layers * (12 * d_model * d_model + 4 * d_model * d_ff),
-            "this Transformer", "reduce num_layers, d_model, d_ff, max_len or the vocabularies",
+            "this Transformer", "reduce num_layers, d_model, d_ff, max_len or the vocabularies src_vocab and tgt_vocab",
         )
         self.num_heads, self.num_layers = num_heads, num_layers
         self.src_embed = nn.Embedding(self.src_vocab, d_model)
@@ -141,9 +151,17 @@ class Transformer(nn.Module):
             z = layer(z, src_mask)
         return self.enc_norm(z), src_mask
 
-    def decode(self, tgt_in: Tensor, memory: Tensor, src_mask: Tensor) -> Tensor:
-        """Run the decoder on the shifted target; returns logits ``(B, T, tgt_vocab)``."""
+    def decode(self, tgt_in: Tensor, memory: Tensor, src_mask: Tensor | None) -> Tensor:
+        """Run the decoder on the shifted target; returns logits ``(B, T, tgt_vocab)``.
+
+        ``memory`` ``(B, S, d_model)`` and ``src_mask`` ``(B, 1, 1, S)`` are what :meth:`encode`
+        returns; ``src_mask=None`` lets every query see every source position (no padding).
+        """
         y = self._embed(tgt_in, self.tgt_embed, "tgt_in", self.tgt_vocab)
+        check_features(memory, "memory", self.d_model, self.generator.weight.dtype)
+        check_same_batch(tgt_in=tgt_in, memory=memory)
+        if src_mask is not None:
+            _check_src_mask(src_mask, memory)
         T = tgt_in.shape[1]
         if T == 0 or bool((tgt_in[:, 0] == self.pad).any()):
             raise ValueError(
@@ -157,6 +175,7 @@ class Transformer(nn.Module):
         return self.generator(self.dec_norm(y))  # (B, T, tgt_vocab)
 
     def forward(self, src: Tensor, tgt_in: Tensor) -> Tensor:
+        _check_pair(src, tgt_in)
         memory, src_mask = self.encode(src)
         return self.decode(tgt_in, memory, src_mask)
 
@@ -183,6 +202,12 @@ class Transformer(nn.Module):
         max_len = check_int(max_len, "max_len", minimum=1)
         sos = check_int(sos, "sos", minimum=0, maximum=self.tgt_vocab - 1)
         eos = check_int(eos, "eos", minimum=0, maximum=self.tgt_vocab - 1)
+        for name, value in (("sos", sos), ("eos", eos)):
+            if value == self.pad:
+                raise ValueError(
+                    f"{name} must differ from the padding id pad = {self.pad}; got {name}={value}. "
+                    "Pass the vocabulary's own start/end ids."
+                )
         with evaluating(self):
             memory, src_mask = self.encode(src)
             prefix = torch.empty((src.shape[0], 0), dtype=torch.long, device=src.device)  # grows to (B, t)
@@ -211,6 +236,7 @@ class Transformer(nn.Module):
             "decoder_self": [cast(DecoderLayer, layer).self_attn for layer in self.decoder],
             "cross": [cast(DecoderLayer, layer).cross_attn for layer in self.decoder],
         }
+        _check_pair(src, tgt_in)
         mods = [m for ms in groups.values() for m in ms]
         for m in mods:
             m.store_weights = True
@@ -232,3 +258,26 @@ class Transformer(nn.Module):
     def n_layers(self) -> int:
         """The older name of :attr:`num_layers`."""
         return self.num_layers
+
+
+def _check_pair(src: Any, tgt_in: Any) -> None:
+    """Sources and shifted targets must come in the same number (checked before the encoder runs)."""
+    if isinstance(src, Tensor) and isinstance(tgt_in, Tensor) and src.ndim and tgt_in.ndim:
+        check_same_batch(src=src, tgt_in=tgt_in)
+
+
+def _check_src_mask(src_mask: Any, memory: Tensor) -> None:
+    """``src_mask`` must be the boolean ``(B, 1, 1, S)`` key-padding mask :meth:`Transformer.encode` returns."""
+    B, S = memory.shape[0], memory.shape[1]
+    if not isinstance(src_mask, Tensor) or src_mask.dtype != torch.bool:
+        what = f"dtype {src_mask.dtype}" if isinstance(src_mask, Tensor) else type(src_mask).__name__
+        raise TypeError(
+            f"src_mask must be a boolean torch.Tensor (True for real source tokens), as encode returns it; "
+            f"got {what}. Use memory, src_mask = model.encode(src), or src_mask.bool()."
+        )
+    shape = tuple(src_mask.shape)
+    if len(shape) != 4 or shape[0] not in (1, B) or shape[1:3] != (1, 1) or shape[3] != S:
+        raise ValueError(
+            f"src_mask must have shape (B, 1, 1, S) = ({B}, 1, 1, {S}) to match memory; got {shape}. "
+            "Use the mask encode returns with memory."
+        )

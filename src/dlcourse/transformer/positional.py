@@ -8,6 +8,9 @@ from .._validation import check_float, check_int
 
 __all__ = ["positional_encoding"]
 
+#: The most entries (``max_len * d_model``) :func:`positional_encoding` computes (0.8 GB in float64).
+MAX_ENTRIES = 10**8
+
 
 def positional_encoding(max_len: int, d_model: int, base: float = 10000.0) -> Tensor:
     r"""The sinusoidal positional encoding, one row per position.
@@ -37,6 +40,11 @@ def positional_encoding(max_len: int, d_model: int, base: float = 10000.0) -> Te
     max_len = check_int(max_len, "max_len", minimum=1)
     d_model = check_int(d_model, "d_model", minimum=1)
     base = check_float(base, "base", minimum=1.0, strict_minimum=True)
+    if max_len * d_model > MAX_ENTRIES:
+        raise ValueError(
+            f"max_len * d_model must be at most {MAX_ENTRIES:,} (the table is computed in float64); got "
+            f"max_len={max_len:,} and d_model={d_model:,}. To fix: pass the longest sequence length you use."
+        )
     pos = torch.arange(max_len, dtype=torch.float64)[:, None]  # (max_len, 1)
     two_i = torch.arange(0, d_model, 2, dtype=torch.float64)  # (ceil(d/2),) = 0, 2, 4, ...
     angle = pos / base ** (two_i / d_model)  # (max_len, ceil(d/2))

@@ -7,8 +7,16 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._validation import check_choice
-from ._common import check_images, check_images_or_rows, check_target, class_scores
+from .._validation import check_choice, check_int, check_type
+from ._common import (
+    check_images,
+    check_images_or_rows,
+    check_input_dtype,
+    check_model,
+    check_target,
+    class_scores,
+    run_model,
+)
 
 __all__ = ["cam", "grad_cam", "gradient_x_input", "upsample"]
 
@@ -18,6 +26,17 @@ _MODES = ("bilinear", "nearest")
 def upsample(maps: torch.Tensor, size: tuple[int, int], mode: str = "bilinear") -> torch.Tensor:
     """Resize (B, h, w) maps to (B, H, W) = (B, *size) by interpolation (``F.interpolate``)."""
     check_choice(mode, "mode", _MODES)
+    if not isinstance(maps, torch.Tensor):
+        raise TypeError(f"maps must be a torch.Tensor of shape (B, h, w); got {type(maps).__name__}.")
+    if not maps.is_floating_point():
+        raise TypeError(f"maps must be a real floating-point tensor; got dtype {maps.dtype}. Use maps.float().")
+    if maps.ndim != 3:
+        raise ValueError(f"maps must have shape (B, h, w), one map per image; got {tuple(maps.shape)}.")
+    if not isinstance(size, (tuple, list, torch.Size)):
+        raise TypeError(f"size must be a pair (H, W) of ints; got {type(size).__name__}. E.g. x.shape[-2:].")
+    if len(size) != 2:
+        raise ValueError(f"size must be a pair (H, W) of ints; got {tuple(size)!r:.60}. E.g. x.shape[-2:].")
+    size = (check_int(size[0], "size[0]", minimum=1, maximum=2**15), check_int(size[1], "size[1]", minimum=1, maximum=2**15))
     extra = {"align_corners": False} if mode == "bilinear" else {}
     return F.interpolate(maps[:, None], size=tuple(size), mode=mode, **extra)[:, 0]  # (B, H, W)
 
@@ -65,7 +84,9 @@ def cam(model: nn.Module, x: torch.Tensor, target: Any, *, upsample_to_input: bo
             "cam needs a model with a convolutional `features` part and a `classifier` nn.Linear after "
             f"global pooling (e.g. dlcourse.xai.GAPNet); got {type(model).__name__}. Use grad_cam for other CNNs."
         )
+    check_type(upsample_to_input, "upsample_to_input", bool)
     x = check_images(x, "x")
+    check_input_dtype(model, x)
     with torch.no_grad():
         f = features(x)  # (B, K, h, w)
         if f.ndim != 4 or f.shape[1] != classifier.in_features:
@@ -118,8 +139,11 @@ def grad_cam(
     -------
     (B, H, W) maps (or (B, h, w) without upsampling).
     """
+    model = check_model(model)
     if not isinstance(layer, nn.Module) or not any(m is layer for m in model.modules()):
         raise TypeError(f"layer must be a submodule of model (e.g. model.feature_layer); got {type(layer).__name__}.")
+    check_type(relu, "relu", bool)
+    check_type(upsample_to_input, "upsample_to_input", bool)
     x = check_images(x, "x")
     saved: dict[str, torch.Tensor] = {}
 
@@ -129,7 +153,7 @@ def grad_cam(
     handle = layer.register_forward_hook(keep)
     try:
         with torch.enable_grad():
-            out = model(x.detach())  # (B, classes)
+            out = run_model(model, x.detach())  # (B, classes)
             idx = check_target(target, out.shape[0], out.shape[1])
             A = saved["A"]  # (B, K, h, w)
             if A.ndim != 4:
@@ -153,9 +177,10 @@ def gradient_x_input(model: nn.Module, x: torch.Tensor, target: Any) -> torch.Te
 
     Returns a tensor shaped like ``x`` (B, ...). Matches Captum's ``InputXGradient``.
     """
+    model = check_model(model)
     x = check_images_or_rows(x, "x").detach().requires_grad_(True)
     with torch.enable_grad():
-        out = model(x)  # (B, classes)
+        out = run_model(model, x)  # (B, classes)
         idx = check_target(target, out.shape[0], out.shape[1])
         (grad,) = torch.autograd.grad(class_scores(out, idx).sum(), x)
     return (x * grad).detach()

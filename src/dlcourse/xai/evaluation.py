@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_float, check_int
-from ._common import check_images, check_target
+from .._validation import as_float_array, check_choice, check_float, check_int
+from ._common import check_images, check_maps, check_model, check_target, run_model
 
 __all__ = [
     "to_heatmap",
@@ -28,17 +28,11 @@ __all__ = [
 
 def to_heatmap(attribution: torch.Tensor) -> torch.Tensor:
     """Reduce an attribution to one map per image: (B, C, H, W) summed over C, or (B, H, W) as is."""
-    if not isinstance(attribution, torch.Tensor):
-        raise TypeError(f"attribution must be a torch.Tensor; got {type(attribution).__name__}.")
-    if attribution.ndim == 4:
-        return attribution.sum(dim=1)  # (B, H, W)
-    if attribution.ndim == 3:
-        return attribution
-    raise ValueError(f"attribution must have shape (B, C, H, W) or (B, H, W); got {tuple(attribution.shape)}.")
+    return check_maps(attribution, "attribution", finite=False)  # (B, H, W)
 
 
 def _maps_and_masks(maps: Any, masks: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    maps = to_heatmap(maps).detach().float()
+    maps = check_maps(maps).detach().float()
     if not isinstance(masks, torch.Tensor):
         raise TypeError(f"masks must be a torch.Tensor of booleans; got {type(masks).__name__}.")
     if masks.shape != maps.shape:
@@ -49,6 +43,13 @@ def _maps_and_masks(maps: Any, masks: Any) -> tuple[torch.Tensor, torch.Tensor]:
 def random_maps(shape: tuple[int, ...], seed: int = 0) -> torch.Tensor:
     """Uniform random maps of ``shape`` (B, H, W): the baseline an explanation must beat."""
     seed = check_int(seed, "seed", minimum=0)
+    if not isinstance(shape, (tuple, list, torch.Size)):
+        raise TypeError(f"shape must be a tuple (B, H, W) of three sizes; got {type(shape).__name__}. E.g. maps.shape.")
+    if len(shape) != 3:
+        raise ValueError(f"shape must be (B, H, W), three sizes; got {tuple(shape)!r:.60}. E.g. maps.shape.")
+    shape = tuple(check_int(s, f"shape[{i}]", minimum=1) for i, s in enumerate(shape))
+    if shape[0] * shape[1] * shape[2] > 10**9:
+        raise ValueError(f"shape must describe at most 10**9 pixels (4 GB of float32); got {shape}.")
     generator = torch.Generator().manual_seed(seed)
     return torch.rand(tuple(shape), generator=generator)
 
@@ -95,7 +96,7 @@ def spot_size(maps: torch.Tensor, level: float = 0.5) -> torch.Tensor:
     maximum is not positive score 0. Returns (B,) floats.
     """
     level = check_float(level, "level", minimum=0.0, maximum=1.0, strict_minimum=True)
-    maps = to_heatmap(maps).detach().float()
+    maps = check_maps(maps).detach().float()
     peak = maps.flatten(1).max(dim=1).values  # (B,)
     above = (maps >= level * peak[:, None, None]).flatten(1).float().mean(dim=1)
     return torch.where(peak > 0, above, torch.zeros_like(above))
@@ -134,10 +135,14 @@ def deletion_curve(
     -------
     ``fractions`` (steps + 1,) and ``scores`` (B, steps + 1) NumPy arrays.
     """
+    model = check_model(model)
     x = check_images(x, "x")
-    maps = to_heatmap(maps).detach()
+    maps = check_maps(maps).detach()
     if maps.shape != (x.shape[0], *x.shape[-2:]):
-        raise ValueError(f"maps must have shape (B, H, W) = {(x.shape[0], *x.shape[-2:])}; got {tuple(maps.shape)}.")
+        raise ValueError(
+            f"maps must have shape (B, H, W) = {(x.shape[0], *x.shape[-2:])}, one map per image of x "
+            f"{tuple(x.shape)}; got {tuple(maps.shape)}."
+        )
     steps = check_int(steps, "steps", minimum=1)
     max_fraction = check_float(max_fraction, "max_fraction", minimum=0.0, maximum=1.0, strict_minimum=True)
     baseline = check_float(baseline, "baseline")
@@ -150,7 +155,7 @@ def deletion_curve(
     fractions = np.linspace(0.0, max_fraction, steps + 1)
     scores = np.empty((B, steps + 1))
     with torch.no_grad():
-        idx = check_target(target, B, model(x[:1]).shape[1])
+        idx = check_target(target, B, run_model(model, x[:1]).shape[1])
         for t, f in enumerate(fractions):
             removed = (rank < int(np.floor(f * H * W + 1e-9))).reshape(B, 1, H, W)  # (B, 1, H, W)
             xt = torch.where(removed, torch.full_like(x, baseline), x)  # (B, C, H, W)
@@ -172,8 +177,8 @@ def deletion_auc(fractions: np.ndarray, scores: np.ndarray) -> np.ndarray:
     :math:`f` of the pixels. Dividing by the range of fractions makes it the mean score along
     the curve, comparable between curves over [0, 1] and over [0, ``max_fraction``].
     """
-    fractions = np.asarray(fractions, dtype=float)
-    scores = np.asarray(scores, dtype=float)
+    fractions = as_float_array(fractions, "fractions", ndim=1, finite=True)
+    scores = as_float_array(scores, "scores", ndim=2)
     if fractions.ndim != 1 or scores.ndim != 2 or scores.shape[1] != fractions.shape[0]:
         raise ValueError(
             f"fractions must be (T,) and scores (B, T) with the same T; got {fractions.shape} and {scores.shape}."

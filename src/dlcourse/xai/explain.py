@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from .._validation import check_choice
+from ._common import check_images_or_rows, check_model
 from .cam import cam, grad_cam, gradient_x_input
 from .evaluation import random_maps, to_heatmap
 from .lrp import LRP
@@ -32,6 +33,10 @@ def explain(model: nn.Module, x: torch.Tensor, target: Any, method: str, *, seed
     torch.Size([2, 16, 16])
     """
     check_choice(method, "method", METHODS)
+    if method == "random":
+        x = check_images_or_rows(x, "x")
+        return random_maps((x.shape[0], *x.shape[-2:]), seed=seed)
+    check_model(model)
     if method == "cam":
         return cam(model, x, target, **options)
     if method == "grad_cam":
@@ -41,6 +46,4 @@ def explain(model: nn.Module, x: torch.Tensor, target: Any, method: str, *, seed
         return grad_cam(model, layer, x, target, **options)
     if method == "lrp":
         return to_heatmap(LRP(model, **options).attribute(x, target))
-    if method == "gradient_x_input":
-        return to_heatmap(gradient_x_input(model, x, target))
-    return random_maps((x.shape[0], *x.shape[-2:]), seed=seed)
+    return to_heatmap(gradient_x_input(model, x, target))  # "gradient_x_input"

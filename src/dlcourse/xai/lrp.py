@@ -16,7 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._validation import check_choice, check_float
-from ._common import check_images_or_rows, check_target, class_scores
+from ._common import check_images_or_rows, check_input_dtype, check_target, class_scores
 
 __all__ = ["LRP", "RULES", "lrp_leaves"]
 
@@ -229,14 +229,21 @@ class LRP:
         equals the class score up to what biases and :math:`\epsilon` absorb.
         """
         x = check_images_or_rows(inputs, "inputs")
+        check_input_dtype(self.model, x, "inputs")
         activations = [x.detach()]
         with torch.no_grad():
-            for layer in self.layers:
-                activations.append(layer(activations[-1]))
+            try:
+                for layer in self.layers:
+                    activations.append(layer(activations[-1]))
+            except RuntimeError as err:
+                raise ValueError(
+                    f"inputs of shape {tuple(x.shape)} do not fit the model ({str(err).splitlines()[0][:160]}). "
+                    "Pass inputs with the shape the model was built for."
+                ) from err
         out = activations[-1]
         if out.ndim != 2:
             raise ValueError(f"the model must return scores of shape (batch, classes); got {tuple(out.shape)}.")
-        idx = check_target(target, out.shape[0], out.shape[1])
+        idx = check_target(target, out.shape[0], out.shape[1], inputs="inputs")
         relevance = torch.zeros_like(out)
         relevance[torch.arange(out.shape[0]), idx] = class_scores(out, idx)  # R^(L) = f_c(x)
         for layer, a in zip(reversed(self.layers), reversed(activations[:-1])):

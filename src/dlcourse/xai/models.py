@@ -6,7 +6,7 @@ from typing import Sequence, cast
 
 from torch import nn
 
-from .._validation import check_choice, check_int
+from .._validation import check_choice, check_int, check_num_parameters
 
 __all__ = ["GAPNet", "GMPNet", "GlobalPoolNet"]
 
@@ -51,7 +51,12 @@ class GlobalPoolNet(nn.Sequential):
         n_classes = check_int(n_classes, "n_classes", minimum=2)
         if isinstance(channels, (str, bytes)) or not hasattr(channels, "__len__") or len(channels) == 0:
             raise ValueError(f"channels must be a non-empty sequence of widths, e.g. (8, 16, 32); got {channels!r}.")
-        widths = [check_int(c, "channels[i]", minimum=1) for c in channels]
+        widths = [check_int(c, f"channels[{i}]", minimum=1) for i, c in enumerate(channels)]
+        sizes = [in_channels, *widths]
+        check_num_parameters(
+            sum(10 * a * b for a, b in zip(sizes, sizes[1:])) + (widths[-1] + 1) * n_classes,
+            f"this {type(self).__name__}", "reduce in_channels, n_classes or channels",
+        )
         layers: list[nn.Module] = []
         c_in = in_channels
         for i, c_out in enumerate(widths):
