@@ -12,6 +12,7 @@ from dlcourse.attention import (
     BahdanauAttentionDecoder,
     LuongAttentionDecoder,
     additive_score,
+    apply_mask,
     attention,
     dot_score,
     general_score,
@@ -304,6 +305,40 @@ ATTENTION_BAD_INPUT = [
     (lambda: softmax_saturation(dims=[4, 0]), ValueError, "dims must be a non-empty sequence of positive integers"),
     (lambda: local_attention(_q, _K, _K, center=2.0, half_width=1, mask=torch.tensor([1, 0, 0, 0, 1]).bool()),
      ValueError, "holds no visible source position"),
+    # issue 29: batch axes that do not broadcast, masks and centres of the wrong kind, sizes that would not fit
+    (lambda: dot_score(torch.zeros(3, 4), torch.zeros(2, 5, 4)), ValueError,
+     r"query and keys must have the same batch axes .*got query \(3, 4\) and keys \(2, 5, 4\)"),
+    (lambda: attention(torch.zeros(2, 4), torch.zeros(2, 5, 4), torch.zeros(3, 5, 4)), ValueError,
+     r"keys and values must have the same batch axes"),
+    (lambda: attention(_q, _K, _K, mask="abc"), TypeError, r"mask must be a boolean tensor .*got str"),
+    (lambda: local_attention(torch.zeros(2, 3), torch.zeros(2, 5, 3), torch.zeros(2, 5, 3), center=torch.tensor([1, 2, 3]),
+                             half_width=1), ValueError, r"center must be a number or hold one centre per query, shape \(2,\)"),
+    (lambda: apply_mask(np.zeros((2, 3)), torch.ones(2, 3, dtype=torch.bool)), TypeError, "scores must be Tensor"),
+    (lambda: apply_mask(torch.zeros(2, 3, dtype=torch.long), torch.ones(2, 3, dtype=torch.bool)), TypeError,
+     "scores must be a floating-point tensor"),
+    (lambda: apply_mask(torch.zeros(2, 3), torch.ones(2, 3, dtype=torch.bool), name=None), TypeError, "name must be str"),
+    (lambda: additive_score(_q, torch.zeros(5, 2), torch.zeros(2, 6), torch.zeros(2)), ValueError,
+     r"for query size d_q = 3 and keys of size d_k = 2"),
+    (lambda: location_score(_q, _K, torch.zeros(6, 2)), ValueError, r"d_q = 3 for query \(3,\) and keys \(5, 3\)"),
+    (lambda: softmax_saturation(dims=None), TypeError, "dims must be a sequence of positive integers"),
+    (lambda: softmax_saturation(dims=(4, "x")), ValueError, "dims must be a non-empty sequence of positive integers"),
+    (lambda: softmax_saturation(num_keys=10**12), ValueError, r"the keys \(trials x num_keys"),
+    (lambda: BahdanauAttentionDecoder(10, 4, 8, attention_size=10**12), ValueError,
+     r"BahdanauAttentionDecoder would have about .*reduce attention_size"),
+    (lambda: LuongAttentionDecoder(10, 4, 8, score="location", max_source_len=10**12), ValueError,
+     "reduce max_source_len"),
+    (lambda: LuongAttentionDecoder(10, 4, 8).forward_step(torch.tensor([1, 2]), None, torch.zeros(2, 5, 8).double()),
+     TypeError, "encoder_outputs must have the decoder's dtype torch.float32"),
+    (lambda: LuongAttentionDecoder(10, 4, 8).forward_step(torch.tensor([1, 2]), None, torch.zeros(2, 5, 8),
+                                                          torch.ones(2, 5)), TypeError, "src_mask must be a boolean tensor"),
+    (lambda: LuongAttentionDecoder(10, 4, 8).forward_sequence(torch.tensor([[1, 2]]), None, torch.zeros(1, 5, 8),
+                                                              torch.ones(1, 4, dtype=torch.bool)), ValueError,
+     r"src_mask must have shape \(B, S\) = \(1, 5\)"),
+    (lambda: LuongAttentionDecoder(10, 4, 8).forward_sequence(torch.tensor([[1, 20]]), None, torch.zeros(1, 5, 8)),
+     ValueError, r"tokens must hold token ids in 0..9"),
+    (lambda: BahdanauAttentionDecoder(10, 4, 8).forward_step(torch.tensor([1, 2]), torch.zeros(1, 3, 8),
+                                                             torch.zeros(2, 5, 8)), ValueError,
+     r"state must have shape \(num_layers, batch, hidden_size\) = \(1, 2, 8\), the batch size taken from token"),
 ]
 
 
@@ -311,6 +346,17 @@ ATTENTION_BAD_INPUT = [
 def test_attention_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_bahdanau_starts_from_a_zero_state_when_given_none():
+    torch.manual_seed(0)
+    dec = BahdanauAttentionDecoder(10, 4, 8, cell="lstm")
+    tokens, enc = torch.tensor([1, 2]), torch.randn(2, 5, 8)
+    zeros = torch.zeros(1, 2, 8)
+    expected = dec.forward_step(tokens, (zeros, zeros), enc)
+    got = dec.forward_step(tokens, None, enc)
+    torch.testing.assert_close(got[0], expected[0])
+    torch.testing.assert_close(got[2], expected[2])
 
 
 def test_integer_inputs_become_floats_and_a_local_mask_hides_positions():

@@ -355,6 +355,40 @@ SEQ2SEQ_BAD_INPUT = [
      r"max_position must be at most 100 times the longest reference \(2 tokens\)"),
     (lambda: BOTTLENECK.replace(task_kwargs={"depth": 3}), ValueError,
      r"task_kwargs may set min_len, max_len and vocab_size; got \['depth'\]"),
+    # issue 29: every argument named, nothing accepted silently, no allocator errors
+    (_call(lambda m, s, l, t: m(None, l, t)), TypeError, "src must be Tensor"),
+    (_call(lambda m, s, l, t: m(s[:1], l, t)), ValueError, r"src_lengths must have shape \(1,\): one length per row of src"),
+    (_call(lambda m, s, l, t: m.decoder.forward_step(t[:, 0], torch.zeros(1, 3, 4))), ValueError,
+     r"state must have shape \(num_layers, batch, hidden_size\) = \(1, 2, 4\), the batch size taken from token"),
+    (_call(lambda m, s, l, t: m.decoder.forward_step(t[:, 0], torch.zeros(1, 2, 4).double())), TypeError,
+     "state must have the model's dtype torch.float32; got torch.float64"),
+    (_call(lambda m, s, l, t: m.decoder.forward_sequence(t, "abc")), TypeError, "state must be None or a torch.Tensor"),
+    (lambda: Decoder(13, 4, 4, cell="lstm").forward_step(torch.tensor([1]), torch.zeros(1, 1, 4)), TypeError,
+     r"state must be None or the LSTM pair \(h, c\)"),
+    (_call(lambda m, s, l, t: greedy_decode("model", s, l, 3)), TypeError, "model must be a Seq2Seq"),
+    (_call(lambda m, s, l, t: sequence_log_prob(m, s, l, [[3]] * 2, eos="no")), TypeError, "eos must be bool"),
+    (_call(lambda m, s, l, t: sequence_log_prob(m, s, l, [[3], [40]])), ValueError,
+     r"outputs\[1\] must hold token ids in 0..12"),
+    (_call(lambda m, s, l, t: sequence_log_prob(m, s, l, [None, [3]])), TypeError, r"outputs\[0\] must be a sequence"),
+    (lambda: sequence_loss(torch.zeros(2, 3, 4), torch.tensor([[1, 2, 0], [3, 4, 2]])), ValueError,
+     r"targets must hold token ids in 0..3 \(V = 4, the last axis of logits"),
+    (lambda: sequence_loss(torch.zeros(2, 3, 5).numpy(), torch.ones(2, 3, dtype=torch.long)), TypeError,
+     "logits must be Tensor"),
+    (lambda: sequence_loss(torch.zeros(2, 3, 5), torch.ones(2, 3, dtype=torch.long), pad=None), TypeError,
+     "pad must be an integer"),
+    (lambda: lengths_to_mask(torch.tensor([3, 1]), 10**12), ValueError, r"the mask \(batch x max_len"),
+    (lambda: strip_special(None), TypeError, "tokens must be a sequence of integer token ids"),
+    (lambda: strip_special([1, "x"]), TypeError, r"tokens\[1\] must be an integer token id"),
+    (lambda: token_accuracy(None, [[1]]), TypeError, "hypotheses must be a list of token sequences"),
+    (lambda: exact_match([[1]], [None]), TypeError, r"references\[0\] must be a sequence of tokens"),
+    (lambda: BOTTLENECK.replace(n_train=True), TypeError, "n_train must be an integer"),
+    (lambda: BOTTLENECK.replace(task="zzz"), ValueError, "task must be one of 'reversal_task', 'copy_task'"),
+    (lambda: BOTTLENECK.replace(max_len=10**12), ValueError, r"the data \(n_train \+ n_test"),
+    (lambda: BOTTLENECK.replace(batch_size=10**12), ValueError, r"a batch \(batch_size x"),
+    (lambda: train_seq2seq(_model(), reversal_task(4), steps=1, batch_size=2, lr=0.1, seed=0, progress="no"),
+     TypeError, "progress must be bool"),
+    (lambda: train_seq2seq(None, reversal_task(4), steps=1, batch_size=2, lr=0.1, seed=0), TypeError,
+     "model must be a Seq2Seq"),
 ]
 
 
@@ -362,6 +396,11 @@ SEQ2SEQ_BAD_INPUT = [
 def test_seq2seq_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_bleu_of_an_order_no_hypothesis_reaches_is_zero_without_allocating():
+    assert corpus_bleu([[3, 4]], [[3, 4]], max_order=10**12) == 0.0  # as sacrebleu: no 3-gram, precision 0
+    assert corpus_bleu([[3, 4]], [[3, 4]], max_order=2) == 100.0
 
 
 # ----------------------------------------------------------------------------- data

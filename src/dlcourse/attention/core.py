@@ -7,16 +7,42 @@ import numpy as np
 import torch
 
 from .._validation import check_choice, check_int
+from ..seq2seq._limits import check_num_elements
 from .masks import apply_mask
-from .scores import SCORE_PARAMS, SCORES, _finish, _lift, _same_dtype, _shape, _tensor, dot_score, scaled_dot_score
+from .scores import (
+    SCORE_PARAMS,
+    SCORES,
+    _broadcast_batch,
+    _finish,
+    _lift,
+    _same_dtype,
+    _shape,
+    _tensor,
+    dot_score,
+    scaled_dot_score,
+)
 
 __all__ = ["attention", "local_attention", "softmax_saturation"]
 
 
 # --------------------------------------------------------------------------- attention
+def _mask_tensor(mask: Any) -> torch.Tensor:
+    """``mask`` as a tensor: a tensor unchanged, a boolean or real array-like converted; anything else refused."""
+    if isinstance(mask, torch.Tensor):
+        return mask
+    array = np.asarray(mask) if not isinstance(mask, (str, bytes)) else None
+    if array is None or array.dtype.kind not in "bf":
+        raise TypeError(
+            f"mask must be a boolean tensor (True where a query may attend) or a floating-point tensor "
+            f"added to the scores; got {type(mask).__name__}"
+            f"{'' if array is None else f' (dtype {array.dtype})'}. Build it with torch.tensor([...], dtype=torch.bool)."
+        )
+    return torch.as_tensor(array)
+
+
 def _prepare_mask(mask: Any, scores3: torch.Tensor, keys: torch.Tensor, single: bool) -> torch.Tensor:
     """The mask as a tensor shaped for ``scores3 (..., T, S)``; shape errors name the keys."""
-    m = mask if isinstance(mask, torch.Tensor) else torch.as_tensor(np.asarray(mask))
+    m = _mask_tensor(mask)
     S = keys.shape[-2]
     if m.ndim == 0 or m.shape[-1] != S:
         raise ValueError(
@@ -103,6 +129,8 @@ def attention(
             f"values must have shape (..., S, d_v) with the same S = {k.shape[-2]} as keys {_shape(k)}; "
             f"got values {_shape(v)}."
         )
+    _broadcast_batch(k, v, "keys", "values", k)
+    _broadcast_batch(q3, v, "query", "values", q3)
     scores3 = score_fn(q3, k, **score_params)  # (..., T, S)
     if mask is not None:
         # exp(-inf) = 0: zero weight. Applied in the caller's shape, so an error names the caller's query.
@@ -144,13 +172,23 @@ def local_attention(
     q3, k, single = _lift(query, keys)
     S = k.shape[-2]
     p = _tensor(center, "center").to(k.dtype)
+    lead = q3.shape[:-2] if single else q3.shape[:-1]  # one centre per query: (...) or (..., T)
+    try:
+        fits = torch.broadcast_shapes(p.shape, lead) == lead
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"center must be a number or hold one centre per query, shape {_shape(lead)} for query "
+            f"{_shape(_tensor(query, 'query'))}; got center {_shape(p)}."
+        )
     if single:
         p = p.unsqueeze(-1)  # (...) -> (..., 1): one centre per (single) query
     positions = torch.arange(S, dtype=k.dtype)  # (S,)
     distance = positions - p.unsqueeze(-1)  # (..., T, S)
     window = distance.abs() <= D
     if mask is not None:
-        m = mask if isinstance(mask, torch.Tensor) else torch.as_tensor(np.asarray(mask))
+        m = _mask_tensor(mask)
         if single or m.ndim < q3.ndim:
             m = m.unsqueeze(-2)
         window = window & m
@@ -187,11 +225,23 @@ def softmax_saturation(
     ``scaled_score_std`` and ``dot_grad_norm``, ``scaled_grad_norm`` (mean Frobenius
     norm of the softmax Jacobian).
     """
-    dims_arr = np.asarray(dims, dtype=int).ravel()
-    if dims_arr.size == 0 or (dims_arr < 1).any():
-        raise ValueError(f"dims must be a non-empty sequence of positive integers; got {list(np.ravel(dims))}.")
+    if not isinstance(dims, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"dims must be a sequence of positive integers, e.g. dims=(4, 16, 64); got {type(dims).__name__}.")
+    listed = list(np.ravel(dims))
+    if not listed or any(
+            isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1 for d in listed):
+        raise ValueError(
+            f"dims must be a non-empty sequence of positive integers (the dimensions d to compare); got "
+            f"{listed}. E.g. dims=(4, 16, 64)."
+        )
+    dims_arr = np.asarray(listed, dtype=int)
     n = check_int(num_keys, "num_keys", minimum=2)
     trials = check_int(trials, "trials", minimum=1)
+    check_num_elements(
+        trials * n * max(int(dims_arr.max()), n),
+        f"the keys (trials x num_keys x max(dims, num_keys) = {trials:,} x {n:,} x {max(int(dims_arr.max()), n):,})",
+        "pass fewer trials, fewer num_keys or smaller dims",
+    )
     gen = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
     out: dict[str, list[float]] = {key: [] for key in (
         "dot_max_weight", "scaled_max_weight", "dot_entropy", "scaled_entropy",

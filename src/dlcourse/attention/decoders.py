@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int, check_type
+from .._validation import check_choice, check_int, check_num_parameters, check_type
 from ..seq2seq.model import TokenRNN
 from .core import attention
 from .scores import SCORES, _shape
@@ -26,14 +26,37 @@ def _top(state: Any) -> torch.Tensor:
 class _AttentionDecoderBase(TokenRNN):
     """Chapter 9's sizes, embedding and RNN factory (:class:`dlcourse.seq2seq.TokenRNN`), plus a step check."""
 
-    def _check_step(self, token: torch.Tensor, encoder_outputs: torch.Tensor) -> None:
-        self._check_tokens(token, "token", 1)
+    def _check_step(self, tokens: Any, name: str, state: Any, encoder_outputs: Any, src_mask: Any) -> None:
+        """Check one call's arguments (once per call: a step, or a whole teacher-forced sequence)."""
+        if self._inputs_trusted:  # inside the library's own decoding loops, after their first step
+            return
+        self._check_inputs(tokens, name, state)
+        B, H = tokens.shape[0], self.hidden_size
         check_type(encoder_outputs, "encoder_outputs", torch.Tensor)
-        if encoder_outputs.ndim != 3 or encoder_outputs.shape[0] != token.shape[0] or encoder_outputs.shape[-1] != self.hidden_size:
+        if encoder_outputs.ndim != 3 or encoder_outputs.shape[0] != B or encoder_outputs.shape[-1] != H:
             raise ValueError(
-                f"encoder_outputs must have shape (B, S, H) = ({token.shape[0]}, *, {self.hidden_size}); "
-                f"got {_shape(encoder_outputs)}."
+                f"encoder_outputs must have shape (B, S, H) = ({B}, *, {H}); got {_shape(encoder_outputs)}. "
+                f"B is the batch size of {name} and H the decoder's hidden_size."
             )
+        dtype = self.embedding.weight.dtype
+        if encoder_outputs.dtype != dtype:
+            raise TypeError(
+                f"encoder_outputs must have the decoder's dtype {dtype}; got {encoder_outputs.dtype}. "
+                f"Use encoder_outputs.to({dtype}) or convert the model."
+            )
+        if src_mask is not None:
+            check_type(src_mask, "src_mask", torch.Tensor)
+            if src_mask.dtype != torch.bool:
+                raise TypeError(
+                    f"src_mask must be a boolean tensor, True at real source tokens; got {src_mask.dtype}. "
+                    f"Build it with dlcourse.seq2seq.lengths_to_mask(src_lengths)."
+                )
+            S = encoder_outputs.shape[1]
+            if tuple(src_mask.shape) != (B, S):
+                raise ValueError(
+                    f"src_mask must have shape (B, S) = ({B}, {S}), one row per row of encoder_outputs "
+                    f"{_shape(encoder_outputs)}; got {_shape(src_mask)}."
+                )
 
 
 
@@ -98,6 +121,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
             self.W_a = nn.Parameter(torch.empty(H, 2 * H).uniform_(-bound, bound))
             self.v_a = nn.Parameter(torch.empty(H).uniform_(-bound, bound))
         elif score == "location":
+            check_num_parameters(max_source_len * H, type(self).__name__, "reduce max_source_len")
             self.max_source_len = max_source_len
             self.W_a = nn.Parameter(torch.empty(self.max_source_len, H).uniform_(-bound, bound))
         self.combine = nn.Linear(2 * H, H)  # W_c, b_c
@@ -114,7 +138,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
         self, token: torch.Tensor, state: Any, encoder_outputs: torch.Tensor, src_mask: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, Any, torch.Tensor]:
         """One decoder step; see the class docstring for the equations and shapes."""
-        self._check_step(token, encoder_outputs)
+        self._check_step(token, "token", state, encoder_outputs, src_mask)
         x = self.embedding(token).unsqueeze(1)  # (B, 1, E)
         _, state = self.rnn(x, state)  # state: (L, B, H) or ((L, B, H), (L, B, H))
         s_t = _top(state)  # (B, H)
@@ -134,6 +158,7 @@ class LuongAttentionDecoder(_AttentionDecoderBase):
         and the attention is one batched product for all :math:`T` queries: the same
         numbers as :meth:`forward_step` column by column.
         """
+        self._check_step(tokens, "tokens", state, encoder_outputs, src_mask)
         s, _ = self.rnn(self.embedding(tokens), state)  # (B, T, H): the top layer's s_t for every t
         a, weights = attention(s, encoder_outputs, encoder_outputs, self.score, src_mask, **self._score_params())
         s_tilde = torch.tanh(self.combine(torch.cat([a, s], dim=-1)))  # (B, T, H)
@@ -179,6 +204,7 @@ class BahdanauAttentionDecoder(_AttentionDecoderBase):
         super().__init__(vocab_size, embedding_dim, hidden_size, cell=cell, num_layers=num_layers)
         H = self.hidden_size
         A = H if attention_size is None else check_int(attention_size, "attention_size", minimum=1)
+        check_num_parameters(A * (2 * H + 1), type(self).__name__, "reduce attention_size")
         self.attention_size = A
         self.W_s = nn.Linear(H, A, bias=False)
         self.W_h = nn.Linear(H, A, bias=False)
@@ -190,7 +216,10 @@ class BahdanauAttentionDecoder(_AttentionDecoderBase):
         self, token: torch.Tensor, state: Any, encoder_outputs: torch.Tensor, src_mask: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, Any, torch.Tensor]:
         """One decoder step; see the class docstring for the equations and shapes."""
-        self._check_step(token, encoder_outputs)
+        self._check_step(token, "token", state, encoder_outputs, src_mask)
+        if state is None:  # a zero start, as torch.nn.GRU's h0=None
+            zeros = encoder_outputs.new_zeros(self.num_layers, token.shape[0], self.hidden_size)
+            state = (zeros, zeros.clone()) if self.cell == "lstm" else zeros
         s_prev = _top(state)  # (B, H)
         W_a = torch.cat([self.W_s.weight, self.W_h.weight], dim=1)  # (A, 2H) = [W_s W_h]
         c_t, weights = attention(s_prev, encoder_outputs, encoder_outputs, "additive", src_mask,

@@ -37,7 +37,8 @@ def apply_mask(scores: torch.Tensor, mask: torch.Tensor, *, name: str = "mask") 
         A tensor shaped like ``scores``.
 
     Raises:
-        TypeError: ``mask`` is not a tensor, or neither boolean nor floating point.
+        TypeError: ``scores`` is not a floating-point tensor, ``mask`` is not a tensor, or
+            neither boolean nor floating point, or ``name`` is not a string.
         ValueError: ``mask`` does not broadcast to ``scores``, holds NaN or ``+inf``, or
             allows no key for some query (the message names the query's index).
 
@@ -49,6 +50,13 @@ def apply_mask(scores: torch.Tensor, mask: torch.Tensor, *, name: str = "mask") 
         ...
         ValueError: mask allows no key for the query at index (1,) of scores (2, 2): ...
     """
+    check_type(name, "name", str)
+    check_type(scores, "scores", torch.Tensor)
+    if not scores.is_floating_point():
+        raise TypeError(
+            f"scores must be a floating-point tensor (a blocked score becomes -inf); got {scores.dtype}. "
+            f"Use scores.float()."
+        )
     check_type(mask, name, torch.Tensor)
     if mask.dtype != torch.bool and not mask.is_floating_point():
         raise TypeError(

@@ -40,8 +40,8 @@ def _same_dtype(**tensors: torch.Tensor) -> None:
         )
 
 
-def _shape(t: torch.Tensor) -> str:
-    return format_shape(tuple(t.shape))
+def _shape(t: Any) -> str:
+    return format_shape(tuple(t.shape if isinstance(t, torch.Tensor) else t))
 
 
 def _lift(query: Any, keys: Any) -> tuple[torch.Tensor, torch.Tensor, bool]:
@@ -55,13 +55,28 @@ def _lift(query: Any, keys: Any) -> tuple[torch.Tensor, torch.Tensor, bool]:
             "For a single key write keys[None]."
         )
     if q.ndim == k.ndim - 1:
-        return q.unsqueeze(-2), k, True
-    if q.ndim == k.ndim:
-        return q, k, False
-    raise ValueError(
-        f"query must have one dimension fewer than keys (a single query (..., d_q)) or as many "
-        f"(a matrix of queries (..., T, d_q)); got query {_shape(q)} and keys {_shape(k)}."
-    )
+        q3, single = q.unsqueeze(-2), True
+    elif q.ndim == k.ndim:
+        q3, single = q, False
+    else:
+        raise ValueError(
+            f"query must have one dimension fewer than keys (a single query (..., d_q)) or as many "
+            f"(a matrix of queries (..., T, d_q)); got query {_shape(q)} and keys {_shape(k)}."
+        )
+    _broadcast_batch(q3, k, "query", "keys", q)
+    return q3, k, single
+
+
+def _broadcast_batch(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str, shown: torch.Tensor) -> None:
+    """Raise ``ValueError`` unless the batch axes of ``a (..., T, d)`` and ``b (..., S, d)`` broadcast."""
+    try:
+        torch.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same batch axes (or size 1 where one is shared); got "
+            f"{name_a} {_shape(shown)} and {name_b} {_shape(b)}, batch axes {_shape(a.shape[:-2])} and "
+            f"{_shape(b.shape[:-2])}. Give both the same batch size B first."
+        ) from None
 
 
 def _finish(scores: torch.Tensor, single: bool) -> torch.Tensor:
@@ -170,8 +185,8 @@ def additive_score(query: Any, keys: Any, W: Any, v: Any, b: Any = None) -> torc
     dq, dk = q.shape[-1], k.shape[-1]
     if Wa.ndim != 2 or Wa.shape[1] != dq + dk:
         raise ValueError(
-            f"W must have shape (A, d_q + d_k) = (*, {dq + dk}) for query size {dq} and key size {dk}; "
-            f"got W {_shape(Wa)}."
+            f"W must have shape (A, d_q + d_k) = (*, {dq + dk}) for query size d_q = {dq} and keys of "
+            f"size d_k = {dk}; got W {_shape(Wa)}."
         )
     A = Wa.shape[0]
     if va.shape != (A,):
@@ -210,15 +225,17 @@ def location_score(query: Any, keys: Any, W: Any, b: Any = None) -> torch.Tensor
     S = k.shape[-2]
     if Wa.ndim != 2 or Wa.shape[1] != q.shape[-1] or Wa.shape[0] < S:
         raise ValueError(
-            f"W must have shape (S_max, d_q) with S_max >= S = {S} and d_q = {q.shape[-1]} for keys "
-            f"{_shape(k)}; got W {_shape(Wa)}."
+            f"W must have shape (S_max, d_q) with S_max >= S = {S} and d_q = {q.shape[-1]} for query "
+            f"{_shape(_tensor(query, 'query'))} and keys {_shape(k)}; got W {_shape(Wa)}."
         )
     scores = q @ Wa[:S].T  # (..., T, d_q) @ (d_q, S) -> (..., T, S)
     if b is not None:
         ba = _tensor(b, "b")
         _same_dtype(query=q, b=ba)
         if ba.shape != (Wa.shape[0],):
-            raise ValueError(f"b must have shape (S_max,) = ({Wa.shape[0]},); got b {_shape(ba)}.")
+            raise ValueError(
+                f"b must have shape (S_max,) = ({Wa.shape[0]},), one bias per row of W {_shape(Wa)}; got b {_shape(ba)}."
+            )
         scores = scores + ba[:S]
     lead = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2])
     scores = scores.expand(*lead, q.shape[-2], S)

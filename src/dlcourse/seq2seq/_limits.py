@@ -1,46 +1,39 @@
 """Size limits and renamed arguments shared by the sequence models (chapters 9-11).
 
-Candidates for :mod:`dlcourse._validation`; they live here until then. The sequence
-models check their size *before* building, so a mistyped ``num_layers=10**12`` raises at
-once instead of allocating layers until memory runs out.
+The sequence models check their size *before* building, so a mistyped
+``num_layers=10**12`` raises at once instead of allocating layers until memory runs out.
+The bounds on layers and parameters are :mod:`dlcourse._validation`'s (re-exported here);
+:func:`check_num_elements` bounds one tensor of data, masks or batches.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from .._validation import check_int
+from .._validation import MAX_LAYERS, MAX_PARAMETERS, check_num_layers, check_num_parameters
 
-#: The most layers a model of this library builds (the book's use at most 6).
-MAX_LAYERS = 1000
-#: The most parameters a model of this library builds (4 GB in float32; the book's < 10**7).
-MAX_PARAMETERS = 10**9
+__all__ = ["MAX_LAYERS", "MAX_PARAMETERS", "MAX_ELEMENTS", "check_num_layers", "check_num_parameters",
+           "check_num_elements", "renamed"]  # the first four live in dlcourse._validation (re-exported here)
+
+#: The most numbers one tensor of data, masks or batches may hold (800 MB in int64; the book's < 10**7).
+MAX_ELEMENTS = 10**8
 
 
-def check_num_parameters(count: int, what: str, fix: str) -> None:
-    """Raise ``ValueError`` when a model about to be built would exceed :data:`MAX_PARAMETERS`.
+def check_num_elements(count: int, what: str, fix: str) -> None:
+    """Raise ``ValueError`` when a tensor about to be built would hold more than :data:`MAX_ELEMENTS` numbers.
+
+    ``what`` says which tensor and from which arguments (it names them); ``fix`` how to shrink it.
 
     Example:
-        >>> check_num_parameters(10**12, "Transformer", "reduce d_model")  # doctest: +ELLIPSIS
+        >>> check_num_elements(2 * 10**12, "the mask (B x max_len = 2 x 10**12)", "pass a smaller max_len")
         Traceback (most recent call last):
         ...
-        ValueError: Transformer would have about 1,000,000,000,000 parameters (4000.0 GB in float32); ...
+        ValueError: the mask (B x max_len = 2 x 10**12) would hold 2,000,000,000,000 numbers; this library builds at most 100,000,000 in one tensor. To fix: pass a smaller max_len.
     """
-    if count > MAX_PARAMETERS:
+    if count > MAX_ELEMENTS:
         raise ValueError(
-            f"{what} would have about {count:,} parameters ({4 * count / 1e9:.1f} GB in float32); "
-            f"this library builds at most {MAX_PARAMETERS:,}. To fix: {fix}."
+            f"{what} would hold {count:,} numbers; this library builds at most {MAX_ELEMENTS:,} in one tensor. "
+            f"To fix: {fix}."
         )
-
-
-def check_num_layers(value: Any, name: str = "num_layers") -> int:
-    """``value`` as an ``int`` in ``1..MAX_LAYERS``, checked before any layer is built."""
-    value = check_int(value, name, minimum=1)
-    if value > MAX_LAYERS:
-        raise ValueError(
-            f"{name} must be at most {MAX_LAYERS} (the most layers this library builds; the book's "
-            f"models have 1 to 6); got {value}. To fix: pass a number of layers in 1..{MAX_LAYERS}."
-        )
-    return value
 
 
 def renamed(value: Any, old_value: Any, name: str, old_name: str, default: Any) -> Any:

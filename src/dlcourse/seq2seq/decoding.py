@@ -20,9 +20,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
-from .._validation import check_float, check_int
+from .._validation import check_float, check_int, check_type
 from ..data.sequences import EOS, SOS
-from .model import Seq2Seq, _check_src
+from ._checks import check_batch, check_model, check_sequences, trusted
+from .model import Seq2Seq
 
 __all__ = ["greedy_decode", "beam_search", "sequence_log_prob"]
 # Also public, shared with dlcourse.transformer: evaluating, greedy_loop.
@@ -120,15 +121,19 @@ def greedy_decode(
         attention), where ``steps`` is the number of decoder steps actually run (rows that
         stopped earlier keep zeros).
     """
-    _check_src(src, src_lengths)
+    check_model(model)
+    check_batch(src, src_lengths)
     max_len = check_int(max_len, "max_len", minimum=1)
     with evaluating(model):
         encoder_outputs, state, src_mask = model.encode(src, src_lengths)
         forward_step = _step(model)
+        checked = False
 
         def step(token: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-            nonlocal state
-            logits, state, weights = forward_step(token, state, encoder_outputs, src_mask)
+            nonlocal state, checked
+            with trusted(model.decoder, checked):  # the first step checks the decoder's inputs
+                logits, state, weights = forward_step(token, state, encoder_outputs, src_mask)
+            checked = True
             return logits, weights
 
         outputs, attention, _ = greedy_loop(step, src.shape[0], max_len, device=src.device)
@@ -180,7 +185,8 @@ def beam_search(
     of the batch are searched one after the other. Returns the token lists and their
     normalised scores.
     """
-    _check_src(src, src_lengths)
+    check_model(model)
+    check_batch(src, src_lengths)
     max_len = check_int(max_len, "max_len", minimum=1)
     beam_size = check_int(beam_size, "beam_size", minimum=1)
     alpha = check_float(length_penalty, "length_penalty", minimum=0.0)
@@ -196,9 +202,10 @@ def beam_search(
             finished: list[tuple[float, list[int]]] = []  # (normalised score, tokens)
             for step in range(1, max_len + 1):
                 live = len(prefixes)
-                logits, state, _ = _step(model)(
-                    token, state, enc_out.expand(live, -1, -1), mask.expand(live, -1)
-                )
+                with trusted(model.decoder, b > 0 or step > 1):  # the first step checks the decoder's inputs
+                    logits, state, _ = _step(model)(
+                        token, state, enc_out.expand(live, -1, -1), mask.expand(live, -1)
+                    )
                 cand = (logp[:, None] + torch.log_softmax(logits.double(), -1)).flatten()  # (live * V,)
                 V = logits.shape[-1]
                 order = torch.argsort(cand, descending=True, stable=True)
@@ -243,9 +250,21 @@ def sequence_log_prob(
     ``outputs[b]`` holds the tokens without ``SOS``/``EOS``; with ``eos=True`` the final
     ``EOS`` is scored too (as for a finished hypothesis). Follows the module's contract.
     """
-    _check_src(src, src_lengths)
+    check_model(model)
+    check_batch(src, src_lengths)
+    check_sequences(outputs, "outputs", ints=True)
+    check_type(eos, "eos", bool)
     if len(outputs) != src.shape[0]:
         raise ValueError(f"outputs must hold one sequence per source row = {src.shape[0]}; got {len(outputs)}.")
+    vocab = getattr(model.decoder, "vocab_size", None)
+    V = vocab if isinstance(vocab, int) else None
+    for b, out in enumerate(outputs):
+        bad = [] if V is None else [t for t in (out.tolist() if hasattr(out, "tolist") else out) if not 0 <= int(t) < V]
+        if V is not None and bad:
+            raise ValueError(
+                f"outputs[{b}] must hold token ids in 0..{V - 1} (the decoder's vocabulary has {V} tokens); "
+                f"got {bad[0]}. Encode the outputs with the model's vocabulary."
+            )
     result = []
     with evaluating(model):
         for b, out in enumerate(outputs):
@@ -254,8 +273,9 @@ def sequence_log_prob(
             targets = [int(t) for t in out] + ([EOS] if eos else [])
             token = torch.full((1,), SOS, dtype=torch.long, device=src.device)
             total = 0.0
-            for t in targets:
-                logits, state, _ = _step(model)(token, state, enc_out, mask)
+            for i, t in enumerate(targets):
+                with trusted(model.decoder, b > 0 or i > 0):  # the first step checks the decoder's inputs
+                    logits, state, _ = _step(model)(token, state, enc_out, mask)
                 total += float(torch.log_softmax(logits.double(), -1)[0, t])
                 token = torch.full((1,), t, dtype=torch.long, device=src.device)
             result.append(total)

@@ -16,12 +16,17 @@ from typing import Any, Callable, Mapping
 import torch
 from torch import nn
 
-from ..data.sequences import SequencePairs
+from .._validation import check_choice, check_float, check_int, check_num_layers, check_probability, check_type
+from ..data.sequences import N_SPECIAL, SequencePairs
+from ._limits import check_num_elements
 from .metrics import accuracy_by_length, evaluate_seq2seq
 from .model import Decoder, Encoder, Seq2Seq
 from .training import train_seq2seq
 
 __all__ = ["BottleneckConfig", "BOTTLENECK", "bottleneck_data", "make_bottleneck_model", "run_bottleneck"]
+
+#: The generators of :mod:`dlcourse.data` a :class:`BottleneckConfig` may name as its ``task``.
+TASKS = ("reversal_task", "copy_task")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,28 @@ class BottleneckConfig:
     lr: float = 3e-3
     clip: float | None = 1.0
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        """Check every setting when the config is made (a wrong one fails here, not steps later)."""
+        check_choice(self.task, "task", TASKS)
+        for name in ("min_len", "max_len", "n_train", "n_test", "embedding_dim", "hidden_size", "steps", "batch_size"):
+            check_int(getattr(self, name), name, minimum=1)
+        check_int(self.vocab_size, "vocab_size", minimum=N_SPECIAL + 1)
+        if self.max_len < self.min_len:
+            raise ValueError(f"max_len must be >= min_len = {self.min_len}; got max_len = {self.max_len}.")
+        for name in ("data_seed", "seed"):
+            check_int(getattr(self, name), name, minimum=0)
+        n, width = self.n_train + self.n_test, 2 * self.max_len + 2  # source and target columns of a pair
+        check_num_elements(n * width, f"the data (n_train + n_test = {n:,} pairs x {width} tokens for max_len = "
+                           f"{self.max_len:,})", "ask for fewer pairs or a smaller max_len")
+        check_num_elements(self.batch_size * width, f"a batch (batch_size x {width} tokens for max_len = "
+                           f"{self.max_len:,})", "pass a smaller batch_size")
+        check_choice(self.cell, "cell", ("gru", "lstm"))
+        check_num_layers(self.num_layers)
+        check_probability(self.teacher_forcing_ratio, "teacher_forcing_ratio")
+        check_float(self.lr, "lr", minimum=0.0, strict_minimum=True)
+        if self.clip is not None:
+            check_float(self.clip, "clip", minimum=0.0, strict_minimum=True)
 
     @property
     def task_kwargs(self) -> dict[str, int]:
@@ -133,6 +160,11 @@ def make_bottleneck_model(
     **decoder_kwargs)`` is how the decoder is built.
     """
     cfg = _config(settings)
+    if not callable(decoder_cls):
+        raise TypeError(
+            f"decoder_cls must be a decoder class such as Decoder or LuongAttentionDecoder; got "
+            f"{type(decoder_cls).__name__}."
+        )
     torch.manual_seed(cfg.seed)
     encoder = Encoder(cfg.vocab_size, cfg.embedding_dim, cfg.hidden_size, cell=cfg.cell, num_layers=cfg.num_layers)
     decoder = decoder_cls(
@@ -155,6 +187,7 @@ def run_bottleneck(
     several seeds at once see :func:`dlcourse.seq2seq.train_seed_stack`.
     """
     cfg = _config(settings)
+    check_type(progress, "progress", bool)
     train, test = bottleneck_data(cfg)
     model = make_bottleneck_model(decoder_cls, cfg, **decoder_kwargs)
     if device is not None:

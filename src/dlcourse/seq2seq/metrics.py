@@ -9,6 +9,7 @@ import torch
 
 from .._validation import check_choice, check_int, check_type
 from ..data.sequences import EOS, PAD, SOS, SequencePairs
+from ._checks import check_ids, check_model, check_sequences
 from .decoding import greedy_decode
 from .model import Seq2Seq
 
@@ -17,9 +18,15 @@ __all__ = ["strip_special", "token_accuracy", "exact_match", "corpus_bleu", "eva
 
 
 def strip_special(tokens: Sequence[int]) -> list[int]:
-    """The symbols of a target row: drop ``SOS``, stop at the first ``EOS`` or ``PAD``."""
+    """The symbols of a target row: drop ``SOS``, stop at the first ``EOS`` or ``PAD``.
+
+    ``tokens`` is a list (or tuple, 1-D array or tensor) of integer token ids.
+
+    >>> strip_special([1, 5, 6, 2, 0])
+    [5, 6]
+    """
     out = []
-    for tok in (int(t) for t in tokens):
+    for tok in (int(t) for t in check_ids(tokens, "tokens")):
         if tok == SOS:
             continue
         if tok in (EOS, PAD):
@@ -29,6 +36,8 @@ def strip_special(tokens: Sequence[int]) -> list[int]:
 
 
 def _check_pairs_of_lists(hypotheses: Sequence, references: Sequence) -> None:
+    check_sequences(hypotheses, "hypotheses")
+    check_sequences(references, "references")
     if len(hypotheses) != len(references):
         raise ValueError(
             f"hypotheses and references must have the same number of sequences; got "
@@ -92,6 +101,8 @@ def corpus_bleu(
     _check_pairs_of_lists(hypotheses, references)
     max_order = check_int(max_order, "max_order", minimum=1)
     check_choice(smooth, "smooth", ("exp", "none"))
+    if max_order > max(len(h) for h in hypotheses):
+        return 0.0  # no hypothesis has an n-gram of the highest order: its precision, and BLEU, is 0
     matches, totals = [0] * max_order, [0] * max_order
     hyp_len = ref_len = 0
     for hyp, ref in zip(hypotheses, references):
@@ -136,6 +147,7 @@ def _decode_pairs(model: Seq2Seq, pairs: SequencePairs, batch_size: int = 512) -
 
 def evaluate_seq2seq(model: Seq2Seq, pairs: SequencePairs) -> dict[str, float]:
     """Greedy-decode every source of ``pairs``; return token accuracy, exact match and BLEU."""
+    check_model(model)
     check_type(pairs, "pairs", SequencePairs)
     hyps, refs = _decode_pairs(model, pairs)
     return {
@@ -150,6 +162,7 @@ def accuracy_by_length(model: Seq2Seq, pairs: SequencePairs) -> dict[int, float]
 
     Returns ``{length: token accuracy}`` with lengths in increasing order.
     """
+    check_model(model)
     check_type(pairs, "pairs", SequencePairs)
     hyps, refs = _decode_pairs(model, pairs)
     lengths = pairs.src_lengths.tolist()
@@ -205,7 +218,9 @@ def teacher_forced_accuracy(model: Seq2Seq, pairs: SequencePairs, batch_size: in
     """
     from .decoding import evaluating
 
+    check_model(model)
     check_type(pairs, "pairs", SequencePairs)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     dev = next(model.parameters()).device
     correct = total = 0
     with evaluating(model):

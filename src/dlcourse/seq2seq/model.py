@@ -7,9 +7,19 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_int, check_ndim, check_probability, check_token_ids, check_type
+from .._validation import (
+    check_choice,
+    check_int,
+    check_ndim,
+    check_num_layers,
+    check_num_parameters,
+    check_probability,
+    check_token_ids,
+    check_type,
+)
 from ..data.sequences import PAD
-from ._limits import check_num_layers, check_num_parameters
+from ._checks import check_batch, check_long, check_state, check_target, trusted
+from ._limits import check_num_elements
 
 __all__ = ["TokenRNN", "Encoder", "Decoder", "Seq2Seq", "lengths_to_mask", "sequence_loss"]
 
@@ -36,6 +46,8 @@ def lengths_to_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.
     if max_len is None:
         max_len = longest
     max_len = check_int(max_len, "max_len", minimum=0)
+    check_num_elements(len(lengths) * max_len, f"the mask (batch x max_len = {len(lengths)} x {max_len})",
+                       "pass a smaller max_len, or None for the longest length")
     if max_len < longest:
         raise ValueError(
             f"max_len must be at least the longest length = {longest} (a shorter mask would cut "
@@ -43,27 +55,6 @@ def lengths_to_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.
         )
     positions = torch.arange(max_len, device=lengths.device)  # (S,)
     return positions[None, :] < lengths[:, None]  # (B, S)
-
-
-def _check_src(src: Any, src_lengths: Any) -> None:
-    check_type(src, "src", torch.Tensor)
-    check_type(src_lengths, "src_lengths", torch.Tensor)
-    check_ndim(src, "src", 2, names="(batch, src_len) of token ids")
-    check_ndim(src_lengths, "src_lengths", 1, names="(batch,)")
-    if src.dtype != torch.long or src_lengths.dtype != torch.long:
-        raise TypeError(
-            f"src and src_lengths must be int64 (torch.long) tensors of token ids and lengths; "
-            f"got {src.dtype} and {src_lengths.dtype}. Use .long()."
-        )
-    if src_lengths.shape[0] != src.shape[0]:
-        raise ValueError(
-            f"src_lengths must have one length per row of src = {src.shape[0]}; got {src_lengths.shape[0]}."
-        )
-    if len(src_lengths) and (int(src_lengths.min()) < 1 or int(src_lengths.max()) > src.shape[1]):
-        raise ValueError(
-            f"src_lengths must lie in 1..{src.shape[1]} (the padded width of src); got values from "
-            f"{int(src_lengths.min())} to {int(src_lengths.max())}."
-        )
 
 
 class TokenRNN(nn.Module):
@@ -94,11 +85,23 @@ class TokenRNN(nn.Module):
 
     def _check_tokens(self, tokens: Any, name: str, ndim: int) -> None:
         """``tokens`` must be an int64 tensor of ``ndim`` dimensions with ids in ``0..vocab_size - 1``."""
-        check_type(tokens, name, torch.Tensor)
-        check_ndim(tokens, name, ndim, names="(batch,)" if ndim == 1 else "(batch, steps)")
-        if tokens.dtype != torch.long:
-            raise TypeError(f"{name} must be an int64 (torch.long) tensor of token ids; got {tokens.dtype}. Use .long().")
+        check_long(tokens, name, ndim, "(batch,)" if ndim == 1 else "(batch, steps)")
         check_token_ids(tokens, name, self.vocab_size)
+
+    #: True inside :func:`._checks.trusted`: the library's own decoding loops skip the per-step checks
+    _inputs_trusted = False
+
+    def _check_inputs(self, tokens: Any, name: str, state: Any) -> None:
+        """A decoder call's ``token (B,)`` or ``tokens (B, T)`` and its ``state`` (once per call)."""
+        if self._inputs_trusted:
+            return
+        self._check_tokens(tokens, name, 1 if name == "token" else 2)
+        self._check_state(state, tokens.shape[0], name)
+
+    def _check_state(self, state: Any, batch: int, of: str, name: str = "state") -> None:
+        """``state``: ``None``, ``(num_layers, batch, hidden_size)`` (GRU) or a pair of them (LSTM), in the model's dtype."""
+        check_state(state, name, cell=self.cell, shape=(self.num_layers, batch, self.hidden_size),
+                    dtype=self.embedding.weight.dtype, of=f"{of} ({batch})")
 
     def _rnn(self, input_size: int) -> nn.Module:
         return _CELLS[self.cell](input_size, self.hidden_size, num_layers=self.num_layers, batch_first=True)
@@ -138,8 +141,7 @@ class Encoder(TokenRNN):
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple[torch.Tensor, Any]:
         from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-        _check_src(src, src_lengths)
-        check_token_ids(src, "src", self.vocab_size)
+        check_batch(src, src_lengths, self.vocab_size)
         embedded = self.embedding(src)  # (B, S, E)
         packed = pack_padded_sequence(embedded, src_lengths.cpu(), batch_first=True, enforce_sorted=False)
         packed_out, state = self.rnn(packed)
@@ -181,7 +183,7 @@ class Decoder(TokenRNN):
         encoder_outputs: torch.Tensor | None = None,
         src_mask: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, Any, None]:
-        self._check_tokens(token, "token", 1)
+        self._check_inputs(token, "token", state)
         embedded = self.embedding(token)[:, None, :]  # (B, 1, E)
         output, state = self.rnn(embedded, state)  # (B, 1, H)
         logits = self.out(output[:, 0])  # (B, V)
@@ -199,7 +201,7 @@ class Decoder(TokenRNN):
         The same computation as calling :meth:`forward_step` on each column of ``tokens``
         (the inputs do not depend on earlier outputs), in one RNN call instead of ``T``.
         """
-        self._check_tokens(tokens, "tokens", 2)
+        self._check_inputs(tokens, "tokens", state)
         output, _ = self.rnn(self.embedding(tokens), state)  # (B, T, H)
         return self.out(output), None
 
@@ -255,16 +257,9 @@ class Seq2Seq(nn.Module):
         return encoder_outputs, state, src_mask
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
-        check_type(tgt, "tgt", torch.Tensor)
-        check_ndim(tgt, "tgt", 2, names="(batch, tgt_len) starting with SOS")
-        if tgt.shape[0] != src.shape[0] or tgt.shape[1] < 2:
-            raise ValueError(
-                f"tgt must have shape (batch, tgt_len) = ({src.shape[0]}, >=2) with SOS first; "
-                f"got {tuple(tgt.shape)}."
-            )
+        check_batch(src, src_lengths)
         vocab = getattr(self.decoder, "vocab_size", None)
-        if isinstance(vocab, int):
-            check_token_ids(tgt, "tgt", vocab)
+        check_target(tgt, src, vocab if isinstance(vocab, int) else None)
         encoder_outputs, state, src_mask = self.encode(src, src_lengths)
         if self.teacher_forcing_ratio >= 1.0 and self.parallel_teacher_forcing and hasattr(
                 self.decoder, "forward_sequence"):
@@ -277,7 +272,8 @@ class Seq2Seq(nn.Module):
         token = tgt[:, 0]  # (B,) SOS
         all_logits, all_weights, forced = [], [], []
         for t in range(1, tgt.shape[1]):
-            logits, state, weights = self.decoder.forward_step(token, state, encoder_outputs, src_mask)
+            with trusted(self.decoder, t > 1):  # step 1 checks the decoder's inputs; later ones are made here
+                logits, state, weights = self.decoder.forward_step(token, state, encoder_outputs, src_mask)
             all_logits.append(logits)
             if weights is not None:
                 all_weights.append(weights)
@@ -301,17 +297,32 @@ def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, pad: int = PAD) -
     where :math:`y_{bt}` is the target token at step :math:`t` of row :math:`b`. Padding
     never changes the loss or its gradient, whatever the logits there.
 
-    Shape: logits ``(B, T, V)``, targets ``(B, T)`` -> scalar.
+    Shape: logits ``(B, T, V)``, targets ``(B, T)`` -> scalar; ``pad`` an int (a negative
+    id, which no target holds, scores every position).
     """
+    check_type(logits, "logits", torch.Tensor)
     check_ndim(logits, "logits", 3, names="(batch, steps, vocab_size)")
-    check_ndim(targets, "targets", 2, names="(batch, steps)")
+    if not logits.is_floating_point():
+        raise TypeError(f"logits must be a floating-point tensor of scores; got {logits.dtype}. Use logits.float().")
+    check_long(targets, "targets", 2, "(batch, steps)")
+    pad = check_int(pad, "pad")
     if tuple(logits.shape[:2]) != tuple(targets.shape):
         raise ValueError(
             f"targets must have shape (batch, steps) = {tuple(logits.shape[:2])} to match logits; "
             f"got {tuple(targets.shape)}. Pass tgt[:, 1:] when the model predicts tgt[:, 1:]."
         )
-    if not bool((targets != pad).any()):
+    real = targets != pad
+    if not bool(real.any()):
         raise ValueError("targets contain only padding; there is nothing to score.")
+    V = logits.shape[-1]
+    bad = real & ((targets < 0) | (targets >= V))
+    if bool(bad.any()):
+        where = tuple(int(i) for i in torch.nonzero(bad)[0])
+        raise ValueError(
+            f"targets must hold token ids in 0..{V - 1} (V = {V}, the last axis of logits "
+            f"{tuple(logits.shape)}) or pad = {pad}; got {int(targets[where])} at index {where}. "
+            f"Check that the logits cover the whole vocabulary."
+        )
     return nn.functional.cross_entropy(
         logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=pad
     )

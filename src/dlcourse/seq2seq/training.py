@@ -8,6 +8,8 @@ from torch import nn
 
 from .._validation import check_float, check_int, check_type
 from ..data.sequences import SequencePairs
+from ._checks import check_model
+from ._limits import check_num_elements
 from .model import Seq2Seq, sequence_loss
 
 __all__ = ["train_seq2seq"]
@@ -34,13 +36,20 @@ def train_seq2seq(
     ``torch.manual_seed(seed)`` is also set, so teacher-forcing coins are reproducible.
     Batches follow the model's device. ``callback(step, loss)`` is called after each step.
     """
+    check_model(model)
     check_type(pairs, "pairs", SequencePairs)
     steps = check_int(steps, "steps", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
+    width = pairs.src.shape[1] + pairs.tgt.shape[1]
+    check_num_elements(batch_size * width, f"a batch (batch_size x (src_len + tgt_len) = {batch_size} x {width})",
+                       "pass a smaller batch_size")
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
     seed = check_int(seed, "seed", minimum=0)
     if clip is not None:
         clip = check_float(clip, "clip", minimum=0.0, strict_minimum=True)
+    check_type(progress, "progress", bool)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be None or a function callback(step, loss); got {type(callback).__name__}.")
     dev = next(model.parameters()).device
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
