@@ -6,8 +6,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .._validation import check_choice, check_int
-from ..seq2seq._limits import check_num_elements
+from .._validation import check_choice, check_int, check_num_elements
 from .masks import apply_mask
 from .scores import (
     SCORE_PARAMS,

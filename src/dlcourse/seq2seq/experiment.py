@@ -16,9 +16,16 @@ from typing import Any, Callable, Mapping
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_float, check_int, check_num_layers, check_probability, check_type
+from .._validation import (
+    check_choice,
+    check_float,
+    check_int,
+    check_num_elements,
+    check_num_layers,
+    check_probability,
+    check_type,
+)
 from ..data.sequences import N_SPECIAL, SequencePairs
-from ._limits import check_num_elements
 from .metrics import accuracy_by_length, evaluate_seq2seq
 from .model import Decoder, Encoder, Seq2Seq
 from .training import train_seq2seq

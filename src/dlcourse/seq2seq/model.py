@@ -11,6 +11,7 @@ from .._validation import (
     check_choice,
     check_int,
     check_ndim,
+    check_num_elements,
     check_num_layers,
     check_num_parameters,
     check_probability,
@@ -19,7 +20,6 @@ from .._validation import (
 )
 from ..data.sequences import PAD
 from ._checks import check_batch, check_long, check_state, check_target, trusted
-from ._limits import check_num_elements
 
 __all__ = ["TokenRNN", "Encoder", "Decoder", "Seq2Seq", "lengths_to_mask", "sequence_loss"]
 

@@ -6,10 +6,9 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int, check_type
+from .._validation import check_float, check_int, check_num_elements, check_type
 from ..data.sequences import SequencePairs
 from ._checks import check_model
-from ._limits import check_num_elements
 from .model import Seq2Seq, sequence_loss
 
 __all__ = ["train_seq2seq"]
