@@ -192,3 +192,38 @@ def test_fit_char_lm_calls_back_after_every_epoch():
     assert [e for e, _ in seen] == [1, 2, 3]
     assert [loss for _, loss in seen] == hist
     assert all(math.isfinite(v) for v in hist)
+
+
+# --- issue 29: ids, lengths, states and sizes name the argument ----------------------------
+BAD_INPUT_29 = [
+    (lambda: pad_sequences(None), TypeError, "sequences must be a list of token-id sequences"),
+    (lambda: pad_sequences([[1.5, 2]]), TypeError, r"sequences\[0\] must hold integer token ids"),
+    (lambda: lengths_to_mask(None), TypeError, "lengths must be a non-empty 1-D sequence"),
+    (lambda: lengths_to_mask(object()), TypeError, "lengths must be a non-empty 1-D sequence"),
+    (lambda: lengths_to_mask([3, 1], 10**12), ValueError, r"the mask \(batch x max_len = 2 x 1,000,000,000,000\) would hold"),
+    (lambda: masked_cross_entropy(_L, torch.full((2, 3), 4), _M), ValueError,
+     r"targets must hold class ids in 0..3 .*got 4 at index \(0, 0\)"),
+    (lambda: last_states(torch.zeros(2, 3, 4).numpy(), [1, 1]), TypeError, "outputs must be a torch.Tensor"),
+    (lambda: stream_perplexity(RecurrentLM(7, "gru"), torch.arange(20.0)), TypeError,
+     "ids must hold integer token ids"),
+    (lambda: stream_perplexity(RecurrentLM(7, "gru"), torch.arange(20)), ValueError, r"ids must hold token ids in 0..6"),
+    (lambda: stream_perplexity(RecurrentLM(7, "gru"), torch.zeros(2, 9, dtype=torch.long)), ValueError,
+     r"ids must be one flat sequence of ids \(1-D\)"),
+    (lambda: stream_perplexity("model", torch.arange(3)), TypeError, "model must be RecurrentLM"),
+    (lambda: train_lms([], torch.arange(3000) % 5, torch.arange(300) % 5), TypeError, "models must be a non-empty dict"),
+    (lambda: train_lms({"gru": RecurrentLM(5, "gru")}, torch.arange(3000) % 5, torch.arange(30) % 5), ValueError,
+     "val_ids must hold at least 65 ids"),
+    (lambda: RecurrentLM(12, "gru")(torch.zeros(2, 3, dtype=torch.long), "abc"), TypeError,
+     "state must be a torch.Tensor"),
+    (lambda: RecurrentLM(12, "lstm")(torch.zeros(2, 3, dtype=torch.long), torch.zeros(1, 2, 64)), TypeError,
+     r"state must be None or the pair \(h, c\)"),
+    (lambda: RecurrentLM(12, "gru").sample([1, None], 3), TypeError, "prefix_ids must hold integer token ids"),
+    (lambda: RecurrentLM(12, "gru").sample([1, 12], 3), ValueError, r"prefix_ids must hold token ids in 0..11"),
+    (lambda: RecurrentLM(10**9, "gru"), ValueError, "RecurrentLM would have about .*vocab_size"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT_29, ids=[f"case{i}" for i in range(len(BAD_INPUT_29))])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

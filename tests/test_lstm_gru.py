@@ -416,3 +416,42 @@ def test_fused_lstm_falls_back_inside_torch_func_transforms():
     out = torch.func.vmap(lambda p: torch.func.functional_call(model, p, (x,))[0])(stacked)
     torch.testing.assert_close(out[0], model(x)[0], rtol=1e-6, atol=1e-6)
     torch.testing.assert_close(out[1], out[0])
+
+
+# --- issue 29: the per-step methods and the sizes name the argument ----------------------------
+_Z = torch.zeros
+BAD_INPUT_STEP = [
+    (lambda: LSTMCell(3, 4).recur(_Z(2, 16), None, _Z(2, 4)), TypeError, "h must be a torch.Tensor"),
+    (lambda: GRUCell(3, 4).recur(_Z(2, 11), _Z(2, 4)), ValueError, r"xp must have shape \(batch, 3 \* hidden_size\)"),
+    (lambda: LSTMCell(3, 4).recur(_Z(2, 16), _Z(2, 4), _Z(3, 4)), ValueError, r"c must have shape .*batch as in xp"),
+    (lambda: LSTMCell(3, 4).recur(_Z(2, 16), _Z(2, 4), _Z(2, 4, dtype=torch.complex64)), TypeError,
+     "c must have the dtype of the model's parameters"),
+    (lambda: LSTMCell(3, 4).input_projection(np.zeros((2, 3))), TypeError, "x must be a torch.Tensor"),
+    (lambda: LSTMCell(3, 4).input_projection(_Z(2, 2)), ValueError, r"x must have shape \(\.\.\., input_size\)"),
+    (lambda: LSTMCell(3, 4).sequence(_Z(5, 2, 16), (_Z(2, 4),), False), TypeError, r"state must be a tuple \(h, c\)"),
+    (lambda: LSTMCell(3, 4).sequence(_Z(5, 2, 16), (_Z(2, 4), _Z(2, 4)), "no"), TypeError,
+     "reverse must be True or False"),
+    (lambda: LSTMCell(3, 4).sequence(_Z(0, 2, 16), (_Z(2, 4), _Z(2, 4)), False), ValueError,
+     "xp must hold at least one time step"),
+    (lambda: LSTMCell(3, 4)(_Z(2, 3), (None, _Z(2, 4))), TypeError, "None for one of them"),
+    (lambda: LSTM(3, 4)(_Z(5, 2, 3), ("x", _Z(1, 2, 4))), TypeError, r"h_0 must be a torch.Tensor \(hx\[0\]\)"),
+    (lambda: GRU(3, 4, batch_first=True)(_Z(3, 5, 3), _Z(1, 2, 4)), ValueError, "h0 must have shape .*batch as in x"),
+    (lambda: LSTMCell(10**6, 10**6), ValueError, "LSTMCell would have about .* reduce hidden_size"),
+    (lambda: LSTM(3, 10**7), ValueError, "LSTM would have about .*hidden_size"),
+    (lambda: gru_update(np.zeros((2, 4)), np.full((3, 4), 0.5), np.zeros((2, 4))), ValueError,
+     "h_prev, z and h_tilde must broadcast"),
+    (lambda: lstm_step(np.zeros(3), np.zeros(4), None, _LSTM_P), TypeError, "c must be the previous cell state"),
+    (lambda: lstm_step(np.zeros(3), np.full(4, np.nan), np.zeros(4), _LSTM_P), ValueError,
+     "h must contain only finite numbers"),
+    (lambda: gru_step(np.zeros(3), np.zeros(4), init_gru_params(3, 4), reset_after="no"), TypeError,
+     "reset_after must be True or False"),
+    (lambda: gru_step(np.zeros(2), np.zeros(4), init_gru_params(3, 4)), ValueError, r"input_size = x.shape\[-1\]"),
+    (lambda: init_lstm_params(3, 4, peephole="no"), TypeError, "peephole must be True or False"),
+    (lambda: init_gru_params(10**12, 4), ValueError, "a GRU would have about .*input_size"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT_STEP, ids=[f"case{i}" for i in range(len(BAD_INPUT_STEP))])
+def test_bad_input_per_step(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -376,3 +376,32 @@ def test_rnn_equals_torch_on_random_shapes(L, N, D, H, layers, bidir, batch_firs
     (o1, h1), (o2, h2) = ref(x), ours(x)
     torch.testing.assert_close(o2, o1, rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(h2, h1, rtol=1e-12, atol=1e-12)
+
+
+# --- issue 29: per-step methods, prefixes and sizes name the argument -----------------------
+BAD_INPUT_29 = [
+    (lambda: RNNCell(3, 4).recur(torch.zeros(2, 4, dtype=torch.complex64), torch.zeros(2, 4)), TypeError,
+     "xp must have the dtype of the model's parameters"),
+    (lambda: RNNCell(3, 4).recur(torch.zeros(2, 4), None), TypeError, "h must be a torch.Tensor"),
+    (lambda: RNNCell(3, 4)(torch.zeros(3, 3), torch.zeros(2, 4)), ValueError, "h must have shape .*batch as in x"),
+    (lambda: CharLM("ab", hidden_size=3).sample(3, 5), TypeError, "prefix must be str"),
+    (lambda: CharLM("ab", hidden_size=3).next_char_probabilities("abc"), ValueError,
+     "prefix contains characters outside the model's vocabulary"),
+    (lambda: CharLM(None), TypeError, "vocab must be a string or a list"),
+    (lambda: CharLM("ab", hidden_size=10**6), ValueError, "CharLM would have about .*hidden_size"),
+    (lambda: CharLM("ab", hidden_size=3)(torch.tensor([[0, 1]]), "h"), TypeError, "h must be a torch.Tensor"),
+    (lambda: CharLM("ab", hidden_size=3)(torch.tensor([[0, 1]]), torch.zeros(1, 2, 3)), ValueError,
+     r"h must have shape \(num_layers, batch, hidden_size\), batch as in idx"),
+    (lambda: gradient_flow(1.0, 10**12), ValueError, r"seq_len \* hidden_size\*\*3 must be at most"),
+    (lambda: rnn_step_forward(np.full((2, 3), np.inf), np.zeros((2, 4)), _P), ValueError,
+     "x_t must contain only finite numbers"),
+    (lambda: rnn_step_forward(np.zeros((2, 2)), np.zeros((2, 4)), _P), ValueError, r"input_size = x_t.shape\[-1\]"),
+    (lambda: rnn_forward(np.zeros((2, 3, 2)), None, _P), ValueError, r"input_size = x.shape\[-1\]"),
+    (lambda: init_rnn_params(10**12, 4), ValueError, "an RNN would have about .*input_size"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT_29, ids=[f"case{i}" for i in range(len(BAD_INPUT_29))])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

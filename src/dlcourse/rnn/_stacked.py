@@ -23,27 +23,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._validation import check_int, check_ndim, check_shape
+from .._validation import check_int, check_ndim, check_num_layers, check_num_parameters, check_shape
 from ._cell import _RecurrentCell, check_flag, check_tensor
 
 __all__: list[str] = []
-
-#: The most layers a stack may have. Every layer is a set of parameters held in memory, so a
-#: huge ``num_layers`` (say 10**12) would build layers until memory runs out; the deepest
-#: recurrent stacks in use have a few dozen layers.
-MAX_LAYERS = 1000
-
-
-def check_num_layers(num_layers: object) -> int:
-    """``num_layers`` as an ``int`` in ``[1, MAX_LAYERS]``, with a message that says how to fix it."""
-    layers = check_int(num_layers, "num_layers", minimum=1)
-    if layers > MAX_LAYERS:
-        raise ValueError(
-            f"num_layers must be at most {MAX_LAYERS} (each layer is built and held in memory); "
-            f"got {layers}. Pass a smaller num_layers, e.g. 1 to 4."
-        )
-    return layers
-
 
 class _StackedRecurrent(nn.Module):
     """Layers x directions of one cell type; subclasses set ``_cell_class`` and ``_n_states``."""
@@ -63,6 +46,14 @@ class _StackedRecurrent(nn.Module):
         self.batch_first = check_flag(batch_first, "batch_first")
         self.bidirectional = check_flag(bidirectional, "bidirectional")
         self.num_directions = 2 if self.bidirectional else 1
+        D, H, G = self.num_directions, self.hidden_size, self._cell_class.n_gates  # type: ignore[attr-defined]
+        first = D * G * H * (self.input_size + H + 2)  # layer 0 reads the input
+        upper = D * G * H * (D * H + H + 2)  # every later layer reads the D * H outputs below
+        check_num_parameters(
+            first + (self.num_layers - 1) * upper, type(self).__name__,
+            f"reduce hidden_size (got {H:,}), input_size (got {self.input_size:,}) or num_layers "
+            f"(got {self.num_layers})",
+        )
         cells = []
         for layer in range(self.num_layers):
             layer_in = self.input_size if layer == 0 else self.hidden_size * self.num_directions
@@ -93,7 +84,8 @@ class _StackedRecurrent(nn.Module):
         for s, name in zip(states, names):
             if s is None:
                 s = x.new_zeros(n_cells, N, self.hidden_size)
-            check_shape(s, name, (n_cells, N, self.hidden_size), names="(D * num_layers, batch, hidden_size)")
+            check_shape(s, name, (n_cells, N, self.hidden_size),
+                        names="(D * num_layers, batch, hidden_size), batch as in x")
             full.append(s)
         layer_input = x  # (L, N, H_in)
         finals: list[tuple[torch.Tensor, ...]] = []
@@ -104,7 +96,7 @@ class _StackedRecurrent(nn.Module):
                 cell: _RecurrentCell = self.cells[index]  # type: ignore[assignment]  # ModuleList items are Modules
                 xp = cell.input_projection(layer_input)  # (L, N, G * H): every gate, every step, one matmul
                 state = tuple(s[index] for s in full)  # each (N, H)
-                hs, state = cell.sequence(xp, state, reverse=direction == 1, fused=getattr(self, "fused", True))
+                hs, state = cell._sequence(xp, state, direction == 1, getattr(self, "fused", True))  # checked here
                 outputs.append(hs)  # (L, N, H)
                 finals.append(state)
             layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)  # (L, N, D * H)

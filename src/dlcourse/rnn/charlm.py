@@ -22,9 +22,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int, check_token_ids, check_type
+from .._validation import (
+    check_float,
+    check_int,
+    check_num_layers,
+    check_num_parameters,
+    check_shape,
+    check_token_ids,
+    check_type,
+)
 from ..activations import softmax
-from ._stacked import check_num_layers
+from ._cell import check_tensor
+from .parameters import count_parameters
 
 __all__ = ["CharLM", "fit_char_lm", "unigram_perplexity"]
 
@@ -50,6 +59,11 @@ class CharLM(nn.Module):
 
     def __init__(self, vocab: Sequence[str], embedding_dim: int = 32, hidden_size: int = 128, num_layers: int = 1) -> None:
         super().__init__()
+        if not isinstance(vocab, (str, list, tuple)):
+            raise TypeError(
+                f"vocab must be a string or a list of single characters; got {type(vocab).__name__} "
+                f"({vocab!r:.40}). Pass e.g. sorted(set(text))."
+            )
         chars = list(vocab)
         if len(chars) < 2 or any(not isinstance(c, str) or len(c) != 1 for c in chars) or len(set(chars)) != len(chars):
             raise ValueError("vocab must list at least 2 distinct single characters, e.g. sorted(set(text)).")
@@ -58,17 +72,29 @@ class CharLM(nn.Module):
         self.embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
         self.hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
         self.num_layers = check_num_layers(num_layers)
+        K, E, H = len(chars), self.embedding_dim, self.hidden_size
+        check_num_parameters(
+            K * E + count_parameters("rnn", E, H, self.num_layers) + H * K + K, "CharLM",
+            f"reduce embedding_dim (got {E:,}) or hidden_size (got {H:,})",
+        )
         self.embed = nn.Embedding(len(chars), self.embedding_dim)
         self.rnn = nn.RNN(self.embedding_dim, self.hidden_size, self.num_layers, batch_first=True)
         self.head = nn.Linear(self.hidden_size, len(chars))
 
     def encode(self, text: str) -> torch.Tensor:
         """Character indices of ``text`` as an int64 tensor ``(len(text),)``."""
-        check_type(text, "text", str)
-        unknown = sorted(set(text) - set(self._index))
+        return self._encode(text, "text")
+
+    def _encode(self, text: object, name: str) -> torch.Tensor:
+        """:meth:`encode`, with ``name`` the argument the text came in as (for the messages)."""
+        checked: str = check_type(text, name, str)
+        unknown = sorted(set(checked) - set(self._index))
         if unknown:
-            raise ValueError(f"text contains characters outside the model's vocabulary: {unknown[:10]}.")
-        return torch.tensor([self._index[c] for c in text], dtype=torch.long)
+            raise ValueError(
+                f"{name} contains characters outside the model's vocabulary: {unknown[:10]}. "
+                f"Use only the characters of vocab ({self.vocab!r:.40})."
+            )
+        return torch.tensor([self._index[c] for c in checked], dtype=torch.long)
 
     def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
         """The string of the character indices ``ids`` (each in ``0 .. len(vocab) - 1``)."""
@@ -94,6 +120,11 @@ class CharLM(nn.Module):
             raise ValueError(
                 f"idx must be (batch, seq_len) or (seq_len,) character ids; got shape {tuple(idx.shape)}."
             )
+        if h is not None:
+            check_tensor(h, "h", self.head.weight.dtype)
+            batch = (idx.shape[0],) if idx.dim() == 2 else ()
+            check_shape(h, "h", (self.num_layers, *batch, self.hidden_size),
+                        names="(num_layers, batch, hidden_size), batch as in idx")
         e = self.embed(idx)  # (B, T, E)
         out, h = self.rnn(e, h)  # (B, T, H), (num_layers, B, H)
         return self.head(out), h  # (B, T, K)
@@ -101,9 +132,10 @@ class CharLM(nn.Module):
     @torch.no_grad()
     def next_char_probabilities(self, prefix: str, temperature: float = 1.0) -> np.ndarray:
         """Distribution ``(K,)`` of the character after ``prefix`` at ``temperature``."""
+        ids = self._encode(prefix, "prefix")
         if not prefix:
             raise ValueError("prefix must hold at least one character.")
-        logits, _ = self(self.encode(prefix)[None].to(self.head.weight.device))
+        logits, _ = self(ids[None].to(self.head.weight.device))
         return softmax(logits[0, -1].double().cpu().numpy(), temperature=temperature)
 
     @torch.no_grad()
@@ -117,13 +149,14 @@ class CharLM(nn.Module):
         """
         length = check_int(length, "length", minimum=0)
         temperature = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
+        ids = self._encode(prefix, "prefix")
         if not prefix:
             raise ValueError("prefix must hold at least one character to start the state.")
         rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
         was_training = self.training
         self.eval()
         device = self.head.weight.device
-        logits, h = self(self.encode(prefix)[None].to(device))  # (1, P, K)
+        logits, h = self(ids[None].to(device))  # (1, P, K)
         out = []
         for _ in range(length):
             p = softmax(logits[0, -1].double().cpu().numpy(), temperature=temperature)

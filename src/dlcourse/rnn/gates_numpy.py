@@ -36,8 +36,17 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .._validation import as_float_array, check_choice, check_int, check_ndim, check_shape, check_type
+from .._validation import (
+    as_float_array,
+    check_choice,
+    check_int,
+    check_ndim,
+    check_num_parameters,
+    check_shape,
+    check_type,
+)
 from ..activations import sigmoid  # the one sigmoid of the package; re-exported here
+from ._cell import check_flag
 
 __all__ = [
     "sigmoid",
@@ -56,6 +65,10 @@ _PEEPHOLE_KEYS = ("weight_ci", "weight_cf", "weight_co")
 
 
 def _init(n_gates: int, D: int, H: int, seed: int) -> dict[str, np.ndarray]:
+    check_num_parameters(
+        n_gates * H * (D + H + 2), "an LSTM" if n_gates == 4 else "a GRU",
+        f"reduce hidden_size (got {H:,}) or input_size (got {D:,})", bytes_per_parameter=8,
+    )
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(H)
     return {
@@ -83,6 +96,7 @@ def init_lstm_params(input_size: int, hidden_size: int, *, seed: int = 0, peepho
     D = check_int(input_size, "input_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    peephole = check_flag(peephole, "peephole")
     params = _init(4, D, H, seed)
     if peephole:
         rng = np.random.default_rng(seed + 1)
@@ -159,6 +173,7 @@ def lstm_cell_update(c_prev: Any, f: Any, i: Any, g: Any, o: Any) -> dict[str, n
 
 
 def _check_params(params: Any, n_gates: int, D: int, extra: tuple[str, ...] = ()) -> tuple[np.ndarray, ...]:
+    """The weights in ``params``, checked against ``D``, the input size (the last axis of ``x``)."""
     check_type(params, "params", Mapping)
     missing = [k for k in ("weight_ih", "weight_hh") + extra if k not in params]
     if missing:
@@ -169,7 +184,8 @@ def _check_params(params: Any, n_gates: int, D: int, extra: tuple[str, ...] = ()
     H = W_hh.shape[1]
     check_shape(W_hh, "params['weight_hh']", (n_gates * H, H), names=f"({n_gates} * hidden_size, hidden_size)")
     W_ih = as_float_array(params["weight_ih"], "params['weight_ih']")
-    check_shape(W_ih, "params['weight_ih']", (n_gates * H, D), names=f"({n_gates} * hidden_size, input_size)")
+    check_shape(W_ih, "params['weight_ih']", (n_gates * H, D),
+                names=f"({n_gates} * hidden_size, input_size), input_size = x.shape[-1]")
     biases = []
     for key in ("bias_ih", "bias_hh"):  # optional, as with bias=False in PyTorch
         b = as_float_array(params.get(key, np.zeros(n_gates * H)), f"params[{key!r}]")
@@ -178,19 +194,23 @@ def _check_params(params: Any, n_gates: int, D: int, extra: tuple[str, ...] = ()
     return W_ih, W_hh, biases[0], biases[1]
 
 
-def _check_inputs(x: Any, h: Any, c: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
-    x = as_float_array(x, "x")
+def _check_inputs(x: Any, h: Any, c: Any = None, *, need_c: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
+    if need_c and c is None:
+        raise TypeError("c must be the previous cell state, an array (batch, hidden_size) or (hidden_size,); got None. "
+                        "Pass np.zeros_like(h) to start from an empty cell.")
+    x = as_float_array(x, "x", finite=True)
     check_ndim(x, "x", (1, 2), names="(batch, input_size) or (input_size,)")
     unbatched = x.ndim == 1
     x2 = x[None] if unbatched else x  # (B, D)
-    h = as_float_array(h, "h")
+    h = as_float_array(h, "h", finite=True)
     want = 1 if unbatched else 2
     check_ndim(h, "h", want, names="(hidden_size,)" if unbatched else "(batch, hidden_size)")
     h2 = h[None] if unbatched else h  # (B, H)
     check_shape(h2, "h", (x2.shape[0], None), names="(batch, hidden_size) with the batch of x")
     c2 = None
     if c is not None:
-        c = as_float_array(c, "c")
+        c = as_float_array(c, "c", finite=True)
         check_ndim(c, "c", want, names="(hidden_size,)" if unbatched else "(batch, hidden_size)")
         c2 = c[None] if unbatched else c  # (B, H)
         check_shape(c2, "c", h2.shape, names="the shape of h")
@@ -222,7 +242,7 @@ def lstm_step(x: Any, h: Any, c: Any, params: Mapping[str, np.ndarray]) -> dict[
     >>> out["h"].shape, bool(np.all((0 < out["f"]) & (out["f"] < 1)))
     ((4,), True)
     """
-    x2, h2, c2, unbatched = _check_inputs(x, h, c)
+    x2, h2, c2, unbatched = _check_inputs(x, h, c, need_c=True)
     peephole = any(k in params for k in _PEEPHOLE_KEYS) if isinstance(params, Mapping) else False
     W_ih, W_hh, b_ih, b_hh = _check_params(params, 4, x2.shape[1], _PEEPHOLE_KEYS if peephole else ())
     H = W_hh.shape[1]
@@ -273,6 +293,13 @@ def gru_update(h_prev: Any, z: Any, h_tilde: Any, convention: str = "book") -> d
     z = _check_gate(z, "z")
     h_tilde = _as_states(h_tilde, "h_tilde")
     keep = 1.0 - z if convention == "book" else z
+    try:
+        np.broadcast_shapes(h_prev.shape, z.shape, h_tilde.shape)
+    except ValueError:
+        raise ValueError(
+            f"h_prev, z and h_tilde must broadcast to one shape; got {h_prev.shape}, {z.shape}, {h_tilde.shape}. "
+            f"Pass arrays of the same shape (batch, hidden_size), or numbers."
+        ) from None
     kept = keep * h_prev
     written = (1.0 - keep) * h_tilde
     return {"h_prev": h_prev, "z": z, "h_tilde": h_tilde, "keep": keep, "kept": kept, "written": written,
@@ -309,6 +336,7 @@ def gru_step(x: Any, h: Any, params: Mapping[str, np.ndarray], convention: str =
     (4,)
     """
     convention = check_choice(convention, "convention", GRU_CONVENTIONS)
+    reset_after = check_flag(reset_after, "reset_after")
     x2, h2, _, unbatched = _check_inputs(x, h)
     W_ih, W_hh, b_ih, b_hh = _check_params(params, 3, x2.shape[1])
     H = W_hh.shape[1]

@@ -27,6 +27,8 @@ from .._validation import check_choice, check_float, check_int
 
 __all__ = ["gradient_flow"]
 
+_MAX_WORK = 10**10  # seq_len * hidden_size**3, the multiply-adds of the Jacobian products (seconds)
+
 
 def gradient_flow(
     spectral_radius: float = 1.0, seq_len: int = 50, *, hidden_size: int = 32,
@@ -54,6 +56,12 @@ def gradient_flow(
     T = check_int(seq_len, "seq_len", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
     activation = check_choice(activation, "activation", ("linear", "tanh"))
+    if T * H**3 > _MAX_WORK:
+        raise ValueError(
+            f"seq_len * hidden_size**3 must be at most {_MAX_WORK:,} (one hidden_size x hidden_size matrix "
+            f"product per lag); got seq_len={T:,}, hidden_size={H:,}. Pass a shorter seq_len or a smaller "
+            f"hidden_size (the chapter uses 50 and 32)."
+        )
     scale = check_float(input_scale, "input_scale", minimum=0.0)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     Q, R = np.linalg.qr(rng.normal(size=(H, H)))

@@ -50,6 +50,7 @@ class GRUCell(_RecurrentCell):
 
     def recur(self, xp: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor]:
         """One step given the input projection ``xp`` ``(B, 3H)`` and ``h`` ``(B, H)``; returns ``(h',)``."""
+        self._check_step(xp, h)  # a message naming the argument, not a raw error from addmm
         H = self.hidden_size
         if self.bias:
             hh = torch.addmm(self.bias_hh, h, self.weight_hh.T)  # (B, 3H): all recurrent products, one matmul

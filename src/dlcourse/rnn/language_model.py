@@ -32,8 +32,19 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_float, check_int, check_token_ids
-from ._stacked import check_num_layers
+from .._validation import (
+    check_choice,
+    check_float,
+    check_int,
+    check_num_elements,
+    check_num_layers,
+    check_num_parameters,
+    check_shape,
+    check_token_ids,
+    check_type,
+)
+from ._cell import check_flag, check_tensor
+from .parameters import count_parameters
 
 __all__ = [
     "pad_sequences",
@@ -61,10 +72,15 @@ def pad_sequences(
     >>> x.tolist(), lengths.tolist()
     ([[5, 6, 7], [8, 0, 0]], [3, 1])
     """
+    if not isinstance(sequences, (list, tuple)):
+        raise TypeError(
+            f"sequences must be a list of token-id sequences (lists or 1-D tensors); got "
+            f"{type(sequences).__name__} ({sequences!r:.40}). Pass e.g. [[3, 4], [5]]."
+        )
     if len(sequences) == 0:
         raise ValueError("sequences must hold at least one sequence of token ids; got none. Pass e.g. [[3, 4], [5]].")
     pad_id = check_int(pad_id, "pad_id", minimum=0)
-    rows = [torch.as_tensor(s, dtype=torch.long).reshape(-1) for s in sequences]
+    rows = [_as_id_row(s, f"sequences[{b}]") for b, s in enumerate(sequences)]
     if any(len(r) == 0 for r in rows):
         empty = next(i for i, r in enumerate(rows) if r.numel() == 0)
         raise ValueError(
@@ -78,9 +94,49 @@ def pad_sequences(
     return out, lengths
 
 
+def _as_id_row(value: Any, name: str) -> torch.Tensor:
+    """``value`` (a list, array or tensor of whole numbers) as a 1-D int64 tensor; floats, text and None rejected."""
+    if isinstance(value, torch.Tensor):
+        t = value
+    else:
+        if value is None or isinstance(value, (str, bytes)):
+            raise TypeError(
+                f"{name} must be a sequence of integer token ids; got {type(value).__name__} ({value!r:.40}). "
+                f"Encode the text to ids first."
+            )
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} must be a flat sequence of integer token ids; NumPy cannot convert it ({err}).") from None
+        if array.size == 0 and array.ndim == 1:
+            array = array.astype(np.int64)  # an empty list: its length is checked where it matters
+        if array.dtype.kind not in "iu":
+            raise TypeError(
+                f"{name} must hold integer token ids; got dtype {array.dtype} ({value!r:.40}). "
+                f"Encode the text to ids first."
+            )
+        t = torch.from_numpy(np.ascontiguousarray(array))
+    if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
+        raise TypeError(f"{name} must hold integer token ids; got dtype {t.dtype}. Pass {name}.long() if they are whole numbers.")
+    if t.dim() > 1:
+        raise ValueError(f"{name} must be one flat sequence of ids (1-D); got shape {tuple(t.shape)}. Flatten it first.")
+    return t.reshape(-1).to(torch.long)
+
+
 def _check_lengths(lengths: Any, name: str = "lengths") -> torch.Tensor:
     """``lengths`` as a 1-D int64 tensor of values >= 1 (a list, array or integer tensor)."""
-    t = torch.as_tensor(lengths) if not isinstance(lengths, torch.Tensor) else lengths
+    if lengths is None or isinstance(lengths, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a non-empty 1-D sequence of whole numbers (one length per sequence); got "
+            f"{type(lengths).__name__} ({lengths!r:.40}). Pass e.g. torch.tensor([3, 1])."
+        )
+    try:
+        t = torch.as_tensor(lengths) if not isinstance(lengths, torch.Tensor) else lengths
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"{name} must be a non-empty 1-D sequence of whole numbers (one length per sequence); got "
+            f"{type(lengths).__name__} ({lengths!r:.40}). Pass e.g. torch.tensor([3, 1])."
+        ) from None
     if t.dim() != 1 or t.numel() == 0 or t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
         raise TypeError(
             f"{name} must be a non-empty 1-D sequence of whole numbers (one length per sequence); got "
@@ -106,6 +162,8 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
             f"max_len must be at least the longest length {int(lengths.max())}; got max_len={T}. "
             f"Pass max_len=None to use the longest length."
         )
+    check_num_elements(len(lengths) * T, f"the mask (batch x max_len = {len(lengths)} x {T:,})",
+                       "pass max_len=None (the longest length) or a padded length close to it")
     return torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
 
 
@@ -134,8 +192,17 @@ def masked_cross_entropy(
     if reduction not in ("mean", "sum"):
         raise ValueError(f"reduction must be 'mean' or 'sum'; got {reduction!r}.")
     mask = mask.to(torch.bool)
+    K = logits.shape[-1]
+    bad = mask & ((targets < 0) | (targets >= K))
+    if bool(bad.any()):
+        where = tuple(int(i) for i in torch.nonzero(bad)[0])
+        raise ValueError(
+            f"targets must hold class ids in 0..{K - 1} at the real positions (K = logits.shape[-1] = {K}); "
+            f"got {int(targets[where])} at index {where}. Encode the targets with the model's vocabulary."
+        )
+    safe = torch.where(mask, targets, torch.zeros_like(targets))  # padded positions: any id, never read
     per_token = nn.functional.cross_entropy(
-        logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none"
+        logits.reshape(-1, K), safe.reshape(-1), reduction="none"
     ).reshape(targets.shape)  # (B, T)
     total = torch.where(mask, per_token, torch.zeros_like(per_token)).sum()
     if reduction == "sum":
@@ -154,6 +221,9 @@ def last_states(outputs: torch.Tensor, lengths: torch.Tensor | Sequence[int]) ->
 
     ``outputs`` ``(B, T, H)`` (batch first), ``lengths`` ``(B,)``; returns ``(B, H)``.
     """
+    check_tensor(outputs, "outputs")
+    if not outputs.is_floating_point():
+        raise TypeError(f"outputs must be a floating-point tensor of states; got dtype {outputs.dtype}. Pass outputs.float().")
     lengths = _check_lengths(lengths)
     if outputs.dim() != 3 or len(lengths) != outputs.shape[0]:
         raise ValueError(f"expected outputs (B, T, H) and lengths (B,); got {tuple(outputs.shape)} and {tuple(lengths.shape)}.")
@@ -205,11 +275,16 @@ class RecurrentLM(nn.Module):
         super().__init__()
         self.kind = check_choice(kind, "kind", sorted(_LAYERS))
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
-        self.embed = nn.Embedding(self.vocab_size, check_int(embedding_dim, "embedding_dim", minimum=1))
-        self.rnn = _LAYERS[kind](
-            embedding_dim, check_int(hidden_size, "hidden_size", minimum=1),
-            check_num_layers(num_layers), batch_first=True,
+        E = check_int(embedding_dim, "embedding_dim", minimum=1)
+        H = check_int(hidden_size, "hidden_size", minimum=1)
+        V = self.vocab_size
+        self.num_layers = check_num_layers(num_layers)
+        check_num_parameters(
+            V * E + count_parameters(self.kind, E, H, self.num_layers) + H * V + V, "RecurrentLM",
+            f"reduce vocab_size (got {V:,}), embedding_dim (got {E:,}) or hidden_size (got {H:,})",
         )
+        self.embed = nn.Embedding(V, E)
+        self.rnn = _LAYERS[kind](E, H, self.num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, self.vocab_size)
 
     def forward(self, idx: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
@@ -217,6 +292,8 @@ class RecurrentLM(nn.Module):
         check_token_ids(idx, "idx", self.vocab_size)
         if idx.dim() != 2:
             raise ValueError(f"idx must be 2-dimensional (batch, seq_len); got shape {tuple(idx.shape)}. Add a batch axis: idx[None].")
+        if state is not None:
+            self._check_state(state, idx.shape[0])
         e = self.embed(idx)  # (B, T, E)
         if lengths is None:
             out, state = self.rnn(e, state)  # (B, T, H)
@@ -232,6 +309,22 @@ class RecurrentLM(nn.Module):
             out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=idx.shape[1])  # (B, T, H)
         return self.head(out), state  # (B, T, K)
 
+    def _check_state(self, state: Any, batch: int) -> None:
+        """``state`` must be what :meth:`forward` returned: ``h`` (or ``(h, c)`` for the LSTM), each ``(L, B, H)``."""
+        want = (self.num_layers, batch, self.rnn.hidden_size)
+        if self.kind == "lstm":
+            if not isinstance(state, (tuple, list)) or len(state) != 2:
+                raise TypeError(
+                    f"state must be None or the pair (h, c) an LSTM model returned, each (num_layers, batch, "
+                    f"hidden_size) = {want}; got {type(state).__name__} ({state!r:.40})."
+                )
+            parts = [(state[0], "state[0] (h)"), (state[1], "state[1] (c)")]
+        else:
+            parts = [(state, "state")]
+        for value, name in parts:
+            check_tensor(value, name, self.head.weight.dtype)
+            check_shape(value, name, want, names="(num_layers, batch, hidden_size), batch as in idx")
+
     def n_parameters(self) -> int:
         """Number of trainable parameters."""
         return sum(p.numel() for p in self.parameters())
@@ -241,12 +334,14 @@ class RecurrentLM(nn.Module):
         """Continue ``prefix_ids`` by ``length`` ids drawn from ``softmax(logits / temperature)``."""
         length = check_int(length, "length", minimum=0)
         temperature = check_float(temperature, "temperature", minimum=0.0, strict_minimum=True)
-        if len(prefix_ids) == 0:
+        prefix = _as_id_row(prefix_ids, "prefix_ids")
+        if len(prefix) == 0:
             raise ValueError("prefix_ids must hold at least one token id to start the state; got none.")
+        check_token_ids(prefix, "prefix_ids", self.vocab_size)
         gen = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
         was_training = self.training
         self.eval()
-        logits, state = self(torch.as_tensor(list(prefix_ids), dtype=torch.long)[None])
+        logits, state = self(prefix[None])
         out = []
         for _ in range(length):
             p = torch.softmax(logits[0, -1].double() / temperature, dim=-1)
@@ -255,6 +350,13 @@ class RecurrentLM(nn.Module):
             logits, state = self(torch.tensor([[j]]), state)
         self.train(was_training)
         return out
+
+
+def _as_id_stream(ids: Any, name: str, vocab_size: int) -> torch.Tensor:
+    """``ids`` (a 1-D list, array or tensor of token ids below ``vocab_size``) as a 1-D int64 tensor."""
+    t = _as_id_row(ids, name)
+    check_token_ids(t, name, vocab_size)
+    return t
 
 
 def _detach(state):
@@ -273,7 +375,8 @@ def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, seq_len: int = 1
     with the state carried from chunk to chunk, so every token (except each stream's first)
     is predicted from all the tokens before it in its stream.
     """
-    ids = torch.as_tensor(ids, dtype=torch.long).reshape(-1)
+    check_type(model, "model", RecurrentLM)
+    ids = _as_id_stream(ids, "ids", model.vocab_size)
     seq_len = check_int(seq_len, "seq_len", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     per_stream = (len(ids) - 1) // batch_size
@@ -314,7 +417,17 @@ def train_lms(
     Returns, per model name, ``{"step": [...], "train_ppl": [...], "val_ppl": [...], "best_step": [s]}``,
     ``train_ppl`` being the perplexity of the training batches since the previous evaluation.
     """
-    train_ids = torch.as_tensor(train_ids, dtype=torch.long).reshape(-1)
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError(
+            f"models must be a non-empty dict {{name: RecurrentLM}}; got {type(models).__name__} ({models!r:.40}). "
+            f"Pass e.g. {{'gru': RecurrentLM(vocab_size, 'gru')}}."
+        )
+    for key, m in models.items():
+        check_type(m, f"models[{key!r}]", RecurrentLM)
+    vocab_size = min(m.vocab_size for m in models.values())
+    train_ids = _as_id_stream(train_ids, "train_ids", vocab_size)
+    val_ids = _as_id_stream(val_ids, "val_ids", vocab_size)
+    keep_best = check_flag(keep_best, "keep_best")
     steps = check_int(steps, "steps", minimum=1)
     seq_len = check_int(seq_len, "seq_len", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
@@ -327,6 +440,11 @@ def train_lms(
         raise ValueError(
             f"train_ids must hold at least batch_size * (seq_len + 1) + 1 = {batch_size * (seq_len + 1) + 1} ids; "
             f"got {len(train_ids)}. Pass a smaller batch_size or seq_len, or more text."
+        )
+    if len(val_ids) < 65:  # what stream_perplexity needs with its default batch_size of 64
+        raise ValueError(
+            f"val_ids must hold at least 65 ids (the validation text is read in 64 streams); got {len(val_ids)}. "
+            f"Pass a longer validation text."
         )
     x_all = train_ids[: per_stream * batch_size].view(batch_size, per_stream)  # (B, S)
     y_all = train_ids[1 : per_stream * batch_size + 1].view(batch_size, per_stream)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._cell import _RecurrentCell, check_flag
+from ._cell import _RecurrentCell, check_flag, check_state_pair
 from ._stacked import _StackedRecurrent
 
 __all__ = ["LSTMCell", "PeepholeLSTMCell", "LSTM", "LSTMSequence"]
@@ -152,6 +152,7 @@ class LSTMCell(_RecurrentCell):
     """
 
     n_gates = 4
+    _n_states = 2
 
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
         """The input's share of all gate pre-activations, ``x W_ih^T + b_ih + b_hh``: ``(..., D) -> (..., 4H)``.
@@ -159,6 +160,7 @@ class LSTMCell(_RecurrentCell):
         Applied to a whole sequence ``(L, N, D)`` at once, it replaces ``L`` small products
         inside the time loop by one large one.
         """
+        self._check_input(x)
         xp = x @ self.weight_ih.T  # (..., 4H)
         if self.bias:
             xp = xp + (self.bias_ih + self.bias_hh)  # both biases folded in once
@@ -166,6 +168,7 @@ class LSTMCell(_RecurrentCell):
 
     def recur(self, xp: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One step given the input projection ``xp`` ``(B, 4H)`` and the state ``h, c`` ``(B, H)``."""
+        self._check_step(xp, h, c)  # a message naming the argument, not a raw error from addmm
         H = self.hidden_size
         a = torch.addmm(xp, h, self.weight_hh.T)  # (B, 4H): every gate's pre-activation, one matmul
         s = torch.sigmoid(a)  # (B, 4H): the three gates (the g slot is overwritten below)
@@ -175,15 +178,16 @@ class LSTMCell(_RecurrentCell):
         h_new = o * torch.tanh(c_new)  # h' = o * tanh(c')
         return h_new, c_new
 
-    def sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
-                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+    def _sequence(self, xp: torch.Tensor, state: tuple[torch.Tensor, ...], reverse: bool, fused: bool = True
+                  ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
         """Every step of a sequence: ``xp`` ``(L, N, 4H)``, ``state = (h0, c0)`` -> ``hs`` ``(L, N, H)``, ``(h_n, c_n)``.
 
         ``fused=True`` uses :class:`LSTMSequence` (hand-written backward); ``fused=False``, and
         any subclass that changes :meth:`recur`, loop over :meth:`recur` with autograd.
+        :meth:`sequence` checks the arguments, then calls this.
         """
         if not fused or type(self).recur is not LSTMCell.recur or _functorch_active():
-            return super().sequence(xp, state, reverse)
+            return super()._sequence(xp, state, reverse)
         h0, c0 = state
         hs, c_n = LSTMSequence.apply(xp, self.weight_hh, h0, c0, reverse)
         return hs, (hs[0] if reverse else hs[-1], c_n)
@@ -192,8 +196,8 @@ class LSTMCell(_RecurrentCell):
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """One step; see the class docstring for the equations and shapes."""
         x, unbatched = self._batched(x)  # (B, D)
-        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError(f"hx must be a pair (h, c) of tensors; got {type(hx).__name__}.")
+        if hx is not None:
+            check_state_pair(hx, "hx", ("h", "c"))
         h, c = (self._state(None if hx is None else s, x, unbatched, name) for s, name in zip(hx or (None, None), "hc"))
         h_new, c_new = self.recur(self.input_projection(x), h, c)
         if unbatched:
@@ -242,6 +246,7 @@ class PeepholeLSTMCell(LSTMCell):
 
     def recur(self, xp: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One step given ``xp`` ``(B, 4H)`` and ``h, c`` ``(B, H)``; the gates peek at ``c``."""
+        self._check_step(xp, h, c)
         a = torch.addmm(xp, h, self.weight_hh.T)  # (B, 4H)
         a_i, a_f, a_g, a_o = a.chunk(4, dim=1)  # 4 x (B, H)
         i = torch.sigmoid(a_i + self.weight_ci * c)
@@ -302,11 +307,9 @@ class LSTM(_StackedRecurrent):
     def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """Run over the sequence; see the class docstring for the shapes."""
-        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError(f"hx must be a pair (h_0, c_0) of tensors; got {type(hx).__name__}.")
+        if hx is not None:
+            check_state_pair(hx, "hx", ("h_0", "c_0"))
         states: tuple[torch.Tensor | None, ...] = (None, None) if hx is None else tuple(hx)
-        if hx is not None and any(s is None for s in states):
-            raise TypeError("hx must be a pair (h_0, c_0) of tensors or None for both; got None for one of them.")
         output, (h_n, c_n) = self._run(x, states, ("h_0", "c_0"))
         return output, (h_n, c_n)
 

@@ -21,7 +21,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .._validation import as_float_array, check_float, check_int, check_ndim, check_shape
+from .._validation import as_float_array, check_float, check_int, check_ndim, check_num_parameters, check_shape
 
 __all__ = [
     "RNNCache",
@@ -78,6 +78,8 @@ def init_rnn_params(
     D = check_int(input_size, "input_size", minimum=1)
     H = check_int(hidden_size, "hidden_size", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    check_num_parameters(H * (D + H + 1), "an RNN", f"reduce hidden_size (got {H:,}) or input_size (got {D:,})",
+                         bytes_per_parameter=8)
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(H)
     params = {
@@ -92,7 +94,8 @@ def init_rnn_params(
     return params
 
 
-def _check_params(params: Mapping[str, np.ndarray], D: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_params(params: Mapping[str, np.ndarray], D: int | None = None, x_name: str = "x"
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a dict with keys {_KEYS}; got {type(params).__name__}.")
     missing = [k for k in _KEYS if k not in params]
@@ -103,7 +106,7 @@ def _check_params(params: Mapping[str, np.ndarray], D: int | None = None) -> tup
     H = W_hh.shape[0]
     check_shape(W_hh, "params['W_hh']", (H, H), names="(hidden_size, hidden_size)")
     W_xh = as_float_array(params["W_xh"], "params['W_xh']")
-    check_shape(W_xh, "params['W_xh']", (H, D), names="(hidden_size, input_size)")
+    check_shape(W_xh, "params['W_xh']", (H, D), names=f"(hidden_size, input_size), input_size = {x_name}.shape[-1]")
     b_h = as_float_array(params["b_h"], "params['b_h']")
     check_shape(b_h, "params['b_h']", (H,), names="(hidden_size,)")
     return W_xh, W_hh, b_h
@@ -116,11 +119,11 @@ def rnn_step_forward(
 
     Shapes: ``x_t`` ``(B, D)``, ``h_prev`` ``(B, H)``; returns ``h_t`` ``(B, H)``.
     """
-    x_t = as_float_array(x_t, "x_t")
+    x_t = as_float_array(x_t, "x_t", finite=True)
     check_ndim(x_t, "x_t", 2, names="(batch, input_size)")
-    W_xh, W_hh, b_h = _check_params(params, x_t.shape[1])
-    h_prev = as_float_array(h_prev, "h_prev")
-    check_shape(h_prev, "h_prev", (x_t.shape[0], W_hh.shape[0]), names="(batch, hidden_size)")
+    W_xh, W_hh, b_h = _check_params(params, x_t.shape[1], "x_t")
+    h_prev = as_float_array(h_prev, "h_prev", finite=True)
+    check_shape(h_prev, "h_prev", (x_t.shape[0], W_hh.shape[0]), names="(batch, hidden_size), batch as in x_t")
     a_t = x_t @ W_xh.T + h_prev @ W_hh.T + b_h  # (B, H)
     return np.tanh(a_t)
 
@@ -150,7 +153,7 @@ def rnn_step_backward(
     x_t = as_float_array(x_t, "x_t", ndim=2, names="(batch, input_size)")
     check_shape(x_t, "x_t", (B, None), names="(batch, input_size) with the batch of dh_t")
     W_xh = as_float_array(W_xh, "W_xh")
-    check_shape(W_xh, "W_xh", (H, x_t.shape[1]), names="(hidden_size, input_size)")
+    check_shape(W_xh, "W_xh", (H, x_t.shape[1]), names="(hidden_size, input_size), input_size = x_t.shape[-1]")
     W_hh = as_float_array(W_hh, "W_hh")
     check_shape(W_hh, "W_hh", (H, H), names="(hidden_size, hidden_size)")
     da = dh_t * (1.0 - h_t**2)  # (B, H): through tanh

@@ -58,6 +58,7 @@ class RNNCell(_RecurrentCell):
 
     def recur(self, xp: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor]:
         """One step given the input projection ``xp = x W_ih^T + b_ih`` ``(B, H)`` and ``h`` ``(B, H)``; returns ``(h',)``."""
+        self._check_step(xp, h)  # a message naming the argument, not a raw error from the matmul
         a = xp + h @ self.weight_hh.T  # (B, H)
         if self.bias:
             a = a + self.bias_hh
