@@ -442,3 +442,38 @@ def test_bootstrap_spearman_interval():
         bootstrap_spearman([1.0, 2.0], [1.0, 2.0])
 
 
+
+
+# --- issue 29: batches, sizes, word lists and counts name the argument ------------------------
+BAD_INPUT_29 = [
+    (lambda: SkipGram(10**9, 10), ValueError, "SkipGram would have about .*vocab_size"),
+    (lambda: SkipGram(5, 2)(torch.tensor([0, 1, 2]), _IDS, torch.tensor([[0], [1]])), ValueError,
+     r"centre must have the shape of context \(2,\); got \(3,\)"),
+    (lambda: CBOW(5, 2)(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0]), torch.tensor([[3], [2]])), ValueError,
+     r"centre must have shape \(B,\) = \(2,\), B as in context"),
+    (lambda: SkipGram(5, 2)(_IDS, _IDS, torch.tensor([[0]])), ValueError, r"negatives \(B, K\) must have shape \(2, K\)"),
+    (lambda: skipgram_pairs(["a", None]), TypeError, r"tokens must all be strings .*tokens\[1\]"),
+    (lambda: noise_distribution([1.5, 2]), ValueError, "counts must hold whole numbers"),
+    (lambda: keep_probabilities([1.5, 2]), ValueError, "counts must hold whole numbers"),
+    (lambda: WordVectors("abc", np.zeros((3, 2))), TypeError, "words must be a list of distinct strings"),
+    (lambda: WordVectors(["a", 7], np.zeros((2, 2))), TypeError, r"words\[1\] must be str"),
+    (lambda: _WV().evaluate_analogies([]), ValueError, "quads must hold at least one analogy"),
+    (lambda: _WV().evaluate_analogies(None), TypeError, "quads must be a list"),
+    (lambda: _WV().evaluate_word_pairs([None]), ValueError, r"each pair must be .*\(pairs\[0\]\)"),
+    (lambda: neighbour_overlap(None, _WV()), TypeError, "first must be WordVectors"),
+    (lambda: neighbour_overlap(_WV(), _WV(), words=["man", None]), TypeError, r"words\[1\] must be str"),
+    (lambda: bootstrap_spearman([1, 2, 3], [1, 2, 3], n_boot=10**12), ValueError, r"n_boot \* \(number of pairs\)"),
+    (lambda: train_word2vec([["a", "b"]], sg=True, min_count=1, progress=False), TypeError, "sg must be the integer 1"),
+    (lambda: train_word2vec([["a", "b"]], min_count=1, progress="no"), TypeError, "progress must be True or False"),
+    (lambda: train_word2vec([["a", "b"]], min_count=1, vector_size=10**12, progress=False), ValueError,
+     "word2vec model would have about .*vector_size"),
+    (lambda: build_vocab([]), ValueError, "sentences hold no word"),
+    (lambda: build_vocab([None]), TypeError, r"sentences\[0\] must be a list of tokens"),
+    (lambda: build_vocab(None), TypeError, "sentences must be a list of token lists"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT_29, ids=[f"case{i}" for i in range(len(BAD_INPUT_29))])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -281,7 +281,7 @@ def test_documents():
         (lambda: BPE().decode("ab"), TypeError, "tokens must be a list of str tokens, not one string"),
         (lambda: remove_stopwords(["the", 3]), TypeError, r"tokens\[1\] must be a str"),
         (lambda: TfidfVectorizer(min_df="a").fit(["a"]), TypeError, "min_df must be an int"),
-        (lambda: TfidfVectorizer(min_df=-1).fit(["a"]), ValueError, "min_df must be >= 0"),
+        (lambda: TfidfVectorizer(min_df=-1).fit(["a"]), ValueError, "min_df must be >= 1"),
         (lambda: TfidfVectorizer().fit([]), ValueError, "documents must hold at least one document"),
         (lambda: TfidfVectorizer().fit(["", " "]), ValueError, "the vocabulary is empty"),
         (lambda: Vocab.build([["a", 3]]), TypeError, r"corpus\[0\]\[1\] must be a str token"),
@@ -338,3 +338,25 @@ def test_korean_morphemes_without_kiwipiepy_says_how_to_install(monkeypatch):
             korean_morphemes("학교에 갔다")
     finally:
         tokenizers._kiwi.cache_clear()
+
+
+# --- issue 29: flags, corpora and token lists name the argument -------------------------------
+BAD_INPUT_29 = [
+    (lambda: TfidfVectorizer(lowercase="no").fit(ENGLISH[:3]), TypeError, "lowercase must be True or False"),
+    (lambda: TfidfVectorizer(min_df=0).fit(ENGLISH[:3]), ValueError, "min_df must be >= 1 as a number of documents"),
+    (lambda: TfidfVectorizer().fit(ENGLISH[:3]).transform(ENGLISH[:1], sparse_output="no"), TypeError,
+     "sparse_output must be True, False or None"),
+    (lambda: BPE(5).fit([]), ValueError, "corpus must hold at least one text"),
+    (lambda: bag_of_words(None, Vocab(["a"])), TypeError, "tokens must be a list of str tokens"),
+    (lambda: bag_of_words(["a"], Vocab(["a"]), binary="no"), TypeError, "binary must be True or False"),
+    (lambda: document_term_matrix([None], Vocab(["a"])), TypeError, r"docs\[0\] must be a list of tokens"),
+    (lambda: document_term_matrix(None, Vocab(["a"])), TypeError, "docs must be a list of token lists"),
+    (lambda: remove_stopwords(None), TypeError, "tokens must be a list of tokens"),
+    (lambda: tokenize("a b", lower="no"), TypeError, "lower must be bool"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT_29, ids=[f"case{i}" for i in range(len(BAD_INPUT_29))])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

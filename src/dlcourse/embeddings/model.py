@@ -16,9 +16,24 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .._validation import as_float_array, check_float, check_int, check_token_ids
+from .._validation import as_float_array, check_float, check_int, check_num_parameters, check_token_ids
 
 __all__ = ["noise_distribution", "keep_probabilities", "SkipGram", "CBOW"]
+
+
+def _as_counts(counts: Any) -> np.ndarray:
+    """``counts`` as a non-empty 1-D float array of whole numbers (word counts)."""
+    f = as_float_array(counts, "counts")
+    if f.ndim != 1 or f.size == 0:
+        raise ValueError(f"counts must be a non-empty 1-D array of word counts; got shape {f.shape}.")
+    frac = np.isfinite(f) & (f != np.round(f))
+    if frac.any():
+        k = int(np.argmax(frac))
+        raise ValueError(
+            f"counts must hold whole numbers (how often each word occurs); got {f[k]:g} at index {k}. "
+            f"Pass the integer counts, e.g. from build_vocab."
+        )
+    return f
 
 
 def noise_distribution(counts: Any, power: float = 0.75) -> np.ndarray:
@@ -42,9 +57,7 @@ def noise_distribution(counts: Any, power: float = 0.75) -> np.ndarray:
         >>> noise_distribution([16, 1]).round(3).tolist()
         [0.889, 0.111]
     """
-    f = as_float_array(counts, "counts")
-    if f.ndim != 1 or f.size == 0:
-        raise ValueError(f"counts must be a non-empty 1-D array of word counts; got shape {f.shape}.")
+    f = _as_counts(counts)
     if not np.all(np.isfinite(f)) or np.any(f < 0) or f.sum() <= 0:
         raise ValueError("counts must be finite, non-negative and not all zero.")
     power = check_float(power, "power", minimum=0.0)
@@ -73,8 +86,8 @@ def keep_probabilities(counts: Any, sample: float = 1e-3) -> np.ndarray:
         >>> keep_probabilities([1000, 10], sample=1e-2).round(3).tolist()
         [0.111, 1.0]
     """
-    f = as_float_array(counts, "counts")
-    if f.ndim != 1 or f.size == 0 or np.any(f < 0) or f.sum() <= 0:
+    f = _as_counts(counts)
+    if np.any(f < 0) or f.sum() <= 0:
         raise ValueError("counts must be a non-empty 1-D array of non-negative counts, not all zero.")
     sample = check_float(sample, "sample", minimum=0.0)
     if sample == 0:
@@ -97,15 +110,35 @@ class _Word2VecBase(nn.Module):
         super().__init__()
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
         self.dim = check_int(dim, "dim", minimum=1)
+        check_num_parameters(2 * self.vocab_size * self.dim, type(self).__name__,
+                             f"reduce vocab_size (got {self.vocab_size:,}) or dim (got {self.dim:,})")
         generator = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0)) if seed is not None else None
         self.in_embed = nn.Embedding(self.vocab_size, self.dim)
         self.out_embed = nn.Embedding(self.vocab_size, self.dim)
         _init(self.in_embed, self.out_embed, self.dim, generator)
 
     def _check_batch(self, first: Any, second: Any, negatives: Any, names: tuple[str, str]) -> None:
-        """Every id tensor of a batch: integer word ids inside the vocabulary."""
+        """Every id tensor of a batch: integer word ids inside the vocabulary, of matching shapes.
+
+        ``second`` is the target, ``(B,)``; ``first`` is ``(B,)`` (skip-gram's centre) or
+        ``(B, C)`` (CBOW's context); ``negatives`` ``(B, K)``.
+        """
         for ids, name in ((first, names[0]), (second, names[1]), (negatives, "negatives")):
             check_token_ids(ids, name, self.vocab_size)
+        cbow = names[0] == "context"
+        if cbow and first.ndim != 2:
+            raise ValueError(f"context must have shape (B, C); got {tuple(first.shape)}.")
+        if not cbow and second.ndim != 1:
+            raise ValueError(f"context must have shape (B,), one context word per centre word; got {tuple(second.shape)}.")
+        B = first.shape[0]
+        if cbow and tuple(second.shape) != (B,):
+            raise ValueError(f"centre must have shape (B,) = ({B},), B as in context {tuple(first.shape)}; "
+                             f"got {tuple(second.shape)}.")
+        if not cbow and first.shape != second.shape:
+            raise ValueError(f"centre must have the shape of context {tuple(second.shape)}; got {tuple(first.shape)}.")
+        if negatives.ndim != 2 or negatives.shape[0] != B:
+            raise ValueError(f"negatives (B, K) must have shape ({B}, K), B as in {names[0]} and {names[1]}; "
+                             f"got {tuple(negatives.shape)}.")
 
     @staticmethod
     def _targets(target: Any, negatives: Any) -> tuple[Any, Any, Any]:
@@ -191,8 +224,6 @@ class SkipGram(_Word2VecBase):
         """
         lr = check_float(lr, "lr", minimum=0.0)
         self._check_batch(centre, context, negatives, ("centre", "context"))
-        if centre.shape != context.shape:
-            raise ValueError(f"centre must have the shape of context {tuple(context.shape)}; got {tuple(centre.shape)}.")
         with torch.no_grad():
             words, labels, valid = self._targets(context, negatives)  # (B, K+1)
             W_in, W_out = self.in_embed.weight, self.out_embed.weight  # (V, D) each

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence, TypeVar
 
+import numpy as np
+
 from .._validation import check_int, check_type
 
 __all__ = ["skipgram_pairs", "cbow_pairs"]
@@ -17,7 +19,17 @@ def _check_tokens(tokens: Sequence[T]) -> list[T]:
             "Split it first, e.g. tokens = text.split()."
         )
     check_type(tokens, "tokens", (list, tuple))
-    return list(tokens)
+    tokens = list(tokens)
+    words = bool(tokens) and isinstance(tokens[0], str)
+    for k, t in enumerate(tokens):
+        ok = isinstance(t, str) if words else isinstance(t, (int, np.integer)) and not isinstance(t, bool)
+        if not ok:
+            kind = "strings (words)" if words else "integers (word ids)"
+            raise TypeError(
+                f"tokens must all be strings (words) or all integers (word ids); tokens[{k}] is "
+                f"{type(t).__name__} ({t!r:.30}) among {kind}. Encode or clean the sentence first."
+            )
+    return tokens
 
 
 def skipgram_pairs(tokens: Sequence[T], window: int = 2) -> list[tuple[T, T]]:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import time
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .._validation import check_choice, check_float, check_int
+from .._validation import check_choice, check_float, check_int, check_num_parameters
 from .model import CBOW, SkipGram, keep_probabilities, noise_distribution
 from .vectors import WordVectors
 
@@ -23,15 +23,30 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple
     from ..text.vocab import Vocab
 
     min_count = check_int(min_count, "min_count", minimum=1)
-    sentences = list(sentences)
-    for sentence in sentences:
-        if isinstance(sentence, str):
-            raise TypeError("sentences must be lists of tokens, not strings; split each sentence first.")
+    sentences = _check_sentences(sentences)
     try:
         vocab = Vocab.build(sentences, min_freq=min_count, specials=(), unk_token=None)
     except ValueError as exc:
-        raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count or add text.") from exc
+        raise ValueError(
+            f"sentences hold no word that occurs at least min_count={min_count} times "
+            f"({len(sentences)} sentence(s)); lower min_count or add text."
+        ) from exc
     return list(vocab.itos), np.array([vocab.freqs[w] for w in vocab.itos], dtype=np.int64)
+
+
+def _check_sentences(sentences: Any) -> list[list[str]]:
+    """``sentences`` as a list of token lists; a sentence given as one string is refused."""
+    from ..text.vocab import _check_token_lists
+
+    if not isinstance(sentences, (str, bytes)) and hasattr(sentences, "__iter__"):
+        sentences = list(sentences)
+        for k, sentence in enumerate(sentences):
+            if isinstance(sentence, str):
+                raise TypeError(
+                    f"sentences must be lists of tokens, not strings (sentences[{k}] is {sentence!r:.30}); "
+                    f"split each sentence first."
+                )
+    return _check_token_lists(sentences, "sentences")
 
 
 def _reach(sentence_ids: np.ndarray, window: int) -> int:
@@ -190,7 +205,12 @@ def train_word2vec(
     import torch
     from tqdm.auto import tqdm
 
+    if isinstance(sg, bool):
+        raise TypeError(f"sg must be the integer 1 (skip-gram) or 0 (CBOW), as in gensim; got {sg}. Pass sg={int(sg)}.")
     sg = check_choice(sg, "sg", (0, 1))
+    for flag, flag_name in ((shrink_windows, "shrink_windows"), (progress, "progress")):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{flag_name} must be True or False; got {type(flag).__name__} ({flag!r:.30}).")
     vector_size = check_int(vector_size, "vector_size", minimum=1)
     window = check_int(window, "window", minimum=1)
     negative = check_int(negative, "negative", minimum=1)
@@ -204,6 +224,8 @@ def train_word2vec(
 
     start = time.process_time()
     words, counts = build_vocab(sentences, min_count)
+    check_num_parameters(2 * len(words) * vector_size, "the word2vec model",
+                         f"reduce vector_size (got {vector_size:,}); the vocabulary has {len(words):,} words")
     index = {w: i for i, w in enumerate(words)}
     encoded = [[index[w] for w in s if w in index] for s in sentences]
     ids = np.fromiter((i for s in encoded for i in s), dtype=np.int64)  # (N,)

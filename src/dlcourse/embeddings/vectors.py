@@ -70,7 +70,14 @@ class WordVectors:
     """
 
     def __init__(self, words: Sequence[str], vectors: Any, info: Mapping[str, Any] | None = None) -> None:
+        if not isinstance(words, (list, tuple)):
+            raise TypeError(
+                f"words must be a list of distinct strings, one per row of vectors; got {type(words).__name__} "
+                f"({words!r:.40}). Pass e.g. ['king', 'queen']."
+            )
         words = list(words)
+        for k, w in enumerate(words):
+            check_type(w, f"words[{k}]", str)
         E64 = as_float_array(vectors, "vectors", ndim=2, finite=True, names="(len(words), dim)")
         if E64.size and np.abs(E64).max() > np.finfo(np.float32).max:  # finite in float64, not in float32
             raise ValueError(
@@ -82,8 +89,6 @@ class WordVectors:
             raise ValueError(
                 f"vectors must have shape (len(words), dim) = ({len(words)}, *); got {E.shape}."
             )
-        for w in words:
-            check_type(w, "each word", str)
         if len(set(words)) != len(words):
             raise ValueError("words must be distinct; found a word listed twice.")
         self.words = words
@@ -183,10 +188,7 @@ class WordVectors:
 
         Questions with a word outside the vocabulary are skipped and counted in ``oov_rate``.
         """
-        quads = [tuple(q) for q in quads]
-        for q in quads:
-            if len(q) != 4:
-                raise ValueError(f"each analogy must have 4 words (a, b, c, d); got {q!r}.")
+        quads = _tuples(quads, "quads", 4, "analogy", "have 4 words (a, b, c, d)")
         if categories is not None and len(categories) != len(quads):
             raise ValueError(f"categories must have one entry per analogy ({len(quads)}); got {len(categories)}.")
         cats = list(categories) if categories is not None else ["all"] * len(quads)
@@ -225,16 +227,16 @@ class WordVectors:
         """
         from scipy import stats
 
-        pairs = [tuple(p) for p in pairs]
-        if not pairs:
-            raise ValueError("pairs must hold at least one (word1, word2, score) triple; got none.")
+        pairs = _tuples(pairs, "pairs", 3, "pair", "be (word1, word2, score)", words=2)
         gold, model = [], []
-        for p in pairs:
-            if len(p) != 3:
-                raise ValueError(f"each pair must be (word1, word2, score); got {p!r}.")
+        for k, p in enumerate(pairs):
             w1, w2, score = p
+            try:
+                score = float(score)
+            except (TypeError, ValueError):
+                raise TypeError(f"pairs[{k}][2] (the score) must be a number; got {score!r:.40}.") from None
             if w1 in self and w2 in self:
-                gold.append(float(score))
+                gold.append(score)
                 model.append(self.similarity(w1, w2))
         n_used = len(gold)
         if n_used < 3:
@@ -248,6 +250,43 @@ class WordVectors:
             gold=tuple(gold),
             cosines=tuple(float(x) for x in model),
         )
+
+
+def _tuples(values: Any, name: str, size: int, item_name: str, rule: str, *, words: int | None = None
+            ) -> list[tuple[Any, ...]]:
+    """``values`` as a non-empty list of ``size``-tuples whose first ``words`` items (all by default) are strings.
+
+    ``rule`` completes "each ``item_name`` must ..." in the messages.
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{name} must be a list in which each {item_name} must {rule}; got {type(values).__name__} "
+            f"({values!r:.40})."
+        )
+    out = []
+    for k, item in enumerate(values):
+        if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) != size:
+            raise ValueError(f"each {item_name} must {rule}; got {item!r:.60} ({name}[{k}]).")
+        for j, w in enumerate(item[: size if words is None else words]):
+            check_type(w, f"{name}[{k}][{j}]", str)
+        out.append(tuple(item))
+    if not out:
+        raise ValueError(f"{name} must hold at least one {item_name}; got none.")
+    return out
+
+
+def _n_boot(n_boot: Any, n: int) -> int:
+    """``n_boot`` checked, and bounded so that the ``(n_boot, n)`` resample indices fit in memory."""
+    n_boot = check_int(n_boot, "n_boot", minimum=1)
+    if n_boot * n > _MAX_RESAMPLED:
+        raise ValueError(
+            f"n_boot * (number of pairs) must be at most {_MAX_RESAMPLED:,} (the resample indices are held in "
+            f"memory); got n_boot={n_boot:,} for {n} pairs. Pass n_boot=1000 to 10000."
+        )
+    return n_boot
+
+
+_MAX_RESAMPLED = 10**8  # entries of the (n_boot, n) resample index array (800 MB)
 
 
 def bootstrap_spearman(
@@ -273,7 +312,7 @@ def bootstrap_spearman(
     x = as_float_array(scores, "scores")
     if g.ndim != 1 or g.shape != x.shape or len(g) < 3:
         raise ValueError(f"gold and scores must be 1-D of the same length >= 3; got {g.shape} and {x.shape}.")
-    n_boot = check_int(n_boot, "n_boot", minimum=1)
+    n_boot = _n_boot(n_boot, len(g))
     seed = check_int(seed, "seed", minimum=0)
     level = check_float(level, "level")
     if not 0 < level < 1:
@@ -308,9 +347,13 @@ def neighbour_overlap(first: Any, second: Any, words: Iterable[str] | None = Non
     ``words`` defaults to the words both know. 1 means identical neighbour lists (as
     sets), 0 means none shared.
     """
-    a = first if isinstance(first, WordVectors) else WordVectors.from_gensim(first)
-    b = second if isinstance(second, WordVectors) else WordVectors.from_gensim(second)
+    a, b = (_as_word_vectors(m, name) for m, name in ((first, "first"), (second, "second")))
     topn = check_int(topn, "topn", minimum=1)
+    if words is not None:
+        if not isinstance(words, (list, tuple)):
+            raise TypeError(f"words must be a list of words or None; got {type(words).__name__} ({words!r:.40}).")
+        for k, w in enumerate(words):
+            check_type(w, f"words[{k}]", str)
     shared = [w for w in (a.words if words is None else words) if w in a and w in b]
     if not shared:
         raise ValueError(
@@ -323,3 +366,15 @@ def neighbour_overlap(first: Any, second: Any, words: Iterable[str] | None = Non
         nb = {x for x, _ in b.most_similar(w, topn=topn)}
         overlaps.append(len(na & nb) / max(1, min(len(na), len(nb))))
     return float(np.mean(overlaps))
+
+
+def _as_word_vectors(model: Any, name: str) -> WordVectors:
+    """``model`` as :class:`WordVectors` (a gensim ``KeyedVectors`` is wrapped)."""
+    if isinstance(model, WordVectors):
+        return model
+    if not (hasattr(model, "index_to_key") and hasattr(model, "vectors")):
+        raise TypeError(
+            f"{name} must be WordVectors or a gensim KeyedVectors (model.wv); got {type(model).__name__} "
+            f"({model!r:.40})."
+        )
+    return WordVectors.from_gensim(model)

@@ -67,6 +67,8 @@ class BPE:
     def fit(self, corpus: Iterable[str]) -> "BPE":
         """Learn merges from ``corpus``, a list of strings."""
         corpus = _check_sequence(corpus, "corpus", str, "strings")
+        if not corpus:
+            raise ValueError("corpus must hold at least one text to learn merges from; got none.")
         num_merges = check_int(self.num_merges, "num_merges", minimum=0)
         min_frequency = check_int(self.min_frequency, "min_frequency", minimum=1)
         words: Counter = Counter()

@@ -87,6 +87,7 @@ def tokenize(text: str, method: str = "whitespace", *, lower: bool = False) -> l
     """
     check_type(text, "text", str)
     check_choice(method, "method", TOKENIZE_METHODS)
+    check_type(lower, "lower", bool)
     if lower:
         text = text.lower()
     if method == "whitespace":
@@ -167,6 +168,8 @@ def remove_stopwords(
             f"tokens must be a list of tokens, not one string; got {tokens!r:.60}. "
             "Tokenise first, e.g. remove_stopwords(tokenize(text))."
         )
+    if not isinstance(tokens, (list, tuple)):
+        raise TypeError(f"tokens must be a list of tokens; got {type(tokens).__name__} ({tokens!r:.40}).")
     tokens = list(tokens)
     if language == "english":
         words = ENGLISH_STOPWORDS if stopwords is None else frozenset(w.lower() for w in stopwords)

@@ -59,8 +59,11 @@ def _check_df(value: Any, name: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be an int (documents) or a float in [0, 1] (proportion); got {value!r}.")
     if isinstance(value, numbers.Integral):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0 as a number of documents; got {value}.")
+        if value < 1:
+            raise ValueError(
+                f"{name} must be >= 1 as a number of documents (as in scikit-learn); got {value}. "
+                f"Pass a float such as 0.0 for a proportion."
+            )
         return int(value)
     proportion = float(value)
     if not 0.0 <= proportion <= 1.0:
@@ -178,6 +181,10 @@ class TfidfVectorizer:
     def _fit_counts(self, docs: list[list[str]]) -> sparse.csr_matrix:
         """Fit on tokenised documents; return their counts ``(n, V)`` over the kept terms."""
         check_choice(self.norm, "norm", ("l2", "l1", None))
+        for flag in ("lowercase", "use_idf", "smooth_idf", "sublinear_tf", "sparse_output"):
+            value = getattr(self, flag)
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{flag} must be True or False; got {type(value).__name__} ({value!r:.30}).")
         min_df = _check_df(self.min_df, "min_df")
         max_df = _check_df(self.max_df, "max_df")
         n = len(docs)
@@ -244,6 +251,11 @@ class TfidfVectorizer:
         return self._weight(counts, dense=not self._sparse(sparse_output))
 
     def _sparse(self, sparse_output: bool | None) -> bool:
+        if sparse_output is not None and not isinstance(sparse_output, (bool, np.bool_)):
+            raise TypeError(
+                f"sparse_output must be True, False or None (the vectorizer's setting); got "
+                f"{type(sparse_output).__name__} ({sparse_output!r:.30})."
+            )
         return bool(getattr(self, "sparse_output", False) if sparse_output is None else sparse_output)
 
     def get_feature_names_out(self) -> list[str]:

@@ -23,6 +23,10 @@ def _check_token_lists(corpus: Any, name: str) -> list[list[str]]:
             f"{name} must be a list of token lists, one per document; got one string ({corpus!r:.40}). "
             f"Wrap and tokenise it: [tokenize(text)]."
         )
+    if not hasattr(corpus, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list of token lists, one per document; got {type(corpus).__name__} ({corpus!r:.40})."
+        )
     docs = list(corpus)
     for i, doc in enumerate(docs):
         if isinstance(doc, str):
@@ -30,6 +34,8 @@ def _check_token_lists(corpus: Any, name: str) -> list[list[str]]:
                 f"{name}[{i}] must be a list of tokens; got a str ({doc!r:.40}). "
                 f"Tokenise each document first, e.g. [tokenize(text) for text in texts]."
             )
+        if not isinstance(doc, (list, tuple)):
+            raise TypeError(f"{name}[{i}] must be a list of tokens; got {type(doc).__name__} ({doc!r:.40}).")
         doc = list(doc)
         for j, token in enumerate(doc):
             if not isinstance(token, str):
@@ -283,7 +289,7 @@ def bag_of_words(tokens: Sequence[str], vocab: Vocab, *, binary: bool = True) ->
     Shape:
         tokens of any length -> ``(V,)``.
     """
-    return document_term_matrix([tokens], vocab, binary=binary)[0]
+    return document_term_matrix([_check_sequence(tokens, "tokens")], vocab, binary=binary)[0]
 
 
 def document_term_matrix(docs: Sequence[Sequence[str]], vocab: Vocab, *, binary: bool = False) -> np.ndarray:
@@ -307,6 +313,8 @@ def document_term_matrix(docs: Sequence[Sequence[str]], vocab: Vocab, *, binary:
     """
     docs = _check_token_lists(docs, "docs")
     V = _vocab_size(vocab)
+    if not isinstance(binary, (bool, np.bool_)):
+        raise TypeError(f"binary must be True or False; got {type(binary).__name__} ({binary!r:.30}).")
     X = np.zeros((len(docs), V))  # (D, V)
     for d, doc in enumerate(docs):
         for token in doc:
