@@ -260,3 +260,20 @@ def test_benchmarks():
 def test_missing_file_error_names_file_and_fix():
     with pytest.raises(FileNotFoundError, match="no-such-file.txt.*pip install"):
         data.gensim_data_path("no-such-file.txt")
+
+
+# --- issue 29: sizes that would not fit in memory, ids, dates and paths name the argument ---------
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: data.copy_task(10**12), ValueError, r"a data set from n=1,000,000,000,000 and max_len=10 would hold"),
+    (lambda: data.adding_problem(4, 10**12), ValueError, "seq_len=1,000,000,000,000 would hold"),
+    (lambda: data.date_task(10**12), ValueError, "n must be <= 1000000"),
+    (lambda: data.decode_chars([None]), TypeError, r"ids\[0\] must be an integer token id"),
+    (lambda: data.encode_chars(None), TypeError, "text must be a str"),
+    (lambda: data.format_date("2020-01-01", "yyyy/mm/dd"), TypeError, "date must be a datetime.date"),
+    (lambda: data.shapes_localisation(3, min_shape=9, max_shape=7), ValueError, "min_shape must be at most max_shape"),
+    (lambda: data.tokenize_words(None), TypeError, "text must be a str"),
+    (lambda: data.sha256sum("."), ValueError, "path must name a file; got the folder"),
+])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

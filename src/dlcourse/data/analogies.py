@@ -152,6 +152,10 @@ class PlantedCorpus:
         return sum(len(s) for s in self.sentences)
 
 
+#: The most sentences one call generates (a Python list of token lists); the book uses 3,000 to 6,000.
+MAX_SENTENCES = 10**6
+
+
 def _features() -> dict[str, frozenset[str]]:
     feats: dict[str, frozenset[str]] = {}
     for male, female, role in PEOPLE:
@@ -223,7 +227,7 @@ def analogy_corpus(n_sentences: int = 6000, seed: int = 0) -> PlantedCorpus:
     >>> len(corpus.sentences), corpus.analogies[0]
     (200, ('king', 'queen', 'prince', 'princess'))
     """
-    n_sentences = check_int(n_sentences, "n_sentences", minimum=10)
+    n_sentences = check_int(n_sentences, "n_sentences", minimum=10, maximum=MAX_SENTENCES)
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     pick = lambda seq: seq[int(rng.integers(len(seq)))]  # noqa: E731
@@ -321,7 +325,7 @@ def korean_corpus(n_sentences: int = 3000, seed: int = 0) -> list[str]:
     -------
     >>> korean_corpus(3, seed=0)  # doctest: +SKIP
     """
-    n_sentences = check_int(n_sentences, "n_sentences", minimum=1)
+    n_sentences = check_int(n_sentences, "n_sentences", minimum=1, maximum=MAX_SENTENCES)
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     pick = lambda seq: seq[int(rng.integers(len(seq)))]  # noqa: E731

@@ -192,6 +192,8 @@ def tokenize_words(text: str) -> list[str]:
 
     Digits and punctuation are dropped, so ``"1.5% of children"`` gives ``["of", "children"]``.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__} ({text!r:.40}). Pass the text to split.")
     return _WORD.findall(text.lower())
 
 

@@ -20,7 +20,8 @@ Tokens are characters: ids 0, 1, 2 are ``PAD``, ``SOS``, ``EOS`` as in
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Callable, Sequence
+import numbers
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -67,6 +68,8 @@ DATE_VOCAB_SIZE = N_SPECIAL + len(DATE_CHARS)
 """Number of token ids of the date task (special tokens included)."""
 
 _FIRST = _dt.date(1950, 1, 1)
+#: The most date pairs one call draws (each a row of about 40 ids); the book uses a few thousand.
+MAX_DATES = 10**6
 _N_DAYS = (_dt.date(2049, 12, 31) - _FIRST).days + 1  # 36,524 dates from 1950 to 2049
 
 
@@ -76,6 +79,11 @@ def format_date(date: _dt.date, fmt: str) -> str:
     >>> format_date(_dt.date(2009, 6, 25), "Month dth, yy")
     'June 25th, 09'
     """
+    if not isinstance(date, _dt.date):
+        raise TypeError(
+            f"date must be a datetime.date; got {type(date).__name__} ({date!r:.40}). "
+            f"Pass e.g. datetime.date(2009, 6, 25)."
+        )
     if fmt not in DATE_FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(map(repr, DATE_FORMATS))}; got {fmt!r}.")
     return DATE_FORMATS[fmt](date)
@@ -87,6 +95,8 @@ def encode_chars(text: str) -> list[int]:
     >>> decode_chars(encode_chars("2009-06-25"))
     '2009-06-25'
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str of date characters; got {type(text).__name__} ({text!r:.40}).")
     ids = []
     for ch in text:
         index = DATE_CHARS.find(ch)
@@ -96,10 +106,23 @@ def encode_chars(text: str) -> list[int]:
     return ids
 
 
+def _as_id(value: Any, name: str) -> int:
+    """``value`` (a Python, NumPy or 0-d torch integer) as an ``int``; anything else is rejected."""
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    if (hasattr(value, "is_floating_point") and getattr(value, "ndim", 1) == 0 and not value.is_floating_point()
+            and not value.is_complex() and str(getattr(value, "dtype", "")) != "torch.bool"):
+        return int(value)  # a 0-d integer tensor (iterating over a row of ids)
+    raise TypeError(f"{name} must be an integer token id; got {type(value).__name__} ({value!r:.30}).")
+
+
 def decode_chars(ids: Sequence[int]) -> str:
     """The string of token ids ``ids``; ``SOS`` is skipped and decoding stops at ``EOS``/``PAD``."""
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+        raise TypeError(f"ids must be a sequence of integer token ids; got {type(ids).__name__} ({ids!r:.40}).")
+    values = [_as_id(t, f"ids[{k}]") for k, t in enumerate(ids)]
     out = []
-    for i in (int(t) for t in ids):
+    for i in values:
         if i == SOS:
             continue
         if i in (EOS, PAD):
@@ -151,7 +174,7 @@ def date_task(n: int, *, seed: int = 0, formats: Sequence[str] | None = None) ->
     >>> pairs.tgt.shape, pairs.vocab_size == DATE_VOCAB_SIZE
     (torch.Size([3, 12]), True)
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_DATES)
     seed = check_int(seed, "seed", minimum=0)
     formats = _check_formats(formats)
     rng = np.random.default_rng(seed)
@@ -167,7 +190,7 @@ def date_splits(
     test dates (each once) and training rows are drawn from the others. A test date is
     therefore new to the model in every format, not only in the one it is shown in.
     """
-    n_train = check_int(n_train, "n_train", minimum=1)
+    n_train = check_int(n_train, "n_train", minimum=1, maximum=MAX_DATES)
     n_test = check_int(n_test, "n_test", minimum=1, maximum=_N_DAYS - 1)
     seed = check_int(seed, "seed", minimum=0)
     formats = _check_formats(formats)

@@ -129,8 +129,12 @@ def sha256sum(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     """
     if isinstance(path, (int, bool)) or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}.")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive int; got {chunk_size!r}.")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or not 1 <= chunk_size <= 1 << 30:
+        raise ValueError(f"chunk_size must be an int in 1..2**30 (bytes read at a time, held in memory); got {chunk_size!r}.")
+    if not os.fspath(path):
+        raise ValueError("path must name a file; got ''.")
+    if os.path.isdir(path):
+        raise ValueError(f"path must name a file; got the folder {os.fspath(path)!r}.")
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(chunk_size), b""):
@@ -254,6 +258,8 @@ def fetch(
     deadline = _positive(deadline, "deadline")
     if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
         raise TypeError(f"cache_dir must be a folder name (str or os.PathLike); got {type(cache_dir).__name__}.")
+    if cache_dir is not None and not os.fspath(cache_dir):
+        raise ValueError("cache_dir must name a folder; got ''. Pass '.' for the current folder, or None for the default.")
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)

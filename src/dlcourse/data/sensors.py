@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import check_float, check_int
+from ._limits import check_elements
 
 if TYPE_CHECKING:
     import torch
@@ -44,6 +45,7 @@ def sensor_windows(
     seq_len = check_int(seq_len, "seq_len", minimum=4)
     spike = check_float(spike, "spike")
     seed = check_int(seed, "seed", minimum=0)
+    check_elements(n * seq_len * 5 * 3, {"n": n, "seq_len": seq_len})
     rng = np.random.default_rng(seed)
     phi = 0.7
     noise = rng.normal(scale=np.sqrt(1 - phi**2), size=(n, seq_len, 5))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from .._validation import check_int
+from ._limits import check_elements
 
 if TYPE_CHECKING:  # torch is imported where it is used: `import dlcourse.data` stays light
     import torch
@@ -91,6 +92,7 @@ def _pairs(
     min_len, max_len = _check_lengths(min_len, max_len)
     vocab_size = check_int(vocab_size, "vocab_size", minimum=N_SPECIAL + 1)
     seed = check_int(seed, "seed", minimum=0)
+    check_elements(n * (2 * max_len + 3), {"n": n, "max_len": max_len})
     rng = np.random.default_rng(seed)
     lengths = rng.integers(min_len, max_len + 1, size=n)
     src = np.full((n, max_len), PAD, dtype=np.int64)
@@ -156,6 +158,7 @@ def adding_problem(n: int, seq_len: int, *, seed: int = 0) -> tuple[torch.Tensor
     n = check_int(n, "n", minimum=1)
     seq_len = check_int(seq_len, "seq_len", minimum=2)
     seed = check_int(seed, "seed", minimum=0)
+    check_elements(n * seq_len * 4, {"n": n, "seq_len": seq_len})
     rng = np.random.default_rng(seed)
     values = rng.random((n, seq_len))
     half = seq_len // 2
@@ -193,8 +196,9 @@ def copy_memory_task(
     n_symbols = check_int(n_symbols, "n_symbols", minimum=1)
     alphabet = check_int(alphabet, "alphabet", minimum=2)
     seed = check_int(seed, "seed", minimum=0)
-    rng = np.random.default_rng(seed)
     total = 2 * n_symbols + delay
+    check_elements(n * total * 2, {"n": n, "delay": delay, "n_symbols": n_symbols})
+    rng = np.random.default_rng(seed)
     symbols = rng.integers(1, alphabet + 1, size=(n, n_symbols))
     x = np.zeros((n, total), dtype=np.int64)
     y = np.zeros((n, total), dtype=np.int64)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_float, check_int
+from ._limits import check_elements
 
 __all__ = ["SHAPE_CLASSES", "ShapesData", "shapes_localisation", "draw_shape"]
 
@@ -76,6 +77,7 @@ def draw_shape(kind: str, size: int, thickness: int = 1) -> np.ndarray:
     if kind not in SHAPE_CLASSES:
         raise ValueError(f"kind must be one of {', '.join(map(repr, SHAPE_CLASSES))}; got {kind!r}.")
     size = check_int(size, "size", minimum=3)
+    check_elements(3 * size * size, {"size": size})
     thickness = check_int(thickness, "thickness", minimum=1, maximum=size // 2)
     r, c = np.mgrid[0:size, 0:size]  # (size, size) row and column indices
     if kind == "square":
@@ -128,12 +130,19 @@ def shapes_localisation(
     n = check_int(n, "n", minimum=1)
     size = check_int(size, "size", minimum=12)
     min_shape = check_int(min_shape, "min_shape", minimum=5)
+    max_shape = check_int(max_shape, "max_shape", minimum=5)
+    if min_shape > max_shape:
+        raise ValueError(
+            f"min_shape must be at most max_shape = {max_shape} (the sides are drawn from min_shape to max_shape); "
+            f"got min_shape={min_shape}."
+        )
     max_shape = check_int(max_shape, "max_shape", minimum=min_shape)
     if max_shape > size - 4:
         raise ValueError(f"max_shape must be at most size - 4 = {size - 4} so the shape fits with a margin; got {max_shape}.")
     n_distractors = check_int(n_distractors, "n_distractors", minimum=0, maximum=8)
     noise = check_float(noise, "noise", minimum=0.0)
     seed = check_int(seed, "seed", minimum=0)
+    check_elements(n * size * size * 4, {"n": n, "size": size})
 
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % len(SHAPE_CLASSES))
