@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -20,10 +20,10 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple
     drops rare words instead of mapping them to ``<unk>``). Returns ``(words, counts)`` with
     ``counts`` a ``(V,)`` int64 array; ``words`` is the vocabulary's ``itos``.
     """
-    from ..text.vocab import Vocab
+    from ..text.vocab import Vocab, _check_token_lists
 
     min_count = check_int(min_count, "min_count", minimum=1)
-    sentences = _check_sentences(sentences)
+    sentences = _check_token_lists(sentences, "sentences")
     try:
         vocab = Vocab.build(sentences, min_freq=min_count, specials=(), unk_token=None)
     except ValueError as exc:
@@ -32,21 +32,6 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 1) -> tuple
             f"({len(sentences)} sentence(s)); lower min_count or add text."
         ) from exc
     return list(vocab.itos), np.array([vocab.freqs[w] for w in vocab.itos], dtype=np.int64)
-
-
-def _check_sentences(sentences: Any) -> list[list[str]]:
-    """``sentences`` as a list of token lists; a sentence given as one string is refused."""
-    from ..text.vocab import _check_token_lists
-
-    if not isinstance(sentences, (str, bytes)) and hasattr(sentences, "__iter__"):
-        sentences = list(sentences)
-        for k, sentence in enumerate(sentences):
-            if isinstance(sentence, str):
-                raise TypeError(
-                    f"sentences must be lists of tokens, not strings (sentences[{k}] is {sentence!r:.30}); "
-                    f"split each sentence first."
-                )
-    return _check_token_lists(sentences, "sentences")
 
 
 def _reach(sentence_ids: np.ndarray, window: int) -> int:
