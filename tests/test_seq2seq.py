@@ -371,7 +371,7 @@ SEQ2SEQ_BAD_INPUT = [
      r"outputs\[1\] must hold token ids in 0..12"),
     (_call(lambda m, s, l, t: sequence_log_prob(m, s, l, [None, [3]])), TypeError, r"outputs\[0\] must be a sequence"),
     (lambda: sequence_loss(torch.zeros(2, 3, 4), torch.tensor([[1, 2, 0], [3, 4, 2]])), ValueError,
-     r"targets must hold token ids in 0..3 \(V = 4, the last axis of logits"),
+     r"targets must hold class ids in 0..3 at the real positions \(K = logits.shape\[-1\] = 4\)"),
     (lambda: sequence_loss(torch.zeros(2, 3, 5).numpy(), torch.ones(2, 3, dtype=torch.long)), TypeError,
      "logits must be Tensor"),
     (lambda: sequence_loss(torch.zeros(2, 3, 5), torch.ones(2, 3, dtype=torch.long), pad=None), TypeError,

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_PARAMETERS",
     "check_num_elements",
     "MAX_ELEMENTS",
+    "check_class_ids",
 ]
 
 
@@ -459,4 +460,33 @@ def check_num_elements(count: int, what: str, fix: str, *, limit: int = MAX_ELEM
         raise ValueError(
             f"{what} would hold {count:,} numbers; this library builds at most {limit:,} in one array "
             f"(MAX_ELEMENTS). To fix: {fix}."
+        )
+
+
+def check_class_ids(ids: Any, name: str, num_classes: int, *, source: str, mask: Any = None) -> None:
+    """Raise ``ValueError`` unless the integer tensor ``ids`` holds class ids in ``0..num_classes - 1``.
+
+    For targets scored against logits (a cross-entropy): ``source`` says where
+    ``num_classes`` comes from (``"logits.shape[-1]"``), so the message names both
+    arguments; with a boolean ``mask`` only the positions where it is True are checked
+    (padding may hold any id).
+
+    Example:
+        >>> import torch
+        >>> check_class_ids(torch.tensor([[1, 7]]), "targets", 5, source="logits.shape[-1]")
+        Traceback (most recent call last):
+        ...
+        ValueError: targets must hold class ids in 0..4 (K = logits.shape[-1] = 5); got 7 at index (0, 1). Encode the targets with the model's vocabulary.
+    """
+    import torch
+
+    bad = (ids < 0) | (ids >= num_classes)
+    if mask is not None:
+        bad = bad & mask
+    if bool(bad.any()):
+        where = tuple(int(i) for i in torch.nonzero(bad)[0])
+        real = " at the real positions" if mask is not None else ""
+        raise ValueError(
+            f"{name} must hold class ids in 0..{num_classes - 1}{real} (K = {source} = {num_classes}); "
+            f"got {int(ids[where])} at index {where}. Encode the targets with the model's vocabulary."
         )

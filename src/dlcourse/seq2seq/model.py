@@ -9,6 +9,7 @@ from torch import nn
 
 from .._validation import (
     check_choice,
+    check_class_ids,
     check_int,
     check_ndim,
     check_num_elements,
@@ -314,15 +315,7 @@ def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, pad: int = PAD) -
     real = targets != pad
     if not bool(real.any()):
         raise ValueError("targets contain only padding; there is nothing to score.")
-    V = logits.shape[-1]
-    bad = real & ((targets < 0) | (targets >= V))
-    if bool(bad.any()):
-        where = tuple(int(i) for i in torch.nonzero(bad)[0])
-        raise ValueError(
-            f"targets must hold token ids in 0..{V - 1} (V = {V}, the last axis of logits "
-            f"{tuple(logits.shape)}) or pad = {pad}; got {int(targets[where])} at index {where}. "
-            f"Check that the logits cover the whole vocabulary."
-        )
+    check_class_ids(targets, "targets", logits.shape[-1], source="logits.shape[-1]", mask=real)
     return nn.functional.cross_entropy(
         logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=pad
     )
