@@ -236,12 +236,15 @@ def _quad_grad(w: Any) -> Any:
 
 case("optim.gradient_descent", lambda: dict(grad=_quad_grad, w0=arr(1.0, -1.0), lr=0.1, steps=5),
      anyshape=("w0",), ok={("steps", "zero"): "zero steps returns the start"})
-case("optim.batches_per_epoch", lambda: dict(n=10, batch_size=3, drop_last=False))
+case("optim.batches_per_epoch", lambda: dict(n=10, batch_size=3, drop_last=False),
+     ok={("n", "zero"): "an empty training set has 0 batches per epoch"})
 for _name, _kw in (("SGD", dict(lr=0.1)), ("Momentum", dict(lr=0.1, momentum=0.9)),
                    ("Adagrad", dict(lr=0.1, eps=1e-8)), ("RMSProp", dict(lr=0.1, rho=0.9, eps=1e-8)),
                    ("Adam", dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8))):
     case(f"optim.{_name}", (lambda kw=_kw: dict(kw)),
-         ok={("momentum", "zero"): "momentum 0 is plain SGD", ("beta1", "zero"): "beta1 0 is RMSProp-like"})
+         ok={("momentum", "zero"): "momentum 0 is plain SGD", ("beta1", "zero"): "beta1 0 is RMSProp-like",
+             ("beta2", "zero"): "beta2 in [0, 1) as in the paper and torch.optim.Adam",
+             ("rho", "zero"): "rho in [0, 1) as in torch.optim.RMSprop (alpha=0)"})
     case(f"optim.{_name}.update", lambda: dict(g=arr(0.5, -0.5), state={}),
          make=(lambda n=_name, kw=_kw: _stepped(getattr(__import__("dlcourse.optim").optim, n)(**kw))),
          anyshape=("g",),

@@ -5,6 +5,7 @@ The recurrent models are the professional ``torch.nn.RNN``, ``torch.nn.LSTM`` an
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,10 @@ __all__ = ["KINDS", "NeuralForecaster", "SeedBatchForecaster"]
 KINDS = ("mlp", "rnn", "lstm", "gru")
 
 
-def _window_net(kind: str, window: int, hidden_size: int) -> Any:
+@functools.lru_cache(maxsize=None)
+def _window_net_class() -> Any:
+    """The window network's class, built once on first use (torch is imported only then), so
+    that every network is an instance of one class (comparable, picklable)."""
     import torch
     from torch import nn
 
@@ -32,7 +36,7 @@ def _window_net(kind: str, window: int, hidden_size: int) -> Any:
         Input (B, w), output (B,).
         """
 
-        def __init__(self) -> None:
+        def __init__(self, kind: str, window: int, hidden_size: int) -> None:
             super().__init__()
             self.kind = kind
             if kind == "mlp":
@@ -50,7 +54,11 @@ def _window_net(kind: str, window: int, hidden_size: int) -> Any:
                 h = out[:, -1]  # (B, H): the state after the last value of the window
             return self.head(h).squeeze(-1)  # (B,)
 
-    return WindowNet()
+    return WindowNet
+
+
+def _window_net(kind: str, window: int, hidden_size: int) -> Any:
+    return _window_net_class()(kind, window, hidden_size)
 
 
 class _WindowForecaster(Forecaster):
@@ -190,18 +198,26 @@ def _seed_stack(kind: str, window: int, hidden_size: int, seeds: list[int]) -> A
     The MLPs are stacked along a leading seed axis and run by batched products.
     """
     import torch
-    from torch import nn
 
     nets = []
     for seed in seeds:
         torch.manual_seed(seed)
         nets.append(_window_net(kind, window, hidden_size))
-    S, H = len(seeds), hidden_size
+    return _seed_stack_class()(kind, nets, hidden_size)
+
+
+@functools.lru_cache(maxsize=None)
+def _seed_stack_class() -> Any:
+    """The class of :func:`_seed_stack`'s module, built once (see :func:`_window_net_class`)."""
+    import torch
+    from torch import nn
 
     class SeedStack(nn.Module):
-        def __init__(self) -> None:
+        def __init__(self, kind: str, nets: list[Any], hidden_size: int) -> None:
             super().__init__()
             self.kind = kind
+            S, H = len(nets), hidden_size
+            self.S, self.H = S, H
             with torch.no_grad():
                 self.head_w = nn.Parameter(torch.stack([n.head.weight[0] for n in nets]))  # (S, H)
                 self.head_b = nn.Parameter(torch.cat([n.head.bias for n in nets]))  # (S,)
@@ -232,10 +248,10 @@ def _seed_stack(kind: str, window: int, hidden_size: int, seeds: list[int]) -> A
                 h = torch.tanh(torch.einsum("nw,shw->snh", x, self.W) + self.b[:, None])  # (S, N, H)
                 return torch.einsum("snh,sh->sn", h, self.head_w) + self.head_b[:, None]
             out, _ = self.body(x[..., None])  # (N, w, S H)
-            h = out[:, -1].reshape(x.shape[0], S, H)  # (N, S, H): seed s's last state
+            h = out[:, -1].reshape(x.shape[0], self.S, self.H)  # (N, S, H): seed s's last state
             return (torch.einsum("nsh,sh->sn", h, self.head_w) + self.head_b[:, None])  # (S, N)
 
-    return SeedStack()
+    return SeedStack
 
 
 class SeedBatchForecaster(_WindowForecaster):

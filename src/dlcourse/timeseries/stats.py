@@ -47,7 +47,8 @@ def as_series_array(x: Any, name: str = "x", *, min_length: int = 2) -> np.ndarr
             f"({int(bad.sum())} in all). Fill gaps first, e.g. series.interpolate()."
         )
     if arr.size < min_length:
-        raise ValueError(f"{name} must have at least {min_length} observations; got {arr.size}.")
+        asked = f" (min_length = {min_length})" if min_length > 2 else ""  # a caller's own requirement
+        raise ValueError(f"{name} must have at least {min_length} observations{asked}; got {arr.size}.")
     return arr
 
 
