@@ -3,17 +3,23 @@ import pytest
 import torch
 
 from dlcourse._validation import (
+    MAX_LAYERS,
+    MAX_PARAMETERS,
     as_float_array,
+    as_real_array,
     check_choice,
     check_finite,
     check_float,
     check_int,
     check_ndim,
+    check_num_layers,
+    check_num_parameters,
     check_probability,
     check_shape,
     check_token_ids,
     check_type,
     format_shape,
+    to_numpy,
 )
 
 
@@ -71,7 +77,7 @@ def test_check_ndim_and_format_shape():
 
 def test_check_finite_reports_first_bad_index():
     check_finite(np.ones(3), "x")
-    with pytest.raises(ValueError, match=r"found nan at index \(1, 0\) \(2 non-finite"):
+    with pytest.raises(ValueError, match=r"found NaN at index \(1, 0\) \(2 non-finite"):
         check_finite(np.array([[1.0, 2.0], [np.nan, np.inf]]), "x")
     with pytest.raises(ValueError, match="x must contain only finite numbers"):
         check_finite(torch.tensor([float("inf")]), "x")
@@ -99,7 +105,7 @@ def test_as_float_array_converts_real_numbers(value, expected):
         (np.array(["1", "2"]), {}, TypeError, r"array of strings .*first element '1'"),
         (np.array([1.0, None]), {}, TypeError, "array of Python objects"),
         ([[1.0], [1.0, 2.0]], {}, ValueError, "rectangular.*same length"),
-        (np.array([1.0, np.nan]), {"finite": True}, ValueError, r"finite numbers; found nan at index \(1,\)"),
+        (np.array([1.0, np.nan]), {"finite": True}, ValueError, r"finite numbers; found NaN at index \(1,\)"),
         ([1.0, 2.0], {"ndim": 2, "names": "(batch, features)"}, ValueError, r"2-dimensional \(batch, features\)"),
         (np.array(["2020-01-01"], dtype="datetime64[D]"), {}, TypeError, "dtype datetime64"),
     ],
@@ -134,3 +140,49 @@ def test_check_token_ids_accepts_valid_and_empty_ids():
     check_token_ids(torch.zeros(0, dtype=torch.long), "src", 5)
     with pytest.raises(ValueError, match="vocab_size must be >= 1"):
         check_token_ids(torch.tensor([0]), "src", 0)
+
+
+def test_to_numpy_keeps_the_dtype_and_detaches_tensors():
+    out = to_numpy(torch.tensor([1, 2], dtype=torch.int32, requires_grad=False))
+    assert isinstance(out, np.ndarray) and out.dtype == np.int32
+    assert to_numpy(torch.ones(2, requires_grad=True)).tolist() == [1.0, 1.0]
+    assert to_numpy([True, False]).dtype == bool
+
+
+@pytest.mark.parametrize(
+    "value, error, match",
+    [
+        (None, TypeError, r"^y must hold labels; got NoneType\. Encode them\.$"),
+        ("ab", TypeError, r"^y must hold labels; got str\. Encode them\.$"),
+        (["a", "b"], TypeError, r"^y must hold labels; got dtype <U1\. Encode them\.$"),
+        ([1j, 2], TypeError, "got dtype complex128"),
+        (np.array([object()]), TypeError, "got dtype object"),
+    ],
+)
+def test_as_real_array_names_what_is_wrong(value, error, match):
+    with pytest.raises(error, match=match):
+        as_real_array(value, "y", expected="hold labels", fix="Encode them.")
+
+
+def test_as_real_array_keeps_integer_and_float_dtypes():
+    assert as_real_array(torch.tensor([0, 2]), "y", expected="-", fix="-").dtype == np.int64
+    assert as_real_array([[0.0, 1.0]], "y", expected="-", fix="-").dtype == np.float64
+
+
+def test_check_num_layers_bounds_before_building():
+    assert check_num_layers(3) == 3 and check_num_layers(MAX_LAYERS) == MAX_LAYERS
+    with pytest.raises(ValueError, match=r"num_layers must be at most 1000 \(.*\); got 1001\. To fix: pass"):
+        check_num_layers(MAX_LAYERS + 1)
+    with pytest.raises(ValueError, match="depth must be >= 1; got 0"):
+        check_num_layers(0, "depth")
+    with pytest.raises(TypeError, match="num_layers must be an integer; got float"):
+        check_num_layers(2.0)
+
+
+def test_check_num_parameters_names_the_model_its_size_and_the_fix():
+    check_num_parameters(MAX_PARAMETERS, "Net", "shrink it")  # the bound itself is allowed
+    with pytest.raises(ValueError, match=r"^Net would have about 1,000,000,001 parameters \(4\.0 GB in float32\); "
+                       r"this library builds at most 1,000,000,000 \(MAX_PARAMETERS\)\. To fix: shrink it\.$"):
+        check_num_parameters(MAX_PARAMETERS + 1, "Net", "shrink it")
+    with pytest.raises(ValueError, match=r"about 11 parameters \(0\.0 GB in float64\); this library builds at most 10 "):
+        check_num_parameters(11, "Net", "shrink it", limit=10, bytes_per_parameter=8)

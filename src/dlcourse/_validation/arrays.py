@@ -1,122 +1,23 @@
-"""Argument checks shared by every public function of :mod:`dlcourse`.
-
-Each helper raises a :class:`TypeError` or :class:`ValueError` whose message
-names the argument, says what was expected, shows what was received and, where
-it helps, how to fix it, e.g.::
-
-    ValueError: x must have shape (batch, seq_len, input_size) = (*, *, 8); got (4, 8).
-
-Library code never uses a bare ``assert`` to validate user input: asserts
-vanish under ``python -O`` and their messages are rarely helpful.
-"""
+"""Checks and conversions of arrays and tensors: shapes, finiteness, real and label arrays, token ids."""
 from __future__ import annotations
 
-import numbers
-import warnings
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
+from .arguments import _type_name, check_int
+
 __all__ = [
-    "check_type",
-    "check_int",
-    "check_float",
-    "check_probability",
-    "check_choice",
-    "check_shape",
-    "check_ndim",
-    "check_finite",
     "format_shape",
+    "check_ndim",
+    "check_shape",
+    "check_finite",
     "as_float_array",
     "check_token_ids",
     "to_numpy",
     "as_real_array",
-    "check_num_layers",
-    "check_num_parameters",
-    "renamed",
-    "MAX_LAYERS",
-    "MAX_PARAMETERS",
-    "check_num_elements",
-    "MAX_ELEMENTS",
     "check_class_ids",
 ]
-
-
-def _type_name(value: Any) -> str:
-    return type(value).__name__
-
-
-def check_type(value: Any, name: str, types: type | tuple[type, ...]) -> Any:
-    """Raise ``TypeError`` unless ``value`` is an instance of ``types``."""
-    if not isinstance(value, types):
-        if isinstance(types, tuple):
-            expected = " or ".join(t.__name__ for t in types)
-        else:
-            expected = types.__name__
-        raise TypeError(f"{name} must be {expected}; got {_type_name(value)} ({value!r:.60}).")
-    return value
-
-
-def check_int(
-    value: Any,
-    name: str,
-    *,
-    minimum: int | None = None,
-    maximum: int | None = None,
-) -> int:
-    """Return ``value`` as ``int`` after checking it is an integer in range.
-
-    Booleans are rejected (``True`` is an ``int`` in Python but never meant as one).
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {_type_name(value)} ({value!r:.60}).")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}; got {value}.")
-    return value
-
-
-def check_float(
-    value: Any,
-    name: str,
-    *,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    strict_minimum: bool = False,
-) -> float:
-    """Return ``value`` as ``float`` after checking it is a finite real number in range.
-
-    With ``strict_minimum=True`` the value must be strictly greater than ``minimum``.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {_type_name(value)} ({value!r:.60}).")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}.")
-    if minimum is not None:
-        if strict_minimum and value <= minimum:
-            raise ValueError(f"{name} must be > {minimum}; got {value}.")
-        if not strict_minimum and value < minimum:
-            raise ValueError(f"{name} must be >= {minimum}; got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}; got {value}.")
-    return value
-
-
-def check_probability(value: Any, name: str) -> float:
-    """Return ``value`` as ``float`` after checking ``0 <= value <= 1``."""
-    return check_float(value, name, minimum=0.0, maximum=1.0)
-
-
-def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
-    """Raise ``ValueError`` unless ``value`` is one of ``choices``."""
-    choices = list(choices)
-    if value not in choices:
-        listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}.")
-    return value
 
 
 def format_shape(shape: Sequence[Any]) -> str:
@@ -167,7 +68,8 @@ def check_finite(array: Any, name: str) -> None:
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"{name} must contain only finite numbers; found {values[index]} at index {index} "
+            f"{name} must contain only finite numbers; found {'NaN' if np.isnan(values[index]) else values[index]} "
+            f"at index {index} "
             f"({int(bad.sum())} non-finite value(s) in all)."
         )
 
@@ -335,132 +237,6 @@ def as_real_array(value: Any, name: str, *, expected: str, fix: str) -> np.ndarr
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must {expected}; got dtype {array.dtype}. {fix}")
     return array
-
-
-#: The most layers a model of this library builds (the book's models have 1 to 6).
-MAX_LAYERS = 1000
-#: The most parameters a model of this library builds (4 GB in float32; the book's have < 10**7).
-MAX_PARAMETERS = 10**9
-
-
-def check_num_layers(value: Any, name: str = "num_layers") -> int:
-    """Return ``value`` as an ``int`` in ``1..MAX_LAYERS``, checked before any layer is built.
-
-    Every layer is a set of parameters held in memory, so a mistyped ``num_layers=10**12``
-    would build layers until memory runs out; this raises at once instead.
-
-    Example:
-        >>> check_num_layers(10**12)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        ValueError: num_layers must be at most 1000 (...); got 1000000000000. To fix: ...
-    """
-    value = check_int(value, name, minimum=1)
-    if value > MAX_LAYERS:
-        raise ValueError(
-            f"{name} must be at most {MAX_LAYERS} (the most layers this library builds, each held in "
-            f"memory; the book's models have 1 to 6); got {value}. To fix: pass a number of layers "
-            f"in 1..{MAX_LAYERS}, e.g. 1 to 4."
-        )
-    return value
-
-
-def check_num_parameters(
-    count: int, what: str, fix: str, *, limit: int = MAX_PARAMETERS, bytes_per_parameter: int = 4
-) -> None:
-    """Raise ``ValueError`` when a model about to be built would have more than ``limit`` parameters.
-
-    Called with the count computed from the sizes, before anything is allocated.
-
-    Args:
-        count: the number of parameters the model would have.
-        what: the model, as the message should name it (``"Transformer"``).
-        fix: what to change, completing "To fix: ..." (``"reduce d_model"``).
-        limit: the bound (default :data:`MAX_PARAMETERS`).
-        bytes_per_parameter: 4 for float32, 8 for float64; only for the size in the message.
-
-    Example:
-        >>> check_num_parameters(10**12, "Transformer", "reduce d_model")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        ValueError: Transformer would have about 1,000,000,000,000 parameters (4000.0 GB in float32); ...
-    """
-    if count > limit:
-        dtype = {4: "float32", 8: "float64"}.get(bytes_per_parameter, f"{bytes_per_parameter} bytes each")
-        raise ValueError(
-            f"{what} would have about {count:,} parameters ({bytes_per_parameter * count / 1e9:.1f} GB in "
-            f"{dtype}); this library builds at most {limit:,} (MAX_PARAMETERS). To fix: {fix}."
-        )
-
-
-def renamed(value: Any, old_value: Any, name: str, old_name: str, default: Any) -> Any:
-    """The value of an argument that also answers to its older, deprecated name.
-
-    For a keyword renamed to torch's name (``n_classes`` -> ``num_classes``), the
-    function keeps ``name=default`` and a keyword-only ``old_name=None`` and calls this.
-
-    Args:
-        value: the argument under its new name (``default`` when not given).
-        old_value: the argument under its old name (``None`` when not given).
-        name, old_name: the two names, for the messages.
-        default: the new argument's default.
-
-    Returns:
-        ``old_value`` when it was given (with a :class:`DeprecationWarning` that names
-        the new keyword), else ``value``.
-
-    Raises:
-        TypeError: both names were given, with different values.
-
-    Example:
-        >>> import warnings
-        >>> with warnings.catch_warnings():
-        ...     warnings.simplefilter("ignore")
-        ...     renamed(10, 3, "num_classes", "n_classes", 10)
-        3
-    """
-    if old_value is None:
-        return value
-    if value != default and value != old_value:
-        raise TypeError(
-            f"{name} and its older name {old_name} were both given ({value!r} and {old_value!r}); "
-            f"pass only {name}."
-        )
-    warnings.warn(
-        f"{old_name} is deprecated; use {name} (torch's name): {name}={old_value!r}.", DeprecationWarning, stacklevel=3
-    )
-    return old_value
-
-
-#: The most numbers one array or tensor of data, masks or batches may hold (800 MB in
-#: float64 or int64); the book's have below 10**7.
-MAX_ELEMENTS = 10**8
-
-
-def check_num_elements(count: int, what: str, fix: str, *, limit: int = MAX_ELEMENTS) -> None:
-    """Raise ``ValueError`` when an array about to be built would hold more than ``limit`` numbers.
-
-    Called with the count computed from the sizes, before anything is allocated, so a
-    mistyped size (``n=10**12``) fails at once and names the arguments instead of a
-    ``MemoryError`` deep inside NumPy or torch.
-
-    Args:
-        count: how many numbers the array would hold.
-        what: the array and the arguments that set its size, for the message.
-        fix: what to change, completing "To fix: ...".
-        limit: the bound (default :data:`MAX_ELEMENTS`).
-
-    Example:
-        >>> check_num_elements(2 * 10**12, "the mask (batch x max_len = 2 x 10**12)", "pass a smaller max_len")
-        Traceback (most recent call last):
-        ...
-        ValueError: the mask (batch x max_len = 2 x 10**12) would hold 2,000,000,000,000 numbers; this library builds at most 100,000,000 in one array (MAX_ELEMENTS). To fix: pass a smaller max_len.
-    """
-    if count > limit:
-        raise ValueError(
-            f"{what} would hold {count:,} numbers; this library builds at most {limit:,} in one array "
-            f"(MAX_ELEMENTS). To fix: {fix}."
-        )
 
 
 def check_class_ids(ids: Any, name: str, num_classes: int, *, source: str, mask: Any = None) -> None:
