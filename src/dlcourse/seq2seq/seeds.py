@@ -27,8 +27,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int, check_type
+from .._validation import check_choice, check_float, check_int, check_num_elements, check_type
 from ..data.sequences import PAD, SequencePairs
+from ._checks import check_batch, check_stack_step, check_target
 from .model import Decoder, Encoder, Seq2Seq
 
 __all__ = ["SeedStack", "train_seed_stack"]
@@ -73,6 +74,7 @@ class SeedStack(nn.Module):
 
     def __init__(self, models: Sequence[Seq2Seq]) -> None:
         super().__init__()
+        check_type(models, "models", (list, tuple))
         if len(models) < 1:
             raise ValueError("models must hold at least one Seq2Seq.")
         for m in models:
@@ -84,7 +86,7 @@ class SeedStack(nn.Module):
                 raise ValueError("all models of a SeedStack must have the same architecture.")
         # a plain attribute, not a submodule: its parameters must not join the stack's
         self.__dict__["_template"] = copy.deepcopy(models[0]).cpu()
-        self.cell = models[0].encoder.cell
+        self.cell: str = str(models[0].encoder.cell)
         self.teacher_forcing_ratio = [float(m.teacher_forcing_ratio) for m in models]
         names = [n for n, _ in models[0].named_parameters()]
         self._names = names
@@ -97,7 +99,11 @@ class SeedStack(nn.Module):
 
     def p(self, name: str) -> torch.Tensor:
         """The stacked parameter of the original name, e.g. ``"decoder.out.weight"`` -> ``(K, V, H)``."""
-        return self.stacked[self._names.index(name)]
+        try:
+            return self.stacked[self._names.index(name)]
+        except ValueError:  # checked only on failure: p() runs many times per training step
+            check_choice(name, "name", self._names)
+            raise
 
     def unstack(self) -> list[Seq2Seq]:
         """``K`` ordinary models with the stack's current weights (on the stack's device)."""
@@ -120,17 +126,29 @@ class SeedStack(nn.Module):
         k = torch.arange(table.shape[0], device=tokens.device).view(-1, *([1] * (tokens.ndim - 1)))
         return table[k, tokens]  # (K, ..., E)
 
-    def _cell(self, which: str, xp_t: torch.Tensor, state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+    def _hh(self, which: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """``W_hh`` transposed ``(K, H, G*H)`` and ``b_hh`` ``(K, 1, G*H)``, taken once per sequence.
+
+        Made once, not at every step: each view is a node of the autograd graph, and on
+        models this small the number of nodes, not the arithmetic, sets the time.
+        """
+        return (self.p(f"{which}.rnn.weight_hh_l0").transpose(1, 2),
+                self.p(f"{which}.rnn.bias_hh_l0")[:, None])
+
+    def _cell(self, xp_t: torch.Tensor, state: tuple[torch.Tensor, ...],
+              hh: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, ...]:
         """One step given the input projection ``xp_t (K, B, G*H)`` (biases b_ih included)."""
         h = state[0]
-        gh = _linear(h, self.p(f"{which}.rnn.weight_hh_l0"), self.p(f"{which}.rnn.bias_hh_l0"))  # (K, B, G*H)
+        gh = torch.baddbmm(hh[1], h, hh[0])  # (K, B, G*H): h @ W_hh.T + b_hh, member by member
         if self.cell == "gru":
             H = h.shape[-1]
-            r, z = torch.sigmoid(xp_t[..., : 2 * H] + gh[..., : 2 * H]).chunk(2, -1)
-            n = torch.tanh(torch.addcmul(xp_t[..., 2 * H :], r, gh[..., 2 * H :]))
-            return (n + z * (h - n),)  # (1 - z) * n + z * h
+            gh_rz, gh_n = gh.split([2 * H, H], -1)
+            xp_rz, xp_n = xp_t.split([2 * H, H], -1)
+            r, z = torch.sigmoid(xp_rz + gh_rz).chunk(2, -1)
+            n = torch.tanh(torch.addcmul(xp_n, r, gh_n))
+            return (torch.lerp(n, h, z),)  # n + z * (h - n) = (1 - z) * n + z * h
         i, f, g, o = (xp_t + gh).chunk(4, -1)
-        c = torch.sigmoid(f) * state[1] + torch.sigmoid(i) * torch.tanh(g)
+        c = torch.addcmul(torch.sigmoid(f) * state[1], torch.sigmoid(i), torch.tanh(g))
         return (torch.sigmoid(o) * torch.tanh(c), c)
 
     def _run(self, which: str, x: torch.Tensor, state: tuple[torch.Tensor, ...], lengths: torch.Tensor | None = None
@@ -138,21 +156,25 @@ class SeedStack(nn.Module):
         """The RNN over ``x (K, B, T, In)``. With ``lengths (K, B)`` the returned state is the
         state after each row's last real step and the outputs after it are 0 (as packing gives)."""
         xp = _linear(x, self.p(f"{which}.rnn.weight_ih_l0"), self.p(f"{which}.rnn.bias_ih_l0"))  # (K, B, T, G*H)
+        hh = self._hh(which)
         steps = []
-        for t in range(x.shape[2]):
-            state = self._cell(which, xp[:, :, t], state)
+        for xp_t in xp.unbind(2):  # one autograd node for all steps
+            state = self._cell(xp_t, state, hh)
             steps.append(state)
         outputs = torch.stack([s[0] for s in steps], 2)  # (K, B, T, H)
         if lengths is None:
             return outputs, state
         last = (lengths - 1).clamp_min(0)[..., None, None].expand(-1, -1, 1, outputs.shape[-1])  # (K, B, 1, H)
-        final = tuple(torch.stack([s[i] for s in steps], 2).gather(2, last)[:, :, 0] for i in range(len(state)))
+        final: tuple[torch.Tensor, ...] = (outputs.gather(2, last)[:, :, 0],)
+        if len(state) == 2:  # the LSTM's cell state
+            final += (torch.stack([s[1] for s in steps], 2).gather(2, last)[:, :, 0],)
         mask = torch.arange(x.shape[2], device=x.device) < lengths[..., None]  # (K, B, T)
         return outputs * mask[..., None], final
 
     # ------------------------------------------------------------------ encoder and decoders
     def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple[torch.Tensor, tuple, torch.Tensor]:
         """``src (K, B, S)`` -> encoder outputs ``(K, B, S, H)``, final state, mask ``(K, B, S)``."""
+        check_batch(src, src_lengths, self.p("encoder.embedding.weight").shape[1], members=len(self))
         K, B, S = src.shape
         H = self.stacked[self._names.index("encoder.rnn.weight_hh_l0")].shape[-1]
         mask = torch.arange(S, device=src.device) < src_lengths[..., None]  # (K, B, S)
@@ -204,16 +226,24 @@ class SeedStack(nn.Module):
     def step(self, token: torch.Tensor, state: tuple, enc: torch.Tensor, mask: torch.Tensor, keys_proj: Any
              ) -> tuple[torch.Tensor, tuple, torch.Tensor | None]:
         """One decoder step for every member: ``token (K, B)`` -> logits ``(K, B, V)``, state, weights ``(K, B, S)``."""
+        table = self.p("decoder.embedding.weight")  # (K, V, E)
+        check_stack_step(token, state, members=len(self), vocab_size=table.shape[1], cell=self.cell,
+                         hidden_size=self.p("decoder.rnn.weight_hh_l0").shape[-1], dtype=table.dtype)
+        return self._step(token, state, enc, mask, keys_proj)
+
+    def _step(self, token: torch.Tensor, state: tuple, enc: torch.Tensor, mask: torch.Tensor, keys_proj: Any
+              ) -> tuple[torch.Tensor, tuple, torch.Tensor | None]:
+        """:meth:`step` without the checks: forward's loop calls it once per time step."""
         emb = self._embed("decoder", token)  # (K, B, E)
         if self.kind == "bahdanau":
             c, weights = self._attend(state[0][:, :, None], enc, mask, keys_proj)  # (K, B, 1, H), (K, B, 1, S)
             x = torch.cat([emb, c[:, :, 0]], -1)
             xp = _linear(x, self.p("decoder.rnn.weight_ih_l0"), self.p("decoder.rnn.bias_ih_l0"))
-            state = self._cell("decoder", xp, state)
+            state = self._cell(xp, state, self._hh("decoder"))
             logits = _linear(torch.cat([state[0], c[:, :, 0]], -1), self.p("decoder.out.weight"), self.p("decoder.out.bias"))
             return logits, state, weights[:, :, 0]
         xp = _linear(emb, self.p("decoder.rnn.weight_ih_l0"), self.p("decoder.rnn.bias_ih_l0"))
-        state = self._cell("decoder", xp, state)
+        state = self._cell(xp, state, self._hh("decoder"))
         logits, out_weights = self._output(state[0][:, :, None], enc, mask, keys_proj)
         return logits[:, :, 0], state, None if out_weights is None else out_weights[:, :, 0]
 
@@ -225,21 +255,65 @@ class SeedStack(nn.Module):
         when it comes up "free", are fed their own previous arg-max.
         """
         enc, state, mask = self.encode(src, src_lengths)
+        check_target(tgt, src, self.p("decoder.embedding.weight").shape[1])
         keys_proj = self._keys_proj(enc)
         ratios = torch.tensor(self.teacher_forcing_ratio, device=src.device)
-        if self.kind != "bahdanau" and bool((ratios >= 1).all()):
-            s, _ = self._run("decoder", self._embed("decoder", tgt[:, :, :-1]), state)  # all steps at once
-            return self._output(s, enc, mask, keys_proj)[0]
+        if bool((ratios >= 1).all()):  # every input is the true token: no step waits for an arg-max
+            if self.kind != "bahdanau":
+                s, _ = self._run("decoder", self._embed("decoder", tgt[:, :, :-1]), state)  # all steps at once
+                return self._output(s, enc, mask, keys_proj)[0]
+            return self._bahdanau_forced(tgt, state, enc, mask, cast(torch.Tensor, keys_proj))
+        if self.kind == "bahdanau":
+            def step(token: torch.Tensor, state: tuple) -> tuple[torch.Tensor, tuple]:
+                return self._step(token, state, enc, mask, keys_proj)[:2]
+        else:
+            # every token's input projection at once, (K, V, G*H): a step picks its rows
+            table_proj = _linear(self.p("decoder.embedding.weight"), self.p("decoder.rnn.weight_ih_l0"),
+                                 self.p("decoder.rnn.bias_ih_l0"))
+            members = torch.arange(len(self), device=src.device)[:, None]  # (K, 1)
+            hh = self._hh("decoder")
+            out_w, out_b = self.p("decoder.out.weight").transpose(1, 2), self.p("decoder.out.bias")[:, None]
+
+            def step(token: torch.Tensor, state: tuple) -> tuple[torch.Tensor, tuple]:
+                state = self._cell(table_proj[members, token], state, hh)
+                if self.kind == "plain":
+                    return torch.baddbmm(out_b, state[0], out_w), state  # (K, B, V)
+                return self._output(state[0][:, :, None], enc, mask, keys_proj)[0][:, :, 0], state
         token = tgt[:, :, 0]
         logits_all = []
         for t in range(1, tgt.shape[2]):
-            logits, state, _ = self.step(token, state, enc, mask, keys_proj)
+            logits, state = step(token, state)
             logits_all.append(logits)
             if t < tgt.shape[2] - 1:
                 coin = torch.rand(len(ratios), generator=generator).to(src.device)
                 forced = (ratios >= 1) | ((ratios > 0) & (coin < ratios))  # (K,)
                 token = torch.where(forced[:, None], tgt[:, :, t], logits.argmax(-1))
         return torch.stack(logits_all, 2)
+
+    def _bahdanau_forced(self, tgt: torch.Tensor, state: tuple, enc: torch.Tensor, mask: torch.Tensor,
+                         keys_proj: torch.Tensor) -> torch.Tensor:
+        """Bahdanau's decoder fed the true tokens: what does not depend on the state is computed
+        for all steps at once (the embeddings' share of the input projection, the output layer)."""
+        E = self.p("decoder.embedding.weight").shape[-1]
+        w_ih = self.p("decoder.rnn.weight_ih_l0")  # (K, G*H, E + H): [embedding, context] columns
+        xp_emb = _linear(self._embed("decoder", tgt[:, :, :-1]), w_ih[:, :, :E],
+                         self.p("decoder.rnn.bias_ih_l0"))  # (K, B, T-1, G*H)
+        w_ctx = w_ih[:, :, E:].transpose(1, 2)  # (K, H, G*H)
+        w_s = self.p("decoder.W_s.weight").transpose(1, 2)  # (K, H, A)
+        v = self.p("decoder.v_a.weight").transpose(1, 2)  # (K, A, 1)
+        hh = self._hh("decoder")
+        K, B, S, A = keys_proj.shape
+        padding = ~mask  # (K, B, S)
+        tops, contexts = [], []
+        for xp_t in xp_emb.unbind(2):
+            e = torch.tanh(torch.bmm(state[0], w_s)[:, :, None] + keys_proj)  # (K, B, S, A)
+            scores = torch.bmm(e.reshape(K, B * S, A), v).view(K, B, S).masked_fill(padding, float("-inf"))
+            c = torch.matmul(torch.softmax(scores, -1)[:, :, None], enc)[:, :, 0]  # (K, B, H)
+            state = self._cell(torch.baddbmm(xp_t, c, w_ctx), state, hh)
+            tops.append(state[0])
+            contexts.append(c)
+        top = torch.cat([torch.stack(tops, 2), torch.stack(contexts, 2)], -1)  # (K, B, T-1, 2H)
+        return _linear(top, self.p("decoder.out.weight"), self.p("decoder.out.bias"))
 
 
 def train_seed_stack(
@@ -269,7 +343,11 @@ def train_seed_stack(
     steps = check_int(steps, "steps", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     lr = check_float(lr, "lr", minimum=0.0, strict_minimum=True)
+    check_type(seeds, "seeds", (list, tuple))
     seeds = [check_int(s, "seeds[i]", minimum=0) for s in seeds]
+    width = pairs.src.shape[1] + pairs.tgt.shape[1]
+    check_num_elements(len(stack) * batch_size * width, f"the batches (members x batch_size x (src_len + tgt_len) = "
+                       f"{len(stack)} x {batch_size} x {width})", "pass a smaller batch_size")
     K = len(stack)
     if len(seeds) != K:
         raise ValueError(f"seeds must hold one seed per member of the stack = {K}; got {len(seeds)}.")
