@@ -34,6 +34,7 @@ from torch import nn
 
 from .._validation import (
     check_choice,
+    check_class_ids,
     check_float,
     check_int,
     check_num_elements,
@@ -193,13 +194,7 @@ def masked_cross_entropy(
         raise ValueError(f"reduction must be 'mean' or 'sum'; got {reduction!r}.")
     mask = mask.to(torch.bool)
     K = logits.shape[-1]
-    bad = mask & ((targets < 0) | (targets >= K))
-    if bool(bad.any()):
-        where = tuple(int(i) for i in torch.nonzero(bad)[0])
-        raise ValueError(
-            f"targets must hold class ids in 0..{K - 1} at the real positions (K = logits.shape[-1] = {K}); "
-            f"got {int(targets[where])} at index {where}. Encode the targets with the model's vocabulary."
-        )
+    check_class_ids(targets, "targets", K, source="logits.shape[-1]", mask=mask)
     safe = torch.where(mask, targets, torch.zeros_like(targets))  # padded positions: any id, never read
     per_token = nn.functional.cross_entropy(
         logits.reshape(-1, K), safe.reshape(-1), reduction="none"
