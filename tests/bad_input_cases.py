@@ -178,7 +178,9 @@ def _acc(y: Any, p: Any) -> float:
 
 case("metrics.paired_bootstrap", lambda: dict(y_true=labels(), pred_a=preds(), pred_b=labels(), metric=_acc,
                                               n_boot=50, level=0.9, seed=0),
-     ok={("seed", "neg"): "numpy-free seeding: negative seeds are rejected by default_rng only", })
+     ok={("seed", "neg"): "numpy-free seeding: negative seeds are rejected by default_rng only",
+         **{(arg, kind): "the metric decides what a label or prediction is (strings for accuracy, fractions "
+            "for mse)" for arg in ("y_true", "pred_a", "pred_b") for kind in ("objdtype", "frac")}})
 
 # --------------------------------------------------------------------------- mlp
 
@@ -202,11 +204,13 @@ def _perceptron() -> Any:
 
 
 estimator("mlp.Perceptron", lambda: dict(lr=1.0, max_epochs=5), _xy_cls)
-case("mlp.Perceptron.fit", _xy_cls, make=lambda: __import__("dlcourse.mlp").mlp.Perceptron(max_epochs=5))
+case("mlp.Perceptron.fit", _xy_cls, make=lambda: __import__("dlcourse.mlp").mlp.Perceptron(max_epochs=5),
+     ok={("X", "width"): "fit learns from any number of features"})
 for _m in ("decision_function", "predict"):
     case(f"mlp.Perceptron.{_m}", lambda: dict(X=rng(3, 2)), make=_perceptron, reuse=True)
 estimator("mlp.MLP", lambda: dict(layer_sizes=[2, 4, 2], activation="relu", output="softmax", loss="cross_entropy",
-                                  init_std=0.1, seed=0), lambda: dict(**_xy_cls(), epochs=1, batch_size=4),
+                                  init_std=0.1, seed=0, warm_start=False),
+          lambda: dict(**_xy_cls(), epochs=1, batch_size=4),
           ok={("init_std", "zero"): "all-zero weights are valid (chapter 2 shows why they fail)"})
 case("mlp.MLP.forward", lambda: dict(X=rng(5, 2)), make=_mlp, reuse=True)
 case("mlp.MLP.loss_value", lambda: dict(Y_hat=np.full((3, 2), 0.5), T=np.eye(2)[[0, 1, 1]]), make=_mlp, reuse=True)
@@ -215,7 +219,8 @@ case("mlp.MLP.backward", lambda: dict(T=np.eye(2)[[0, 1, 1, 0, 1]]), make=_mlp_f
 case("mlp.MLP.fit", lambda: dict(**_xy_cls(), epochs=2, batch_size=4, seed=0), make=_mlp)
 for _m in ("predict_proba", "predict"):
     case(f"mlp.MLP.{_m}", lambda: dict(X=rng(3, 2)), make=_mlp, reuse=True)
-case("mlp.MLP.set_params", lambda: dict(activation="tanh", seed=1), make=_mlp)
+case("mlp.MLP.set_params", lambda: dict(activation="tanh", seed=1), make=_mlp,
+     ok={("seed", "none"): "seed=None draws fresh random weights (documented)"})
 case("mlp.MLP.get_params", lambda: dict(deep=True), make=_mlp, reuse=True)
 case("mlp.MLP.score", _xy_cls, make=_mlp, reuse=True)
 case("mlp.gradient_norms_per_layer", lambda: dict(depth=3, activation="sigmoid", width=4, n_samples=8, n_inputs=3,

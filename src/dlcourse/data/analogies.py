@@ -337,26 +337,20 @@ def korean_corpus(n_sentences: int = 3000, seed: int = 0) -> list[str]:
             w = female if is_female else male
             g = _KO_GENDER["female" if is_female else "male"]
             r1, r2 = pick(roles), pick(roles)
-            template = int(rng.integers(4))
-            if template == 0:
-                text = f"{_josa(w, '은', '는')} {r1}에서 {g[1]} {_josa(r2, '을', '를')} 보았다."
-            elif template == 1:
-                text = f"{g[0]} {_josa(r1, '이', '가')} 있는 {w}{'이다' if _has_batchim(w) else '다'}."
-            elif template == 2:
-                text = f"{g[2]}인 {_josa(w, '이', '가')} {r1}에 왔다."
-            else:
-                text = f"우리는 {r1}에서 {_josa(w, '을', '를')} 만났고 {g[0]} 웃었다."
+            text = pick((  # one of four templates (filled eagerly: no draw from rng)
+                f"{_josa(w, '은', '는')} {r1}에서 {g[1]} {_josa(r2, '을', '를')} 보았다.",
+                f"{g[0]} {_josa(r1, '이', '가')} 있는 {w}{'이다' if _has_batchim(w) else '다'}.",
+                f"{g[2]}인 {_josa(w, '이', '가')} {r1}에 왔다.",
+                f"우리는 {r1}에서 {_josa(w, '을', '를')} 만났고 {g[0]} 웃었다.",
+            ))
         elif kind == 1:
             country, capital, lang = pick(KOREAN_CAPITALS)
-            template = int(rng.integers(4))
-            if template == 0:
-                text = f"{_josa(country, '은', '는')} {_josa(lang, '을', '를')} 쓰는 나라이다."
-            elif template == 1:
-                text = f"{country} 정부는 국경을 지켰다."
-            elif template == 2:
-                text = f"{_josa(capital, '은', '는')} {lang}{'이' if _has_batchim(lang) else ''} 들리는 도시이다."
-            else:
-                text = f"{capital}의 거리와 시내는 {country}의 수도답다."
+            text = pick((
+                f"{_josa(country, '은', '는')} {_josa(lang, '을', '를')} 쓰는 나라이다.",
+                f"{country} 정부는 국경을 지켰다.",
+                f"{_josa(capital, '은', '는')} {lang}{'이' if _has_batchim(lang) else ''} 들리는 도시이다.",
+                f"{capital}의 거리와 시내는 {country}의 수도답다.",
+            ))
         else:
             _dict, present, past, objects = pick(KOREAN_VERBS)
             tense = "past" if rng.integers(2) else "present"

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array
+from .._validation import as_float_array, to_numpy
 
 _AVERAGES = ("binary", "macro", "micro", "weighted", None)
 
@@ -20,9 +20,7 @@ def _as_1d(values: Any, name: str, *, numeric: bool = False) -> np.ndarray:
                 f"{name} must be a 1-D sequence of class labels (one per sample); got {type(values).__name__} "
                 f"({values!r:.40}). Pass a list or array such as [0, 1, 1]."
             )
-        if hasattr(values, "detach"):
-            values = values.detach().cpu().numpy()
-        array = np.asarray(values)
+        array = to_numpy(values)
         if array.dtype.kind == "c":
             raise TypeError(f"{name} must hold class labels (integers or strings); got complex numbers.")
         if array.dtype.kind == "f" and array.size and not np.all(array == np.round(array)):

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array, check_choice
+from .._validation import as_float_array, as_real_array, check_choice
 
 __all__ = ["cross_entropy", "kl_divergence"]
 
@@ -56,12 +56,10 @@ def cross_entropy(y_true: Any, probs: Any, *, reduction: str = "mean") -> float:
         raise ValueError(f"probs must have shape (N, K) or (N,) with N >= 1; got {p.shape}.")
     _check_distribution(p, "probs")
     n, k = p.shape
-    y = np.asarray(y_true.detach().cpu().numpy() if hasattr(y_true, "detach") else y_true)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(
-            f"y_true must hold integer class labels in 0..{k - 1} or one-hot rows; got dtype {y.dtype}. "
-            "Encode the classes as 0..K-1 first."
-        )
+    y = as_real_array(
+        y_true, "y_true", expected=f"hold integer class labels in 0..{k - 1} or one-hot rows",
+        fix="Encode the classes as 0..K-1 first.",
+    )
     if y.ndim == 2:
         if y.shape != (n, k):
             raise ValueError(f"one-hot y_true must have the shape of probs, (N, K) = ({n}, {k}); got {y.shape}.")

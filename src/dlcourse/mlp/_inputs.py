@@ -5,28 +5,33 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array, check_int
+from .._validation import as_float_array, as_real_array, check_int
 
 __all__ = ["one_hot"]
 
 
 def _matrix(X: Any, name: str = "X") -> np.ndarray:
-    return as_float_array(X, name, ndim=2, finite=True, names="(batch, features)")
+    """``X`` as a float64 matrix (N, D) of finite numbers with D >= 1."""
+    array = as_float_array(X, name, finite=True)
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-dimensional (batch, features); got shape {array.shape}. Reshape your data: "
+            f"{name}.reshape(1, -1) if it is one sample, {name}.reshape(-1, 1) if it is one feature."
+        )
+    if array.shape[1] == 0:
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={array.shape}) while a minimum of 1 is required; "
+            "pass at least one column."
+        )
+    return array
 
 
 def _labels(y: Any, n: int, name: str = "y") -> np.ndarray:
     """Integer class labels (N,) (or one-hot rows (N, K), turned into labels), checked against ``n`` rows."""
-    if y is None or isinstance(y, (str, bytes)):
-        raise TypeError(
-            f"{name} must be {n} integer class labels (or one-hot rows); got {type(y).__name__}. "
-            "Pass an array such as np.array([0, 2, 1])."
-        )
-    arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold integer class labels; got dtype {arr.dtype}. "
-            "Encode the classes as 0..K-1 first (e.g. np.unique(y, return_inverse=True)[1])."
-        )
+    arr = as_real_array(
+        y, name, expected=f"hold {n} integer class labels (or one-hot rows)",
+        fix="Encode the classes as 0..K-1 first (e.g. np.unique(y, return_inverse=True)[1]).",
+    )
     if arr.ndim == 2:
         arr = arr.argmax(axis=1) if arr.shape[1] > 1 else arr[:, 0]
     if arr.ndim != 1:
@@ -41,6 +46,29 @@ def _labels(y: Any, n: int, name: str = "y") -> np.ndarray:
             "Encode the classes as 0..K-1."
         )
     return arr.astype(np.int64)
+
+
+def _targets(T: Any, N: int, n_out: int, name: str = "T") -> np.ndarray:
+    """Targets (N, n_out) as floats: one-hot rows made from integer labels, a column from (N,) for one output."""
+    T = as_real_array(
+        T, f"{name} (the targets)", expected=f"be an array of shape ({N}, {n_out}) or {N} integer labels",
+        fix="Pass one target row or class label per row of X.",
+    )
+    if T.ndim >= 1 and T.shape[0] != N:
+        raise ValueError(
+            f"X and {name} must have the same number of samples (rows); got {N} and {T.shape[0]}."
+        )
+    if T.ndim == 1 and n_out > 1:  # class labels (whole numbers, also as floats) -> one-hot rows
+        T = one_hot(_labels(T, N, name), n_out)
+    T = as_float_array(T, name, finite=True)
+    if T.ndim == 1 and n_out == 1:
+        T = T[:, None]
+    if T.shape != (N, n_out):
+        raise ValueError(
+            f"{name} (the targets) must have shape (batch, outputs) = ({N}, {n_out}) or be {N} integer "
+            f"class labels; got shape {T.shape}."
+        )
+    return T
 
 
 def one_hot(y: Any, num_classes: int) -> np.ndarray:

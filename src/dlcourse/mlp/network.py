@@ -21,9 +21,16 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validation import as_float_array, check_choice, check_float, check_int
+from .._validation import (
+    as_float_array,
+    check_choice,
+    check_float,
+    check_int,
+    check_num_parameters,
+    check_type,
+)
 from ..activations import get_activation, sigmoid, softmax
-from ._inputs import _labels, _matrix, one_hot
+from ._inputs import _labels, _matrix, _targets
 
 try:  # scikit-learn is optional; with it, MLP plugs into clone, GridSearchCV, ...
     from sklearn.base import BaseEstimator as _SkBase
@@ -35,7 +42,7 @@ except ImportError:  # pragma: no cover - the "ml" extra is not installed
 __all__ = ["MLP", "MAX_PARAMETERS"]
 
 
-#: The largest number of weights an :class:`MLP` may have (800 MB of float64): a bound
+#: The largest number of parameters an :class:`MLP` may have (800 MB of float64): a bound
 #: checked before anything is allocated, so a mistyped size fails at once.
 MAX_PARAMETERS = 10**8
 
@@ -73,10 +80,12 @@ class MLP(_SkBase):
 
     scikit-learn estimator contract: the constructor arguments are the hyper-parameters,
     stored unchanged (so ``get_params``, ``set_params`` and ``sklearn.base.clone`` work);
-    learned state ends in ``_``: ``weights_``, ``biases_``, ``history_``. The weights are
-    initialised in the constructor (not in :meth:`fit`) because the chapter's worked
-    examples set them by hand before a forward pass; ``set_params`` therefore
-    re-initialises them, like a new estimator. ``weights`` and ``biases`` are read-only
+    learned state ends in ``_``: ``weights_``, ``biases_``, ``history_``, ``n_features_in_``.
+    The weights are initialised in the constructor (not in :meth:`fit`) because the
+    chapter's worked examples set them by hand before a forward pass (so the
+    scikit-learn tag ``requires_fit`` is False); ``set_params`` therefore
+    re-initialises them, like a new estimator. ``tests/test_mlp.py`` runs
+    scikit-learn's estimator checks and names the ones this design does not meet. ``weights`` and ``biases`` are read-only
     aliases of ``weights_`` and ``biases_``.
 
     Parameters
@@ -89,6 +98,10 @@ class MLP(_SkBase):
         ``"sigmoid"``, ``"softmax"`` or ``"identity"``.
     loss:
         ``"mse"`` or ``"cross_entropy"``.
+    warm_start:
+        If False (the default, scikit-learn's meaning), :meth:`fit` starts from the initial
+        weights the ``seed`` draws, so two fits give the same network; if True it continues
+        from the current weights (e.g. ones set by hand).
 
     Example
     -------
@@ -108,6 +121,7 @@ class MLP(_SkBase):
         *,
         init_std: float | None = None,
         seed: int | None = 0,
+        warm_start: bool = False,
     ) -> None:
         # hyper-parameters, stored as given (scikit-learn's clone checks identity)
         self.layer_sizes = layer_sizes
@@ -116,6 +130,7 @@ class MLP(_SkBase):
         self.loss_name = loss
         self.init_std = init_std
         self.seed = seed
+        self.warm_start = warm_start
         self._initialise()
 
     def _initialise(self) -> None:
@@ -128,12 +143,11 @@ class MLP(_SkBase):
         sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(self.layer_sizes)]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes must list at least the input and the output size, e.g. [64, 32, 10]; got {sizes}.")
-        n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        if n_weights > MAX_PARAMETERS:
-            raise ValueError(
-                f"layer_sizes {sizes[:6]}{'...' if len(sizes) > 6 else ''} would need {n_weights:,} weights, "
-                f"more than MAX_PARAMETERS = {MAX_PARAMETERS:,} (800 MB). Use fewer or narrower layers."
-            )
+        check_num_parameters(
+            sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])),  # weights and biases
+            f"an MLP with layer_sizes {sizes[:6]}{'...' if len(sizes) > 6 else ''}",
+            "use fewer or narrower layers", limit=MAX_PARAMETERS, bytes_per_parameter=8,
+        )
         self.f, self.f_grad = get_activation(self.activation)
         check_choice(self.output, "output", _OUTPUTS)
         check_choice(self.loss_name, "loss", _LOSSES)
@@ -141,6 +155,7 @@ class MLP(_SkBase):
             raise ValueError("a softmax output needs at least 2 units; use output='sigmoid' for one unit.")
         if self.init_std is not None:
             check_float(self.init_std, "init_std", minimum=0.0)
+        check_type(self.warm_start, "warm_start", bool)
         if self.seed is not None:
             check_int(self.seed, "seed", minimum=0)
         rng = np.random.default_rng(self.seed)
@@ -157,6 +172,7 @@ class MLP(_SkBase):
     # ------------------------------------------------- scikit-learn estimator API
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The hyper-parameters, by constructor name (scikit-learn's estimator API)."""
+        check_type(deep, "deep", bool)
         return {
             "layer_sizes": self.layer_sizes,
             "activation": self.activation,
@@ -164,6 +180,7 @@ class MLP(_SkBase):
             "loss": self.loss_name,
             "init_std": self.init_std,
             "seed": self.seed,
+            "warm_start": self.warm_start,
         }
 
     def set_params(self, **params: Any) -> "MLP":
@@ -175,6 +192,12 @@ class MLP(_SkBase):
             setattr(self, "loss_name" if key == "loss" else key, value)
         self._initialise()
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags: no fit is required before :meth:`predict` (the weights exist from the start)."""
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags
 
     # ----------------------------------------------------------------- parameters
     @property
@@ -210,7 +233,10 @@ class MLP(_SkBase):
         """Compute :math:`\\hat Y` (N, n_L) and cache every ``z`` and ``a`` for :meth:`backward`."""
         X = _matrix(X)
         if X.shape[1] != self._n_inputs:
-            raise ValueError(f"X must have shape (batch, features) = (*, {self._n_inputs}); got {X.shape}.")
+            raise ValueError(
+                f"X must have shape (batch, features) = (*, {self._n_inputs}); got {X.shape}: X has {X.shape[1]} "
+                f"features, but MLP is expecting {self._n_inputs} features as input (layer_sizes[0])."
+            )
         a = X
         zs, activations = [], [X]
         for l, (W, b) in enumerate(zip(self.weights_, self.biases_)):
@@ -231,28 +257,7 @@ class MLP(_SkBase):
     __call__ = forward
 
     def _targets(self, T: Any, N: int, name: str = "T") -> np.ndarray:
-        n_out = self._n_outputs
-        if T is None or isinstance(T, (str, bytes)):
-            raise TypeError(
-                f"{name} (the targets) must be an array of shape ({N}, {n_out}) or {N} integer labels, "
-                f"one per row of X; got {type(T).__name__}."
-            )
-        T = np.asarray(T.detach().cpu().numpy() if hasattr(T, "detach") else T)
-        if T.ndim >= 1 and T.shape[0] != N:
-            raise ValueError(
-                f"X and {name} must have the same number of samples (rows); got {N} and {T.shape[0]}."
-            )
-        if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and n_out > 1:
-            T = one_hot(T, n_out)
-        T = as_float_array(T, name, finite=True)
-        if T.ndim == 1 and n_out == 1:
-            T = T[:, None]
-        if T.shape != (N, n_out):
-            raise ValueError(
-                f"{name} (the targets) must have shape (batch, outputs) = ({N}, {n_out}) or be {N} integer "
-                f"class labels; got shape {T.shape}."
-            )
-        return T
+        return _targets(T, N, self._n_outputs, name)
 
     def loss_value(self, Y_hat: Any, T: Any) -> float:
         """The loss of predictions ``Y_hat`` against targets ``T``, both (N, n_L)."""
@@ -334,6 +339,8 @@ class MLP(_SkBase):
     ) -> "MLP":
         """Mini-batch training: each epoch shuffles the rows and takes one optimiser step per batch.
 
+        Training starts from the seed's initial weights unless ``warm_start=True``.
+
         ``optimizer`` is a :class:`dlcourse.optim.Optimizer` (default ``SGD(lr=0.1)``).
         ``history_`` records ``loss`` (the training loss of each epoch: the mean over the
         epoch's samples, i.e. each batch's mean loss weighted by its size, as
@@ -352,7 +359,10 @@ class MLP(_SkBase):
         opt = SGD(lr=0.1) if optimizer is None else optimizer
         if not isinstance(opt, Optimizer):
             raise TypeError(f"optimizer must be a dlcourse.optim.Optimizer such as Adam(lr=1e-3); got {type(opt).__name__}.")
+        if not self.warm_start:  # start from the seed's initial weights, as a new estimator would
+            self._initialise()
         rng = np.random.default_rng(seed)
+        self.n_features_in_ = X.shape[1]  # scikit-learn's record of the input width seen in fit
         self.history_: dict[str, list[float]] = {"loss": []}
         if X_val is not None:
             self.history_.update(val_loss=[], val_accuracy=[])
