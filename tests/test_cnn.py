@@ -298,3 +298,43 @@ def test_convolution_widget_driven_from_code():
     fig = convolution_figure()
     assert len(fig.axes) >= 3
     plt.close(fig)
+
+
+@pytest.mark.parametrize("build", [cnn.plain_net, cnn.resnet])
+def test_seed_group_equals_separate_networks(build):
+    """Three seeds as one grouped network: forward passes, Adam steps and unstack match three separate runs."""
+    import copy
+
+    nets = []
+    for seed in range(3):
+        torch.manual_seed(seed)
+        nets.append(build(6, width=4, num_classes=5))
+    separate = [copy.deepcopy(n) for n in nets]
+    before = copy.deepcopy(nets[0].state_dict())
+    group = cnn.SeedGroup(nets)
+    opt = torch.optim.Adam(group.parameters(), lr=1e-2)
+    opts = [torch.optim.Adam(n.parameters(), lr=1e-2) for n in separate]
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(4):  # different batches per network
+        x, y = torch.randn(3, 16, 1, 8, 8, generator=gen), torch.randint(0, 5, (3, 16), generator=gen)
+        loss = torch.nn.functional.cross_entropy(group(x).flatten(0, 1), y.flatten(), reduction="none")
+        opt.zero_grad()
+        loss.view(3, -1).mean(1).sum().backward()
+        opt.step()
+        for k, net in enumerate(separate):
+            opts[k].zero_grad()
+            torch.nn.functional.cross_entropy(net(x[k]), y[k]).backward()
+            opts[k].step()
+    group.eval()
+    x = torch.randn(3, 7, 1, 8, 8, generator=gen)
+    with torch.no_grad():
+        expected = torch.stack([net.eval()(x[k]) for k, net in enumerate(separate)])
+        torch.testing.assert_close(group(x), expected, atol=1e-6, rtol=0)
+        torch.testing.assert_close(
+            torch.stack([net.eval()(x[k]) for k, net in enumerate(group.unstack())]), expected, atol=1e-6, rtol=0
+        )
+    assert all(torch.equal(a, b) for a, b in zip(nets[0].state_dict().values(), before.values()))  # copied, not changed
+    with pytest.raises(ValueError, match=r"x must have shape \(K, N, C, H, W\) with K = 3"):
+        group(torch.zeros(2, 4, 1, 8, 8))
+    with pytest.raises(TypeError, match="cannot group a Linear"):
+        cnn.SeedGroup([torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Flatten(), torch.nn.Linear(2, 2))])

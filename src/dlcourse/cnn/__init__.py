@@ -10,7 +10,9 @@ One module per concept:
   :func:`conv1d` (the 1-D convolution, a 2-D one of height 1);
 - :mod:`~dlcourse.cnn.pooling`: :func:`max_pool2d`, :func:`avg_pool2d`, :func:`lp_pool2d`;
 - :mod:`~dlcourse.cnn.models` (PyTorch): :class:`SimpleCNN`, :class:`ResidualBlock`,
-  :func:`plain_net`, :func:`resnet`.
+  :func:`plain_net`, :func:`resnet`;
+- :mod:`~dlcourse.cnn.seeds` (PyTorch): :class:`SeedGroup`, several seeds of one network
+  trained side by side as one network of grouped convolutions.
 
 The NumPy part is ``float64`` and channels-first like PyTorch. :func:`digits_split`
 (scikit-learn's digits as image tensors) lives in :mod:`dlcourse.data` and is
@@ -21,6 +23,7 @@ from ..data.digits import digits_split
 from .conv import col2im, conv1d, conv2d, conv2d_backward, conv2d_loop, im2col
 from .models import ResidualBlock, SimpleCNN, plain_net, resnet
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
+from .seeds import SeedGroup
 from .sizes import conv_output_size, pad2d
 
 __all__ = [
@@ -39,5 +42,6 @@ __all__ = [
     "ResidualBlock",
     "plain_net",
     "resnet",
+    "SeedGroup",
     "digits_split",
 ]
