@@ -3,8 +3,8 @@
  * book build; see src/dlcourse/widgets/static.py). No framework, no network.
  *
  * Each .dlc-explorer holds a <script type="application/json" class="dlc-explorer-grid">
- * with controls [{name, label, kind, labels, default}], points [[i, ...]], frames [url]
- * and tables [html]. Moving a control picks the grid point with the chosen value that
+ * with controls [{name, label, kind, labels, default}], points [[i, ...]], frames [url],
+ * tables [html] and alts [text] (the picture's alt at each point). Moving a control picks the grid point with the chosen value that
  * changes the fewest other controls; frames load on first use.
  */
 (function () {
@@ -53,6 +53,8 @@
       if (img) {
         img.hidden = !grid.frames[j];  // no frame: the computation failed, the table says why
         if (grid.frames[j]) img.src = grid.frames[j];
+        // the alt names the setting this frame shows (a screen reader hears the new one)
+        if (grid.alts && grid.alts[j]) img.alt = grid.alts[j];
       }
       if (table) table.innerHTML = grid.tables[j];
       box.dataset.dlcPoint = String(j);

@@ -4,18 +4,21 @@ At build time the stored explorer HTML (:func:`dlcourse.widgets.static.explorer_
 is decoded, each grid point is drawn with the explorer's own ``render`` through
 :func:`~dlcourse.widgets._base.render_png` (the function the live widget uses), the PNG
 is cached by a hash of the render code and the result in ``.cache/explorer-frames`` and
-written to ``_static/explorers/``; the page keeps the frame URLs and per-point tables
-for ``book/_static/explorers.js``. Enabled in ``_config.yml`` (``extra_extensions``).
+written to ``_static/explorers/``; the page keeps the frame URLs, per-point tables and
+per-point alt texts (:func:`frame_alts`: the setting each frame shows) for
+``book/_static/explorers.js``. Enabled in ``_config.yml`` (``extra_extensions``).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import importlib
 import inspect
 import json
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -24,7 +27,7 @@ import numpy as np
 from ._codec import _import, _unpack, decode
 from .static import _DATA_CLASS, _DATA_RE, _GRID_CLASS
 
-__all__ = ["render_frames", "static_html", "setup"]
+__all__ = ["frame_alts", "render_frames", "static_html", "setup"]
 
 def _cache_dir() -> Path:
     root = os.environ.get("DLCOURSE_FRAME_CACHE")
@@ -123,15 +126,55 @@ def static_html(fragment: str, outdir: Path, page_dir: str = "", cache: Path | N
         if not path.exists():
             path.write_bytes(png)
         urls.append(posixpath.relpath(f"_static/explorers/{name}", page_dir or "."))
+    alts = frame_alts(_title_text(fragment), data["controls"], data["points"], data["tables"])
     grid = {
         "controls": [{k: c[k] for k in ("name", "label", "kind", "labels", "default")} for c in data["controls"]],
         "points": data["points"],
         "frames": urls,
         "tables": data["tables"],
+        "alts": alts,
     }
     text = json.dumps(grid, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
     script = f'<script type="application/json" class="{_GRID_CLASS}">{text}</script>'
-    return fragment[: match.start()] + script + fragment[match.end():]
+    # the saved picture is grid point 0: its alt names that setting, as the script's will
+    head = _FRAME_ALT_RE.sub(lambda m: m.group(1) + html.escape(alts[0], quote=True) + '"',
+                             fragment[: match.start()], count=1)
+    return head + script + fragment[match.end():]
+
+
+_TITLE_RE = re.compile(r'<div class="dlc-explorer-title">(.*?)</div>', re.S)
+_FRAME_ALT_RE = re.compile(r'(<img class="dlc-explorer-frame"[^>]*?\balt=")[^"]*"')
+
+
+def _plain(fragment: str) -> str:
+    """Text of an HTML fragment: tags dropped (``c<sub>t-1</sub>`` reads ``ct-1``), entities decoded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def _title_text(fragment: str) -> str:
+    match = _TITLE_RE.search(fragment)
+    return _plain(match.group(1)) if match else ""
+
+
+def frame_alts(title: str, controls: Sequence[Mapping[str, Any]], points: Sequence[Sequence[int]],
+               tables: Sequence[str] = ()) -> list[str]:
+    """The alt text of each grid point's frame: which explorer, at which setting.
+
+    Every control the book lets the reader move is named with the value the frame shows,
+    so a screen reader announces the setting of the picture now on screen (not the saved
+    one); where the point has a table, the alt says that it carries the numbers, and it
+    points to the companion figure after every explorer (the notebook policy requires
+    one), whose alt describes the plot in words.
+    """
+    movable = [k for k, c in enumerate(controls) if len(c["labels"]) > 1] or list(range(len(controls)))
+    what = f"Plot of the explorer '{title}'" if title else "Plot of this explorer"
+    alts = []
+    for j, point in enumerate(points):
+        setting = ", ".join(f"{_plain(str(controls[k]['label']))} = {_plain(str(controls[k]['labels'][point[k]]))}"
+                            for k in movable)
+        numbers = "; the table beside it gives its numbers" if j < len(tables) and tables[j] else ""
+        alts.append(f"{what} at {setting}{numbers}. The figure after the explorer describes the plot in words.")
+    return alts
 
 
 def _on_doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
