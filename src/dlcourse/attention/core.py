@@ -172,11 +172,7 @@ def local_attention(
     S = k.shape[-2]
     p = _tensor(center, "center").to(k.dtype)
     lead = q3.shape[:-2] if single else q3.shape[:-1]  # one centre per query: (...) or (..., T)
-    try:
-        fits = torch.broadcast_shapes(p.shape, lead) == lead
-    except RuntimeError:
-        fits = False
-    if not fits:
+    if p.ndim > len(lead) or not all(x == y or x == 1 for x, y in zip(reversed(p.shape), reversed(lead))):
         raise ValueError(
             f"center must be a number or hold one centre per query, shape {_shape(lead)} for query "
             f"{_shape(_tensor(query, 'query'))}; got center {_shape(p)}."

@@ -69,14 +69,17 @@ def _lift(query: Any, keys: Any) -> tuple[torch.Tensor, torch.Tensor, bool]:
 
 def _broadcast_batch(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str, shown: torch.Tensor) -> None:
     """Raise ``ValueError`` unless the batch axes of ``a (..., T, d)`` and ``b (..., S, d)`` broadcast."""
-    try:
-        torch.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except RuntimeError:
+    if not _broadcastable(a.shape[:-2], b.shape[:-2]):
         raise ValueError(
             f"{name_a} and {name_b} must have the same batch axes (or size 1 where one is shared); got "
             f"{name_a} {_shape(shown)} and {name_b} {_shape(b)}, batch axes {_shape(a.shape[:-2])} and "
             f"{_shape(b.shape[:-2])}. Give both the same batch size B first."
-        ) from None
+        )
+
+
+def _broadcastable(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether shapes ``a`` and ``b`` broadcast (plain Python: torch.broadcast_shapes costs far more per step)."""
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b)))
 
 
 def _finish(scores: torch.Tensor, single: bool) -> torch.Tensor:
