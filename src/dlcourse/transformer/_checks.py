@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from .._validation import format_shape
+from .._validation import check_float, check_type, format_shape
 
 
 def check_features(t: Any, name: str, d_model: int, dtype: torch.dtype, *, ndim: int | None = 3) -> Tensor:
@@ -36,9 +36,21 @@ def check_features(t: Any, name: str, d_model: int, dtype: torch.dtype, *, ndim:
     return t
 
 
+def broadcastable(*shapes: tuple[int, ...]) -> bool:
+    """Whether the shapes broadcast together (NumPy's rule), in pure Python: a few microseconds
+    where ``torch.broadcast_shapes`` takes hundreds (it runs once per attention call)."""
+    if all(s == shapes[0] for s in shapes):  # the usual case: one (batch, heads) for all
+        return True
+    n = max(len(s) for s in shapes)
+    for dims in zip(*[(1,) * (n - len(s)) + tuple(s) for s in shapes]):
+        if len({d for d in dims if d != 1}) > 1:
+            return False
+    return True
+
+
 def check_same_batch(**tensors: Tensor) -> None:
     """Raise ``ValueError`` unless every tensor has the same size along axis 0 (the batch)."""
-    sizes = {name: int(t.shape[0]) for name, t in tensors.items()}
+    sizes = {name: t.shape[0] for name, t in tensors.items()}
     if len(set(sizes.values())) > 1:
         listed = ", ".join(f"{name} {format_shape(tuple(t.shape))}" for name, t in tensors.items())
         raise ValueError(
@@ -46,3 +58,31 @@ def check_same_batch(**tensors: Tensor) -> None:
             "Pass the same examples to each."
         )
 
+
+def check_attention_args(q: Any, k: Any, v: Any, dropout_p: Any, training: Any) -> float:
+    """The checks of :func:`~dlcourse.transformer.scaled_dot_product_attention`; returns ``dropout_p``."""
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        check_type(t, name, Tensor)
+        if t.ndim < 2:
+            raise ValueError(f"{name} must have at least 2 dimensions (..., seq_len, dim); got shape {tuple(t.shape)}.")
+    if not q.is_floating_point() or k.dtype != q.dtype or v.dtype != q.dtype:
+        raise TypeError(
+            f"q, k and v must share one real floating-point dtype; got q {q.dtype}, k {k.dtype}, v {v.dtype}. "
+            "Convert them, e.g. k.to(q.dtype)."
+        )
+    if not broadcastable(q.shape[:-2], k.shape[:-2], v.shape[:-2]):
+        raise ValueError(
+            f"the leading (batch, head) axes of q, k and v must broadcast; got q {tuple(q.shape)}, "
+            f"k {tuple(k.shape)}, v {tuple(v.shape)}. Pass the same batch to each."
+        )
+    dropout_p = check_float(dropout_p, "dropout_p", minimum=0.0, maximum=1.0)
+    check_type(training, "training", bool)
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"q and k must have the same last dimension d_k; got q {tuple(q.shape)} and k {tuple(k.shape)}."
+        )
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"k and v must have the same number of positions S (dimension -2); got k {tuple(k.shape)} and v {tuple(v.shape)}."
+        )
+    return dropout_p

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 from .._validation import check_float, check_int, check_ndim, check_num_parameters, check_type
 from ..attention.masks import apply_mask
 from ..seq2seq._limits import renamed
-from ._checks import check_features, check_same_batch
+from ._checks import check_attention_args, check_features, check_same_batch
 
 #: The largest ``size`` of :func:`subsequent_mask`: a (size, size) boolean mask of 1 GiB.
 MAX_MASK_SIZE = 2**15
@@ -109,32 +109,7 @@ def scaled_dot_product_attention(
         >>> w.sum(-1).tolist()
         [[1.0, 1.0]]
     """
-    for name, t in (("q", q), ("k", k), ("v", v)):
-        check_type(t, name, Tensor)
-        if t.ndim < 2:
-            raise ValueError(f"{name} must have at least 2 dimensions (..., seq_len, dim); got shape {tuple(t.shape)}.")
-    if not q.is_floating_point() or k.dtype != q.dtype or v.dtype != q.dtype:
-        raise TypeError(
-            f"q, k and v must share one real floating-point dtype; got q {q.dtype}, k {k.dtype}, v {v.dtype}. "
-            "Convert them, e.g. k.to(q.dtype)."
-        )
-    try:
-        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
-    except RuntimeError:
-        raise ValueError(
-            f"the leading (batch, head) axes of q, k and v must broadcast; got q {tuple(q.shape)}, "
-            f"k {tuple(k.shape)}, v {tuple(v.shape)}. Pass the same batch to each."
-        ) from None
-    dropout_p = check_float(dropout_p, "dropout_p", minimum=0.0, maximum=1.0)
-    check_type(training, "training", bool)
-    if q.shape[-1] != k.shape[-1]:
-        raise ValueError(
-            f"q and k must have the same last dimension d_k; got q {tuple(q.shape)} and k {tuple(k.shape)}."
-        )
-    if k.shape[-2] != v.shape[-2]:
-        raise ValueError(
-            f"k and v must have the same number of positions S (dimension -2); got k {tuple(k.shape)} and v {tuple(v.shape)}."
-        )
+    dropout_p = check_attention_args(q, k, v, dropout_p, training)  # shapes, dtypes, rates; by name
     scale = 1.0 / math.sqrt(q.shape[-1])
     scores = (q * scale) @ k.transpose(-2, -1)  # (..., L, d_k) @ (..., d_k, S) -> (..., L, S)
     if mask is not None:

@@ -95,6 +95,13 @@ class _ResidualLayer(nn.Module):
         for i in range(1, self._num_norms + 1):
             setattr(self, f"dropout{i}", nn.Dropout(dropout))
 
+    def _check_inputs(self, **inputs: Tensor) -> None:
+        """Each input is a (batch, seq_len, d_model) tensor of the parameters' dtype, all of one batch."""
+        for name, t in inputs.items():
+            check_features(t, name, self.norm1.normalized_shape[0], self.norm1.weight.dtype)
+        if len(inputs) > 1:
+            check_same_batch(**inputs)
+
     @classmethod
     def _from_torch(cls, module: nn.Module) -> Any:
         sa = cast(nn.MultiheadAttention, module.self_attn)
@@ -150,7 +157,7 @@ class EncoderLayer(_ResidualLayer):
         return self.dropout1(self.self_attn(x, x, x, mask, need_weights=False)[0])
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
-        check_features(x, "x", self.norm1.normalized_shape[0], self.norm1.weight.dtype)
+        self._check_inputs(x=x)  # (B, S, d_model), the parameters' dtype
         if self.norm_first:
             x = x + self._sa(self.norm1(x), mask)  # (B, S, d_model)
             return x + self.dropout2(self.ff(self.norm2(x)))
@@ -199,10 +206,7 @@ class DecoderLayer(_ResidualLayer):
     def forward(
         self, y: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None
     ) -> Tensor:
-        d_model, dtype = self.norm1.normalized_shape[0], self.norm1.weight.dtype
-        check_features(y, "y", d_model, dtype)
-        check_features(memory, "memory", d_model, dtype)
-        check_same_batch(y=y, memory=memory)
+        self._check_inputs(y=y, memory=memory)  # (B, *, d_model) tensors of the parameters' dtype
         if self.norm_first:
             y = y + self._sa(self.norm1(y), tgt_mask)  # (B, T, d_model)
             y = y + self._ca(self.norm2(y), memory, memory_mask)

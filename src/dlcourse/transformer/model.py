@@ -202,12 +202,7 @@ class Transformer(nn.Module):
         max_len = check_int(max_len, "max_len", minimum=1)
         sos = check_int(sos, "sos", minimum=0, maximum=self.tgt_vocab - 1)
         eos = check_int(eos, "eos", minimum=0, maximum=self.tgt_vocab - 1)
-        for name, value in (("sos", sos), ("eos", eos)):
-            if value == self.pad:
-                raise ValueError(
-                    f"{name} must differ from the padding id pad = {self.pad}; got {name}={value}. "
-                    "Pass the vocabulary's own start/end ids."
-                )
+        _check_not_pad(self.pad, sos=sos, eos=eos)
         with evaluating(self):
             memory, src_mask = self.encode(src)
             prefix = torch.empty((src.shape[0], 0), dtype=torch.long, device=src.device)  # grows to (B, t)
@@ -281,3 +276,13 @@ def _check_src_mask(src_mask: Any, memory: Tensor) -> None:
             f"src_mask must have shape (B, 1, 1, S) = ({B}, 1, 1, {S}) to match memory; got {shape}. "
             "Use the mask encode returns with memory."
         )
+
+
+def _check_not_pad(pad: int, **ids: int) -> None:
+    """The start and end ids must differ from the padding id (a pad token would end or start nothing)."""
+    for name, value in ids.items():
+        if value == pad:
+            raise ValueError(
+                f"{name} must differ from the padding id pad = {pad}; got {name}={value}. "
+                "Pass the vocabulary's own start/end ids."
+            )
