@@ -78,12 +78,27 @@ def round_trip(instructor: Path, workdir: Path, extra: dict | None = None) -> di
     return result
 
 
+def _selected_notebooks(items) -> set[str]:
+    """The notebooks (file names) whose round trip the selected tests read (``-k ex03`` runs one)."""
+    names = set()
+    for item in items:
+        if "results" not in getattr(item, "fixturenames", ()) or not hasattr(item, "callspec"):
+            continue
+        params = item.callspec.params
+        if "path" in params:
+            names.add(params["path"].name)
+        if "mutant" in params:
+            names.add(params["mutant"].notebook + ".ipynb")
+    return names
+
+
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("nbgrader")
+    needed = _selected_notebooks(request.session.items)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {p.name: pool.submit(round_trip, p, workdir, mutations.submissions(p, MUTANTS))
-                   for p in INSTRUCTOR}
+                   for p in INSTRUCTOR if p.name in needed}
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -176,3 +191,57 @@ def test_the_mutation_test_catches_a_weakened_hidden_test(tmp_path):
     result = round_trip(weakened, tmp_path / "run", {mutant.student: mutations.apply(nb, mutant)})
     got, most = _task_score(result, mutant.student, mutant.task)
     assert got == most > 0  # the weakened grading gives full points to the wrong answer
+
+
+def _bound_and_read(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell binds (assignments, definitions, imports, arguments) and names it reads."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics
+        return set(), set()
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return bound, read
+
+
+def test_a_left_out_task_binds_nothing_a_later_task_reads():
+    """Mutants of later tasks are graded without the cells of a ``leave_out`` task. If a later
+    cell read a name only those cells bind, every such mutant would lose its points to a
+    NameError and prove nothing about the grading."""
+    by_name = {p.stem: p for p in INSTRUCTOR}
+    for notebook, tasks in mutations.left_out().items():
+        if not tasks:
+            continue
+        nb = nbtools.read(by_name[notebook])
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+        for task in tasks:
+            mine = [i for i, g in enumerate(ids) if g.startswith(task + "-")]
+            assert mine, f"{notebook}: leave_out names {task}, which has no cells"
+            there = set().union(*(_bound_and_read(nb.cells[i].source)[0] for i in mine))
+            later = [_bound_and_read(c.source) for c in nb.cells[mine[-1] + 1:] if c.cell_type == "code"]
+            read_later = set().union(set(), *(r for _, r in later))
+            bound_later = set().union(set(), *(b for b, _ in later))
+            needed = (there & read_later) - bound_later
+            assert not needed, f"{notebook}: tasks after {task} read {sorted(needed)}, bound only in {task}"
+
+
+def test_leave_out_drops_only_the_named_tasks_cells():
+    nb = nbtools.read(next(p for p in INSTRUCTOR if p.stem == "ex03_cnn_resnet"))
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+    kept = [c.metadata.get("nbgrader", {}).get("grade_id", "")
+            for c in mutations.through_task(nb, "task7", ["task6"]).cells]
+    assert not any(g.startswith("task6-") for g in kept)
+    assert [g for g in ids[: len(kept) + sum(g.startswith("task6-") for g in ids)]
+            if not g.startswith("task6-")] == kept
+    assert [c.metadata.get("nbgrader", {}).get("grade_id", "")
+            for c in mutations.through_task(nb, "task6", ["task6"]).cells][-1] == "task6-check"

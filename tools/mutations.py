@@ -5,6 +5,10 @@ mutants: an exact piece of the reference solution and what a student might have 
 instead. :func:`submissions` turns each mutant into a whole notebook (the instructor
 version with that one change) that nbgrader then autogrades
 (``tests/test_nbgrader_roundtrip.py``): every mutant must lose points in its task.
+
+A notebook's entry may also list, under ``leave_out``, tasks that later tasks do not use
+(an experiment that trains models): a mutant of a later task is graded without their
+cells, so that it does not pay for a training run its task does not need.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "notebooks" / "exercises" / "mutations.yml"
+#: The key of a notebook's entry that lists the tasks its mutants' submissions leave out.
+LEAVE_OUT = "leave_out"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ def load(table: Path = TABLE) -> list[Mutant]:
     mutants = []
     for notebook, cells in data.items():
         for grade_id, entries in cells.items():
+            if grade_id == LEAVE_OUT:
+                continue
             for index, entry in enumerate(entries, 1):
                 mutants.append(Mutant(notebook, grade_id, index, entry["why"], entry["old"], entry["new"],
                                       bool(entry.get("misconception", False))))
@@ -72,21 +80,34 @@ def apply(nb: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
     return out
 
 
-def through_task(nb: nbformat.NotebookNode, task: str) -> nbformat.NotebookNode:
+def left_out(table: Path = TABLE) -> dict[str, list[str]]:
+    """Notebook stem -> the tasks (``taskN``) its mutants' submissions leave out."""
+    data = yaml.safe_load(table.read_text(encoding="utf-8")) or {}
+    return {notebook: list(cells.get(LEAVE_OUT, [])) for notebook, cells in data.items()}
+
+
+def through_task(nb: nbformat.NotebookNode, task: str, leave_out: list[str] | tuple[str, ...] = ()
+                 ) -> nbformat.NotebookNode:
     """``nb`` up to the last cell of ``task``: cells run in order, so the later ones cannot change
-    its score, and grading a mutant then costs the notebook up to its task, not all of it."""
+    its score, and grading a mutant then costs the notebook up to its task, not all of it.
+    The cells of the tasks in ``leave_out`` (other than ``task``) are left out as well."""
     ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
     last = max((i for i, g in enumerate(ids) if g.startswith(task + "-")), default=None)
     if last is None:
         raise ValueError(f"no cell of {task} in the notebook")
+    skip = tuple(t + "-" for t in leave_out if t != task)
     out = copy.copy(nb)
-    out.cells = nb.cells[: last + 1]
+    out.cells = [c for c, g in zip(nb.cells[: last + 1], ids) if not (skip and g.startswith(skip))]
     return out
 
 
-def submissions(instructor: Path, mutants: list[Mutant]) -> dict[str, nbformat.NotebookNode]:
+def submissions(instructor: Path, mutants: list[Mutant], leave_out: dict[str, list[str]] | None = None
+                ) -> dict[str, nbformat.NotebookNode]:
     """Student id -> mutated notebook (up to the end of the mutant's task), for the mutants of
     this instructor notebook. nbgrader grades the cells a submission has; the later tasks'
-    cells are left out (their grades are not part of the mutant's verdict)."""
+    cells, and those of the tasks the table leaves out, are left out (their grades are not part
+    of the mutant's verdict)."""
     nb = nbformat.read(str(instructor), as_version=4)
-    return {m.student: through_task(apply(nb, m), m.task) for m in mutants if m.notebook == instructor.stem}
+    skip = (left_out() if leave_out is None else leave_out).get(instructor.stem, [])
+    return {m.student: through_task(apply(nb, m), m.task, skip) for m in mutants
+            if m.notebook == instructor.stem}
