@@ -285,6 +285,8 @@ def test_kl_zero_terms():
         (lambda: M.confusion_matrix([0, 1], [0, 1], labels=[0, 0]), ValueError, "labels must not repeat"),
         (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], "mse"), TypeError, "metric must be a function"),
         (lambda: M.paired_bootstrap(None, [1.0], [1.0], M.mse), TypeError, "y_true must be an array with one entry"),
+        (lambda: M.paired_bootstrap(np.zeros((2, 2)), np.zeros(2), np.zeros(2), M.mse), ValueError,
+         r"y_true must be a non-empty 1-D array \(N,\), one entry per test case; got shape \(2, 2\)"),
         (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], M.mse, n_boot=10**9), ValueError, "n_boot must be <= 1000000"),
         (lambda: M.paired_bootstrap([1.0], [1.0], [1.0], M.mse, seed=-1), ValueError, "seed must be >= 0"),
         (lambda: M.r2_score([2.0, 2.0], [1.0, 2.0]), ValueError, "all targets are equal"),
@@ -365,3 +367,31 @@ def test_paired_bootstrap_interval_contains_zero_for_identical_models():
 def test_paired_bootstrap_bad_input():
     with pytest.raises(ValueError, match=r"pred_a must start with N = 3 entries.*got shape \(4,\)"):
         M.paired_bootstrap(np.zeros(3), np.zeros(4), np.zeros(3), M.mse)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_averaged_scores_with_a_subset_of_labels_match_sklearn(seed):
+    # predictions outside `labels` still count as misses (false negatives), as in scikit-learn
+    import warnings
+
+    from sklearn import metrics as S
+
+    rng = np.random.default_rng(seed)
+    cases = 0
+    for _ in range(40):
+        n = int(rng.integers(1, 12))
+        t, p = rng.integers(0, 4, n), rng.integers(0, 4, n)
+        labels = sorted(rng.choice(4, size=int(rng.integers(1, 4)), replace=False).tolist())
+        if not np.isin(t, labels).any():
+            continue
+        cases += 1
+        for average in ("macro", "micro", "weighted", None):
+            for zd in (0.0, 1.0):
+                for ours, theirs in ((M.precision, S.precision_score), (M.recall, S.recall_score),
+                                     (M.f1_score, S.f1_score)):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # scikit-learn's notes on labels absent from y_pred
+                        ref = theirs(t, p, labels=labels, average=average, zero_division=zd)
+                    np.testing.assert_allclose(ours(t, p, labels=labels, average=average, zero_division=zd), ref,
+                                               rtol=0, atol=1e-12)
+    assert cases >= 20

@@ -8,10 +8,12 @@ from dlcourse._validation import (
     as_float_array,
     as_real_array,
     check_choice,
+    check_class_ids,
     check_finite,
     check_float,
     check_int,
     check_ndim,
+    check_num_elements,
     check_num_layers,
     check_num_parameters,
     check_probability,
@@ -19,6 +21,7 @@ from dlcourse._validation import (
     check_token_ids,
     check_type,
     format_shape,
+    renamed,
     to_numpy,
 )
 
@@ -186,3 +189,30 @@ def test_check_num_parameters_names_the_model_its_size_and_the_fix():
         check_num_parameters(MAX_PARAMETERS + 1, "Net", "shrink it")
     with pytest.raises(ValueError, match=r"about 11 parameters \(0\.0 GB in float64\); this library builds at most 10 "):
         check_num_parameters(11, "Net", "shrink it", limit=10, bytes_per_parameter=8)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: check_float(-1.0, "lr", minimum=0.0), ValueError, r"lr must be >= 0\.0; got -1\.0"),
+        (lambda: check_ndim([1, 2], "x", 1), TypeError, "x must be an array or tensor; got list"),
+        (lambda: check_num_elements(10**9, "the mask", "pass a smaller max_len"), ValueError,
+         r"^the mask would hold 1,000,000,000 numbers; .*\(MAX_ELEMENTS\)\. To fix: pass a smaller max_len\.$"),
+        (lambda: renamed(3, 4, "num_classes", "n_classes", 10), TypeError,
+         r"num_classes and its older name n_classes were both given \(3 and 4\); pass only num_classes"),
+        (lambda: check_class_ids(torch.tensor([[1, 7]]), "targets", 5, source="logits.shape[-1]"), ValueError,
+         r"targets must hold class ids in 0\.\.4 \(K = logits\.shape\[-1\] = 5\); got 7 at index \(0, 1\)"),
+        (lambda: check_class_ids(torch.tensor([7, 1]), "targets", 5, source="K", mask=torch.tensor([True, False])),
+         ValueError, "class ids in 0..4 at the real positions"),
+    ],
+)
+def test_remaining_raise_branches(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_renamed_warns_and_passes_the_old_value_on():
+    assert renamed(5, None, "num_classes", "n_classes", 10) == 5
+    with pytest.warns(DeprecationWarning, match=r"n_classes is deprecated; use num_classes .*num_classes=3"):
+        assert renamed(10, 3, "num_classes", "n_classes", 10) == 3
+    check_class_ids(torch.tensor([1, 7]), "targets", 5, source="K", mask=torch.tensor([True, False]))  # padding

@@ -50,9 +50,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence[Any] | None = No
     if labels is None:
         labels_arr = np.unique(np.concatenate([t, p]))
     else:
-        labels_arr = _as_1d(labels, "labels")
-        if labels_arr.ndim != 1 or labels_arr.size == 0:
-            raise ValueError(f"labels must be a non-empty 1-D sequence of class labels; got {labels!r}.")
+        labels_arr = _as_1d(labels, "labels")  # non-empty and 1-D, or it raises
         if np.unique(labels_arr).size != labels_arr.size:
             raise ValueError(f"labels must not repeat a class; got {labels_arr.tolist()}.")
         if not np.isin(t, labels_arr).any():
@@ -135,11 +133,14 @@ def _binary_or_averaged(
         if kind == "specificity":
             return float(_divide(btn, btn + bfp, zero_division))
         return float(_divide(2 * btp, 2 * btp + bfp + bfn, zero_division))  # F1
-    cm, _ = _per_class(y_true, y_pred, labels)
+    cm, labels_arr = _per_class(y_true, y_pred, labels)
+    t, p = _pair(y_true, y_pred)
     tp = np.diag(cm).astype(float)  # (K,)
-    fp = cm.sum(axis=0) - tp  # predicted as the class, but another class
-    fn = cm.sum(axis=1) - tp  # the class, predicted as another
-    tn = cm.sum() - tp - fp - fn
+    # counted over all samples, as scikit-learn does: a prediction outside `labels` is still a miss
+    support = np.array([np.sum(t == c) for c in labels_arr], dtype=float)  # (K,) how often each class is true
+    fp = np.array([np.sum(p == c) for c in labels_arr], dtype=float) - tp  # predicted as the class, wrongly
+    fn = support - tp  # the class, predicted as another
+    tn = t.size - tp - fp - fn
     if average == "micro":
         tp, fp, fn, tn = tp.sum(), fp.sum(), fn.sum(), tn.sum()
     num, den = {
@@ -155,8 +156,7 @@ def _binary_or_averaged(
         return scores
     if average == "macro":
         return float(scores.mean())
-    support = cm.sum(axis=1).astype(float)  # weighted: by how often each class is true
-    if support.sum() == 0:
+    if support.sum() == 0:  # weighted: by how often each class is true
         return float(zero_division)
     return float(np.average(scores, weights=support))
 
