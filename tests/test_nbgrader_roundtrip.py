@@ -245,3 +245,10 @@ def test_leave_out_drops_only_the_named_tasks_cells():
             if not g.startswith("task6-")] == kept
     assert [c.metadata.get("nbgrader", {}).get("grade_id", "")
             for c in mutations.through_task(nb, "task6", ["task6"]).cells][-1] == "task6-check"
+
+
+def test_the_left_out_check_catches_a_task_a_later_one_needs(monkeypatch):
+    """ex04's task 8 searches with task 5's tfidf_from_counts: leaving task 5 out is refused."""
+    monkeypatch.setattr(mutations, "left_out", lambda: {"ex04_nlp_preprocessing": ["task5"]})
+    with pytest.raises(AssertionError, match="tfidf_from_counts"):
+        test_a_left_out_task_binds_nothing_a_later_task_reads()
