@@ -5,7 +5,8 @@ the book build draws at a grid point has the same pixels as the live widget's pi
 that setting. Browser tests (``browser`` mark, Chromium): a page made of the explorers'
 static HTML with ``book/_static/explorers.js``, served on 127.0.0.1 with every other
 request blocked; every control is moved to at least three settings and the displayed
-picture and table are compared with the kernel's.
+picture and table are compared with the kernel's, and the picture's alt text names the
+setting shown.
 """
 from __future__ import annotations
 
@@ -158,6 +159,14 @@ def test_static_html_writes_frames_and_untrusted_view(tmp_path):
     grid = json.loads(re.search(r'class="dlc-explorer-grid">(.*?)</script>', page, re.S).group(1))
     assert all(url.startswith("../_static/explorers/") for url in grid["frames"])
     assert len(list((tmp_path / "site" / "_static" / "explorers").glob("*.png"))) == len(set(grid["frames"]))
+    # one alt per frame naming the setting it shows; the saved picture carries point 0's
+    assert len(grid["alts"]) == len(grid["points"]) == len(set(grid["alts"]))
+    for alt, point in zip(grid["alts"], grid["points"]):
+        for k, c in enumerate(grid["controls"]):
+            if len(c["labels"]) > 1:
+                assert f'{c["label"]} = {c["labels"][point[k]]}' in alt, (alt, c["name"])
+    first = re.search(r'<img class="dlc-explorer-frame"[^>]*\balt="([^"]*)"', page).group(1)
+    assert html.unescape(first) == grid["alts"][0] and "Softmax" in first
     assert static_book.static_html("<p>no explorer</p>", tmp_path) == "<p>no explorer</p>"
 
 
@@ -238,6 +247,7 @@ def test_controls_move_picture_and_table(explorer_page):
         for name, explorer in built.items():
             box = page.locator(f"#{name} .dlc-explorer")
             grid = json.loads(box.locator("script.dlc-explorer-grid").text_content())
+            assert box.locator("img.dlc-explorer-frame").get_attribute("alt") == grid["alts"][0]
             controls, _ = static.grid_points(explorer)
             moved = 0
             for k, c in enumerate(grid["controls"]):
@@ -256,6 +266,9 @@ def test_controls_move_picture_and_table(explorer_page):
                     assert box.locator(".dlc-explorer-table").text_content() == _text(explorer.html.value)
                     readout = control.locator("xpath=following-sibling::output").text_content()
                     assert readout == c["labels"][i]
+                    # a screen reader hears the setting now shown, not the saved one
+                    alt = box.locator("img.dlc-explorer-frame").get_attribute("alt")
+                    assert alt == grid["alts"][j] and f'{c["label"]} = {readout}' in alt, (name, alt)
                     moved += 1
             assert moved >= 3, name
         browser.close()
@@ -343,6 +356,8 @@ def test_book_explorers_follow_their_controls(page):
                         png = base64.b64decode(shown.split(",", 1)[1])
                         assert np.array_equal(_pixels(png)[..., :3], _pixels(_kernel_png(data, j))[..., :3]), \
                             (page.stem, b, c["name"], i)
+                        alt = box.locator("img.dlc-explorer-frame").get_attribute("alt")
+                        assert alt == grid["alts"][j] and f'{c["label"]} = {c["labels"][i]}' in alt, (page.stem, alt)
                         moved += 1
                 assert moved >= 2, (page.stem, b)
             for width in (390, 1366):  # never shrunk below a readable size, phone or laptop
@@ -356,30 +371,50 @@ def test_book_explorers_follow_their_controls(page):
     assert not outside, outside
 
 
-@pytest.mark.browser
-def test_untrusted_notebook_in_jupyterlab_shows_the_picture(tmp_path):
-    """A fresh clone (notebook not trusted) in JupyterLab: the explorer's picture and the
-    "run this cell" note, not ``Explorer(children=...``."""
-    import os
+def _explorer_outputs(notebook: Path) -> int:
+    """How many explorer outputs (static HTML with a stored grid) the notebook holds."""
+    import nbformat
+
+    count = 0
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            count += static._DATA_CLASS in (text if isinstance(text, str) else "".join(text))
+    return count
+
+
+CHAPTERS_WITH_EXPLORERS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                                 if static._DATA_CLASS in p.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """JupyterLab of the pinned environment on 127.0.0.1, serving untrusted copies of the
+    chapters (a fresh clone: no trust database) and their Colab copies, every cell rendered
+    (no windowing)."""
     import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-    from playwright.sync_api import sync_playwright
-
-    notebook = ROOT / "notebooks" / "00_how_to_use.ipynb"
-    if "dlc-explorer-data" not in notebook.read_text(encoding="utf-8"):
-        pytest.skip("chapter 0 has not been executed with the static explorer yet")
-    shutil.copy(notebook, tmp_path / notebook.name)
+    root = tmp_path_factory.mktemp("lab")
+    (root / "notebooks").mkdir()
+    for name in CHAPTERS_WITH_EXPLORERS:
+        shutil.copy(ROOT / "notebooks" / name, root / "notebooks" / name)
+    shutil.copytree(ROOT / "colab", root / "colab")
+    settings = root / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(root / "data"), JUPYTER_CONFIG_DIR=str(root / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(root / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(root / "ws"))
     lab = Path(sys.executable).parent / "jupyter-lab"
     server = subprocess.Popen([str(lab), "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-                               "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={tmp_path}",
+                               "--IdentityProvider.token=", "--ServerApp.password=",
+                               f"--ServerApp.root_dir={root}",
                                "--ServerApp.allow_root=True", "--LabApp.news_url=",
                                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -390,19 +425,79 @@ def test_untrusted_notebook_in_jupyterlab_shows_the_picture(tmp_path):
                 break
             except OSError:
                 time.sleep(1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook.name}", timeout=120_000)
-            box = page.locator(".jp-OutputArea-output .dlc-explorer").first
-            box.wait_for(state="attached", timeout=120_000)
-            box.scroll_into_view_if_needed(timeout=60_000)
-            img = box.locator("img.dlc-explorer-frame")
-            img.wait_for(timeout=30_000)
-            assert img.evaluate("i => i.naturalWidth") >= 320
-            assert "Run this cell to use the sliders" in box.text_content()
-            assert page.locator("text=Explorer(children").count() == 0
-            browser.close()
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", CHAPTERS_WITH_EXPLORERS)
+def test_untrusted_notebook_in_jupyterlab_shows_the_picture(jupyterlab, name):
+    """A fresh clone (notebook not trusted) in JupyterLab: every explorer shows its picture
+    and the "run this cell" note, never ``Explorer(children=...``."""
+    from playwright.sync_api import sync_playwright
+
+    expected = _explorer_outputs(ROOT / "notebooks" / name)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            # ?reset: a fresh workspace (the server would reopen the previous test's notebook)
+            page.goto(f"{jupyterlab}/lab/tree/notebooks/{name}?reset", timeout=120_000)
+            boxes = page.locator(".jp-OutputArea-output .dlc-explorer")
+            boxes.first.wait_for(state="attached", timeout=120_000)
+            page.wait_for_function(f"() => document.querySelectorAll('.jp-OutputArea-output .dlc-explorer')"
+                                   f".length >= {expected}", timeout=60_000)
+            assert boxes.count() == expected, (name, boxes.count(), expected)
+            for b in range(expected):
+                box = boxes.nth(b)
+                box.scroll_into_view_if_needed(timeout=60_000)
+                img = box.locator("img.dlc-explorer-frame")
+                img.wait_for(timeout=30_000)
+                assert img.evaluate("i => i.complete && i.naturalWidth") >= 320, (name, b)
+                assert img.get_attribute("alt"), (name, b)
+                assert "Run this cell to use the sliders" in box.text_content()
+            assert page.locator("text=Explorer(children").count() == 0, name
+        finally:
+            browser.close()
+
+
+RAW_ROLES = """() => (Array.from(document.querySelectorAll('.jp-MarkdownCell')).map(c => c.innerText).join('\\n')
+    .match(/\\{(term|cite|cite:p|cite:t|doc)\\}\\S{0,30}/g) || [])"""
+
+
+@pytest.mark.browser
+def test_colab_copy_reads_clean_in_jupyterlab(jupyterlab):
+    """JupyterLab (pinned, no MyST extension) shows the chapters' MyST roles as text
+    (``{term}long``); the chapter's Colab copy, which README points readers of ``make lab``
+    to, shows none, and its glossary and citation words are links to the published book."""
+    from playwright.sync_api import sync_playwright
+
+    name = "07_lstm_gru.ipynb"
+    book = colab_book_url()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            seen, links = {}, {}
+            for folder in ("notebooks", "colab"):
+                page.goto(f"{jupyterlab}/lab/tree/{folder}/{name}?reset", timeout=120_000)
+                page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for(timeout=120_000)
+                page.wait_for_function("() => document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')"
+                                       ".length >= 10", timeout=60_000)
+                seen[folder] = page.evaluate(RAW_ROLES)
+                links[folder] = page.eval_on_selector_all(".jp-MarkdownCell a[href]", "els => els.map(e => e.href)")
+            assert seen["notebooks"], "the raw-role probe found nothing in the chapter itself: the probe is broken"
+            assert not seen["colab"], f"raw MyST roles in the Colab copy as JupyterLab shows it: {seen['colab'][:5]}"
+            hrefs = links["colab"]
+            assert any(h.startswith(book + "book/glossary.html#term-") for h in hrefs), hrefs[:10]
+            assert any(h == book + "book/references.html" for h in hrefs), hrefs[:10]
+        finally:
+            browser.close()
+
+
+def colab_book_url() -> str:
+    from tools import colab_export
+
+    return colab_export.book_url()
