@@ -1,21 +1,11 @@
-"""Size limits and renamed arguments of the sequence models (chapters 9-11), re-exported.
+"""Kept for the modules that import :func:`renamed` from here (:mod:`dlcourse.transformer`).
 
-The sequence models check their size *before* building, so a mistyped
-``num_layers=10**12`` raises at once instead of allocating layers until memory runs out.
-Everything here lives in :mod:`dlcourse._validation` (one place for each check); this
-module keeps the names importable for the modules that import them from here.
+Every size limit and the renamed-argument helper live in :mod:`dlcourse._validation`
+(``check_num_layers``, ``check_num_parameters``, ``check_num_elements``, ``renamed``);
+import them from there.
 """
 from __future__ import annotations
 
-from .._validation import (
-    MAX_ELEMENTS,
-    MAX_LAYERS,
-    MAX_PARAMETERS,
-    check_num_elements,
-    check_num_layers,
-    check_num_parameters,
-    renamed,
-)
+from .._validation import renamed
 
-__all__ = ["MAX_LAYERS", "MAX_PARAMETERS", "MAX_ELEMENTS", "check_num_layers", "check_num_parameters",
-           "check_num_elements", "renamed"]
+__all__ = ["renamed"]
