@@ -10,7 +10,8 @@ Per page: no console errors and no failed requests; no blocked external request;
 formula typeset by MathJax and no raw ``$...$`` left in the text; every image loaded and
 with alt text; headings in order; saved widget state rendered as widgets; on notebook
 pages, Colab and Binder links to the right notebook. Across the site: every internal
-link resolves, the search page finds a chapter by a distinctive word. A screenshot of
+link resolves, the search page finds a chapter by a distinctive word, Korean terms are
+drawn in a font that has Hangul. A screenshot of
 each chapter's first screen is saved to ``_build/screenshots/``.
 """
 from __future__ import annotations
@@ -172,6 +173,40 @@ def test_code_fits_the_column_on_a_laptop(site, browser, name):
     try:
         wide = visit.page.evaluate(WIDE_CODE)
         assert not wide, f"code cells wider than the column at 1366 px: {wide[:5]}"
+    finally:
+        visit.close()
+
+
+HANGUL_PROBE = """() => {
+    const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        if (/[\\uac00-\\ud7a3]/.test(node.textContent)) {
+            node.parentElement.setAttribute('data-dlc-hangul-probe', '');
+            return node.textContent.trim().slice(0, 40);
+        }
+    }
+    return null;
+}"""
+#: Families that hold Hangul: Noto/Source Han (Linux, Android), Apple SD Gothic Neo, Malgun, Nanum.
+KOREAN_FAMILY = re.compile(r"CJK|KR|Korean|Han Sans|Han Serif|Gothic|Malgun|Nanum|Batang|Gulim|Dotum", re.I)
+
+
+def test_korean_terms_render_in_a_korean_font(site, browser):
+    """Korean glossary names are drawn with a font that has Hangul, not as empty boxes: the
+    fonts Chromium used for the text (DevTools' platform fonts) include a Korean family."""
+    visit = Visit(browser, site, "book/glossary.html")
+    try:
+        text = visit.page.evaluate(HANGUL_PROBE)
+        assert text, "no Korean text found on the glossary page"
+        cdp = visit.context.new_cdp_session(visit.page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-dlc-hangul-probe]"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        korean = [f for f in fonts if KOREAN_FAMILY.search(f["familyName"]) and f["glyphCount"] > 0]
+        assert korean, f"{text!r} was drawn with {fonts}: no font with Hangul (apt-get install fonts-noto-cjk)"
     finally:
         visit.close()
 
