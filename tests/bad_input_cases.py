@@ -352,6 +352,11 @@ case("cnn.ResidualBlock.forward", lambda: dict(x=trng(2, 2, 6, 6)),
 for _f in ("plain_net", "resnet"):
     case(f"cnn.{_f}", lambda: dict(depth=4, width=2, in_channels=1, num_classes=3, batch_norm=True))
 case("cnn.digits_split", lambda: dict(test_size=0.25, seed=0), ok={("seed", "zero"): NONNEG})
+case("cnn.SeedGroup", lambda: dict(nets=[__import__("dlcourse.cnn").cnn.plain_net(4, width=2) for _ in range(2)]))
+case("cnn.SeedGroup.forward", lambda: dict(x=trng(2, 3, 1, 8, 8)),
+     make=lambda: __import__("dlcourse.cnn").cnn.SeedGroup([__import__("dlcourse.cnn").cnn.plain_net(4, width=2)
+                                                            for _ in range(2)]), reuse=True,
+     ok={("x", "width"): "global average pooling: any image width is valid"})
 
 
 

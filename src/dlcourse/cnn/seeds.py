@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .._validation import check_type
-from .models import ResidualBlock
+from .models import ResidualBlock, _check_input
 
 __all__ = ["SeedGroup"]
 
@@ -98,7 +98,7 @@ class SeedGroup(nn.Module):
             self.head_bias = nn.Parameter(torch.stack([n[-1].bias for n in nets]))  # (K, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_type(x, "x", torch.Tensor)
+        _check_input(x, self.head_weight)
         if x.ndim != 5 or x.shape[0] != self.K:
             raise ValueError(
                 f"x must have shape (K, N, C, H, W) with K = {self.K} (one batch per network); got {tuple(x.shape)}."
