@@ -23,7 +23,9 @@ fi
 # make test also needs: Chromium (browser test; fonts-noto-cjk so its screenshots show the
 # Korean terms as a reader sees them) and npm (JupyterHub's proxy for the hub test).
 missing=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
+# A Korean font (the browser test checks that the glossary's Hangul is drawn with one).
+{ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ko 2>/dev/null | head -n 1)" ]; } || missing+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ "${#missing[@]}" = 0 ] && exit 0
 install=(apt-get install -y -q --no-install-recommends "${missing[@]}")
