@@ -158,13 +158,13 @@ def fit_seeds(
     K = len(seeds)
     histories = [History() for _ in seeds]
 
-    def run_epoch(data: Iterable, train: bool) -> list[dict[str, float]]:
+    def run_epoch(data: Iterable, train: bool, name: str) -> list[dict[str, float]]:
         base.train(train)
         totals = [{k: 0.0 for k in metrics} for _ in range(K)]
         loss_sum = torch.zeros(K, dtype=torch.float64)  # one tensor: no K conversions per batch
         count = 0
         for batch in data:
-            x, y = _split(_to_device(batch, device) if device is not None else batch)
+            x, y = _split(_to_device(batch, device) if device is not None else batch, name)
             with torch.set_grad_enabled(train):
                 loss, out = batched_losses(params, buffers, x, y)  # (K,), (K, ...)
             if train:
@@ -184,12 +184,12 @@ def fit_seeds(
                         totals[k][key] += float(fn(out[k].detach(), y)) * n
             count += n
         if count == 0:
-            raise ValueError("the data must yield at least one batch; it yielded none.")
+            raise ValueError(f"{name} must yield at least one batch; it yielded none.")
         return [{"loss": float(s) / count, **{key: v / count for key, v in t.items()}}
                 for s, t in zip(loss_sum, totals)]
 
     for epoch in range(epochs):
-        values = run_epoch(train_data, train=True)
+        values = run_epoch(train_data, train=True, name="train_data")
         bad = [s for s, v in zip(seeds, values) if not math.isfinite(v["loss"])]
         if bad:
             raise FloatingPointError(
@@ -197,7 +197,7 @@ def fit_seeds(
                 "learning rate or clip the gradients (clip_grad_norm=1.0)."
             )
         if val_data is not None:
-            for v, val in zip(values, run_epoch(val_data, train=False)):
+            for v, val in zip(values, run_epoch(val_data, train=False, name="val_data")):
                 v.update({f"val_{key}": x for key, x in val.items()})
         for h, v in zip(histories, values):
             h.append(v)
