@@ -16,6 +16,8 @@ def check_features(t: Any, name: str, d_model: int, dtype: torch.dtype, *, ndim:
 
     ``ndim=None`` allows any leading shape (a position-wise layer).
     """
+    if type(t) is Tensor and t.dtype == dtype and t.ndim == (ndim or t.ndim) and t.ndim and t.shape[-1] == d_model:
+        return t  # the usual case, decided in about a microsecond; the messages below are for the rest
     names = "(batch, seq_len, d_model)" if ndim == 3 else "(..., d_model)"
     if not isinstance(t, Tensor):
         raise TypeError(
@@ -50,6 +52,9 @@ def broadcastable(*shapes: tuple[int, ...]) -> bool:
 
 def check_same_batch(**tensors: Tensor) -> None:
     """Raise ``ValueError`` unless every tensor has the same size along axis 0 (the batch)."""
+    first = next(iter(tensors.values())).shape[0]
+    if all(t.shape[0] == first for t in tensors.values()):
+        return
     sizes = {name: t.shape[0] for name, t in tensors.items()}
     if len(set(sizes.values())) > 1:
         listed = ", ".join(f"{name} {format_shape(tuple(t.shape))}" for name, t in tensors.items())
@@ -60,7 +65,22 @@ def check_same_batch(**tensors: Tensor) -> None:
 
 
 def check_attention_args(q: Any, k: Any, v: Any, dropout_p: Any, training: Any) -> float:
-    """The checks of :func:`~dlcourse.transformer.scaled_dot_product_attention`; returns ``dropout_p``."""
+    """The checks of :func:`~dlcourse.transformer.scaled_dot_product_attention`; returns ``dropout_p``.
+
+    It runs once per attention call (chapter 11 times single calls), so the usual case is decided
+    by one expression; the messages are built only when it fails.
+    """
+    try:
+        usual = (
+            type(training) is bool and type(dropout_p) in (float, int) and 0.0 <= dropout_p <= 1.0
+            and q.dtype == k.dtype == v.dtype and q.is_floating_point()
+            and q.ndim >= 2 and k.ndim >= 2 and v.ndim >= 2 and q.shape[:-2] == k.shape[:-2] == v.shape[:-2]
+            and q.shape[-1] == k.shape[-1] and k.shape[-2] == v.shape[-2]
+        )
+    except (AttributeError, TypeError):
+        usual = False
+    if usual:
+        return float(dropout_p)
     for name, t in (("q", q), ("k", k), ("v", v)):
         check_type(t, name, Tensor)
         if t.ndim < 2:
