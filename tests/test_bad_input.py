@@ -13,10 +13,9 @@ call in a child process under a CPU-time and a memory limit, and classifies it
   visibly propagated values may be accepted);
 * nothing hangs (asserted).
 
-The package does not meet the goal yet. Until it does, the sweep is a ratchet: it fails
-when the clear-rejection rate falls below, or the silent acceptances rise above, where
-the package stands (``FLOOR_RATE``, ``MAX_SILENT``); raise those as modules are fixed.
-Its summary line prints the counts and the distance to the goal.
+The package meets the goal (see ``FLOOR_RATE``): the floor sits above it, so that a new
+raw error or a silently accepted value in any module fails here instead of hiding in the
+remaining margin. Its summary line prints the counts and the distance to the goal.
 
 ``cd tests && ../.venv/bin/python bad_input_engine.py --report FILE`` writes the
 per-module list of the calls that fail these rules.
@@ -37,11 +36,12 @@ import bad_input_cases as bc  # noqa: E402
 import bad_input_engine as be  # noqa: E402
 
 RATE = 0.95  # the goal
-#: Where the package stands (sweep of 2026-11-28: 6,828 clear, 937 raw, 163 silent, 0 hangs,
-#: 86.1% clear). A change that makes any of this worse fails; one that improves it should
-#: move these numbers towards the goal in the same commit.
-FLOOR_RATE = 0.86
-MAX_SILENT = 163
+#: Where the package stands (sweep of 2026-11-28, session 5: 358 callables, 8,868 mutated calls,
+#: 7,905 clear, 0 raw, 0 silent, 0 hangs, 963 legitimately accepted; 100% clear, was 86.1%
+#: with 163 silent in the morning). The floor is kept above the goal: a change that adds raw
+#: errors or silent acceptances fails instead of spending the margin.
+FLOOR_RATE = 0.995
+MAX_SILENT = 0
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +73,9 @@ def test_every_baseline_runs(sweep: be.Sweep) -> None:
 
 
 def test_clear_rejection_rate_does_not_fall(sweep: be.Sweep) -> None:
-    print(f"clear-rejection rate {sweep.rate():.1%}; goal {RATE:.0%}, floor {FLOOR_RATE:.0%}")
+    print(f"clear-rejection rate {sweep.rate():.1%}; goal {RATE:.0%}, floor {FLOOR_RATE:.1%}")
     assert sweep.rate() >= FLOOR_RATE, (
-        sweep.summary(len(bc.CASES)) + f"\nbelow the floor {FLOOR_RATE:.0%} (goal {RATE:.0%}); raw errors:\n"
+        sweep.summary(len(bc.CASES)) + f"\nbelow the floor {FLOOR_RATE:.1%} (goal {RATE:.0%}); raw errors:\n"
         + _listing(sweep, "raw")
     )
 
