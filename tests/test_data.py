@@ -1,4 +1,5 @@
 import collections
+import datetime as dt
 
 import numpy as np
 import pytest
@@ -9,10 +10,14 @@ from hypothesis import strategies as st
 from dlcourse import data
 from dlcourse.data import (
     CAPITALS,
+    DATE_FORMATS,
+    DATE_VOCAB_SIZE,
+    DOCUMENT_TOPICS,
     EOS,
     N_SPECIAL,
     PAD,
     PEOPLE,
+    SHAPE_CLASSES,
     SOS,
     VERBS,
     adding_problem,
@@ -20,7 +25,19 @@ from dlcourse.data import (
     copy_memory_task,
     copy_task,
     corpora,
+    date_splits,
+    date_task,
+    decode_chars,
+    draw_shape,
+    encode_chars,
+    format_date,
+    load_documents,
+    load_text,
     reversal_task,
+    sensor_windows,
+    shapes_localisation,
+    source_keys,
+    split_pairs,
 )
 
 
@@ -260,6 +277,129 @@ def test_benchmarks():
 def test_missing_file_error_names_file_and_fix():
     with pytest.raises(FileNotFoundError, match="no-such-file.txt.*pip install"):
         data.gensim_data_path("no-such-file.txt")
+
+
+# --- dlcourse.data.documents (chapter 4's labelled documents; moved from test_text) -----------
+def test_documents():
+    docs = load_documents()
+    assert len(docs) == 45 and {d.topic for d in docs} == set(DOCUMENT_TOPICS)
+    assert len(load_documents("ko", "football")) == 3
+    with pytest.raises(ValueError, match="language must be one of"):
+        load_documents("fr")
+
+
+# --- dlcourse.data.texts and dlcourse.data.sensors (chapter 6; moved from test_rnn) -----------
+def test_sensor_windows_last_row_carries_no_label_information():
+    x, y = sensor_windows(4000, 12, seed=0)
+    assert x.shape == (4000, 12, 5) and y.shape == (4000,)
+    assert 0.45 < y.float().mean() < 0.55
+    last = x[:, -1]
+    for label in (0, 1):
+        assert last[y == label].mean().abs().max() < 0.1
+    assert x[y == 1, :, 2].max(dim=1).values.mean() > x[y == 0, :, 2].max(dim=1).values.mean() + 1.5
+
+
+def test_load_text():
+    text = load_text("lighthouse")
+    assert text.startswith("The Keeper of the North Light") and 4000 < len(text) < 20000
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: load_text("moby"), ValueError, "name must be one of"),
+    (lambda: sensor_windows(0), ValueError, "n must be >= 1"),
+    (lambda: sensor_windows(10, 3), ValueError, "seq_len must be >= 4"),
+], ids=["load_text-unknown-name", "sensor_windows-n-zero", "sensor_windows-seq_len-too-short"])
+def test_texts_and_sensors_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# --- dlcourse.data.splits and dlcourse.data.dates (chapter 9; moved from test_seq2seq) --------
+def test_split_pairs_never_shares_a_source_between_train_and_test():
+    pairs = reversal_task(3000, min_len=2, max_len=4, vocab_size=7, seed=0)  # many duplicates
+    assert len(set(source_keys(pairs))) < len(pairs)
+    train, test = split_pairs(pairs, 400, seed=0)
+    assert not set(source_keys(train)) & set(source_keys(test))
+    assert len(train) + len(test) == len(pairs) and len(test) >= 400
+    with pytest.raises(ValueError, match="no training rows"):
+        split_pairs(reversal_task(20, min_len=1, max_len=1, vocab_size=4), 20)
+
+
+_PARSE = {
+    "d Month yyyy": "%d %B %Y", "Month dth, yy": None, "yyyy/mm/dd": "%Y/%m/%d",
+    "dd.mm.yyyy": "%d.%m.%Y", "Mon d, yyyy": "%b %d, %Y",
+}
+
+
+def test_date_task_targets_are_the_iso_form_of_the_source():
+    pairs = date_task(300, seed=1)
+    for src, tgt in zip(pairs.src.tolist(), pairs.tgt.tolist()):
+        text, iso = decode_chars(src), decode_chars(tgt)
+        date = dt.date.fromisoformat(iso)
+        assert 1950 <= date.year <= 2049
+        assert text in {format_date(date, f) for f in DATE_FORMATS}
+        for fmt, pattern in _PARSE.items():
+            if pattern and text == format_date(date, fmt):
+                assert dt.datetime.strptime(text, pattern).date() == date  # oracle: the standard library
+    assert format_date(dt.date(2009, 6, 25), "Month dth, yy") == "June 25th, 09"
+    assert format_date(dt.date(2011, 3, 12), "Month dth, yy") == "March 12th, 11"
+    assert format_date(dt.date(1972, 1, 22), "Month dth, yy") == "January 22nd, 72"
+    assert pairs.vocab_size == DATE_VOCAB_SIZE and int(pairs.src.max()) < DATE_VOCAB_SIZE
+
+
+def test_date_splits_never_share_a_calendar_date():
+    train, test = date_splits(3000, 500, seed=0)
+    train_dates = {decode_chars(r) for r in train.tgt.tolist()}
+    test_dates = {decode_chars(r) for r in test.tgt.tolist()}
+    assert len(test_dates) == 500 and not train_dates & test_dates
+
+
+def test_date_bad_input():
+    with pytest.raises(ValueError, match="characters"):
+        encode_chars("25 June 2009!")
+    with pytest.raises(ValueError, match="fmt"):
+        format_date(dt.date(2009, 6, 25), "mm/dd/yy")
+    with pytest.raises(ValueError, match="formats"):
+        date_task(3, formats=[])
+
+
+# --- dlcourse.data.shapes (chapter 12; moved from test_xai) -----------------------------------
+def test_draw_shape_stencils():
+    assert draw_shape("square", 4).sum() == 12
+    assert draw_shape("plus", 5).sum() == 9
+    cross = draw_shape("cross", 5)
+    assert cross.sum() == 9 and cross[0, 0] and cross[0, 4] and cross[2, 2]
+    with pytest.raises(ValueError, match="kind"):
+        draw_shape("circle", 5)
+
+
+def test_shapes_localisation_gives_balanced_labels_and_clean_masks():
+    sample = shapes_localisation(30, size=24, noise=0.0, seed=3)
+    assert sample.images.shape == (30, 1, 24, 24) and sample.images.dtype == torch.float32
+    assert sample.masks.shape == (30, 24, 24) and sample.masks.dtype == torch.bool
+    assert np.bincount(sample.labels.numpy(), minlength=3).tolist() == [10, 10, 10]
+    assert sample.class_names == SHAPE_CLASSES and len(sample) == 30 and len(sample[:5]) == 5
+    img = sample.images[:, 0]
+    # without noise the shape's pixels are 1, inside the box nothing else is drawn
+    assert torch.all(img[sample.shape_masks] == 1.0)
+    assert torch.all(img[sample.masks & ~sample.shape_masks] == 0.0)
+    assert torch.all(sample.shape_masks <= sample.masks)
+    # distractors exist outside the box
+    assert (img * ~sample.masks).sum() > 0
+    again = shapes_localisation(30, size=24, noise=0.0, seed=3)
+    assert torch.equal(sample.images, again.images) and torch.equal(sample.masks, again.masks)
+    noisy = shapes_localisation(200, seed=0)
+    background = noisy.images[:, 0][~noisy.masks]
+    assert abs(background.mean().item()) < 0.2 and 0.2 < noisy.images[:, 0][~noisy.masks].std().item() < 0.5
+
+
+def test_shapes_localisation_bad_input():
+    with pytest.raises(ValueError, match="max_shape"):
+        shapes_localisation(5, size=12, max_shape=11)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        shapes_localisation(0)
+    with pytest.raises(TypeError, match="noise"):
+        shapes_localisation(5, noise="high")
 
 
 # --- issue 29: sizes that would not fit in memory, ids, dates and paths name the argument ---------

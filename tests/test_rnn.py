@@ -6,7 +6,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcourse.data import load_text, sensor_windows
+from dlcourse.data import load_text
 from dlcourse.rnn import (
     RNN,
     CharLM,
@@ -246,21 +246,6 @@ def test_unigram_perplexity_of_uniform_text():
     assert unigram_perplexity("abcd" * 50, "abcd" * 10, alpha=1e-9) == pytest.approx(4.0, rel=1e-6)
 
 
-def test_sensor_windows_last_row_carries_no_label_information():
-    x, y = sensor_windows(4000, 12, seed=0)
-    assert x.shape == (4000, 12, 5) and y.shape == (4000,)
-    assert 0.45 < y.float().mean() < 0.55
-    last = x[:, -1]
-    for label in (0, 1):
-        assert last[y == label].mean().abs().max() < 0.1
-    assert x[y == 1, :, 2].max(dim=1).values.mean() > x[y == 0, :, 2].max(dim=1).values.mean() + 1.5
-
-
-def test_load_text():
-    text = load_text("lighthouse")
-    assert text.startswith("The Keeper of the North Light") and 4000 < len(text) < 20000
-
-
 def test_gradient_flow_widget_driven():
     from dlcourse.widgets import gradient_flow_explorer
 
@@ -333,9 +318,6 @@ BAD_INPUT = [
     (lambda: CharLM("ab", hidden_size=3).decode([0, 5]), ValueError, "got 5 at index 1"),
     (lambda: CharLM("ab", hidden_size=3, num_layers=10**12), ValueError, "num_layers must be at most"),
     (lambda: CharLM("aa"), ValueError, "vocab must list"),
-    (lambda: load_text("moby"), ValueError, "name must be one of"),
-    (lambda: sensor_windows(0), ValueError, "n must be >= 1"),
-    (lambda: sensor_windows(10, 3), ValueError, "seq_len must be >= 4"),
     (lambda: unigram_perplexity("", "abc"), ValueError, "train_text and test_text must both be non-empty"),
     (lambda: fit_char_lm(CharLM("ab", hidden_size=3), "abab", batch_size=16), ValueError,
      r"text must hold at least 2 \* batch_size \+ 1 = 33 characters"),

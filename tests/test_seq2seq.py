@@ -1,7 +1,5 @@
-"""Tests of dlcourse.seq2seq, the chapter-9 data generators and the decoding widget."""
+"""Tests of dlcourse.seq2seq and the decoding widget (the chapter-9 data generators: test_data)."""
 from __future__ import annotations
-
-import datetime as dt
 
 import numpy as np
 import pytest
@@ -11,19 +9,11 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dlcourse.data import (
-    DATE_FORMATS,
-    DATE_VOCAB_SIZE,
     EOS,
     PAD,
     SOS,
-    date_splits,
-    date_task,
-    decode_chars,
-    encode_chars,
-    format_date,
     reversal_task,
     source_keys,
-    split_pairs,
 )
 from dlcourse.seq2seq import (
     BOTTLENECK,
@@ -401,57 +391,6 @@ def test_seq2seq_bad_input(call, error, message):
 def test_bleu_of_an_order_no_hypothesis_reaches_is_zero_without_allocating():
     assert corpus_bleu([[3, 4]], [[3, 4]], max_order=10**12) == 0.0  # as sacrebleu: no 3-gram, precision 0
     assert corpus_bleu([[3, 4]], [[3, 4]], max_order=2) == 100.0
-
-
-# ----------------------------------------------------------------------------- data
-
-
-def test_split_pairs_never_shares_a_source_between_train_and_test():
-    pairs = reversal_task(3000, min_len=2, max_len=4, vocab_size=7, seed=0)  # many duplicates
-    assert len(set(source_keys(pairs))) < len(pairs)
-    train, test = split_pairs(pairs, 400, seed=0)
-    assert not set(source_keys(train)) & set(source_keys(test))
-    assert len(train) + len(test) == len(pairs) and len(test) >= 400
-    with pytest.raises(ValueError, match="no training rows"):
-        split_pairs(reversal_task(20, min_len=1, max_len=1, vocab_size=4), 20)
-
-
-_PARSE = {
-    "d Month yyyy": "%d %B %Y", "Month dth, yy": None, "yyyy/mm/dd": "%Y/%m/%d",
-    "dd.mm.yyyy": "%d.%m.%Y", "Mon d, yyyy": "%b %d, %Y",
-}
-
-
-def test_date_task_targets_are_the_iso_form_of_the_source():
-    pairs = date_task(300, seed=1)
-    for src, tgt in zip(pairs.src.tolist(), pairs.tgt.tolist()):
-        text, iso = decode_chars(src), decode_chars(tgt)
-        date = dt.date.fromisoformat(iso)
-        assert 1950 <= date.year <= 2049
-        assert text in {format_date(date, f) for f in DATE_FORMATS}
-        for fmt, pattern in _PARSE.items():
-            if pattern and text == format_date(date, fmt):
-                assert dt.datetime.strptime(text, pattern).date() == date  # oracle: the standard library
-    assert format_date(dt.date(2009, 6, 25), "Month dth, yy") == "June 25th, 09"
-    assert format_date(dt.date(2011, 3, 12), "Month dth, yy") == "March 12th, 11"
-    assert format_date(dt.date(1972, 1, 22), "Month dth, yy") == "January 22nd, 72"
-    assert pairs.vocab_size == DATE_VOCAB_SIZE and int(pairs.src.max()) < DATE_VOCAB_SIZE
-
-
-def test_date_splits_never_share_a_calendar_date():
-    train, test = date_splits(3000, 500, seed=0)
-    train_dates = {decode_chars(r) for r in train.tgt.tolist()}
-    test_dates = {decode_chars(r) for r in test.tgt.tolist()}
-    assert len(test_dates) == 500 and not train_dates & test_dates
-
-
-def test_date_bad_input():
-    with pytest.raises(ValueError, match="characters"):
-        encode_chars("25 June 2009!")
-    with pytest.raises(ValueError, match="fmt"):
-        format_date(dt.date(2009, 6, 25), "mm/dd/yy")
-    with pytest.raises(ValueError, match="formats"):
-        date_task(3, formats=[])
 
 
 # ----------------------------------------------------------------------------- widget

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
 
-from dlcourse.data import DOCUMENT_TOPICS, load_documents
+from dlcourse.data import load_documents
 from dlcourse.text import (
     BPE,
     SearchIndex,
@@ -231,15 +231,6 @@ def test_bpe_round_trip_korean_corpus():
     bpe = BPE(200).fit(ko)
     for text in ko + ["처음 보는 문장도 정확히 복원된다"]:
         assert bpe.decode(bpe.encode(text)) == text
-
-
-# --- data -------------------------------------------------------------------------------
-def test_documents():
-    docs = load_documents()
-    assert len(docs) == 45 and {d.topic for d in docs} == set(DOCUMENT_TOPICS)
-    assert len(load_documents("ko", "football")) == 3
-    with pytest.raises(ValueError, match="language must be one of"):
-        load_documents("fr")
 
 
 # --- bad input -------------------------------------------------------------------------

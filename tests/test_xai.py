@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dlcourse import xai
-from dlcourse.data import SHAPE_CLASSES, draw_shape, shapes_localisation
+from dlcourse.data import shapes_localisation
 
 captum_attr = pytest.importorskip("captum.attr")
 from captum.attr._utils.lrp_rules import Alpha1_Beta0_Rule  # noqa: E402
@@ -374,45 +374,6 @@ def test_deletion_curve_starts_at_the_model_score_and_ends_at_the_baseline_score
 def test_random_maps_are_seeded():
     a, b = xai.random_maps((2, 5, 5), seed=1), xai.random_maps((2, 5, 5), seed=1)
     assert torch.equal(a, b) and not torch.equal(a, xai.random_maps((2, 5, 5), seed=2))
-
-
-# ------------------------------------------------------------------- the data
-def test_draw_shape_stencils():
-    assert draw_shape("square", 4).sum() == 12
-    assert draw_shape("plus", 5).sum() == 9
-    cross = draw_shape("cross", 5)
-    assert cross.sum() == 9 and cross[0, 0] and cross[0, 4] and cross[2, 2]
-    with pytest.raises(ValueError, match="kind"):
-        draw_shape("circle", 5)
-
-
-def test_shapes_localisation_gives_balanced_labels_and_clean_masks():
-    data = shapes_localisation(30, size=24, noise=0.0, seed=3)
-    assert data.images.shape == (30, 1, 24, 24) and data.images.dtype == torch.float32
-    assert data.masks.shape == (30, 24, 24) and data.masks.dtype == torch.bool
-    assert np.bincount(data.labels.numpy(), minlength=3).tolist() == [10, 10, 10]
-    assert data.class_names == SHAPE_CLASSES and len(data) == 30 and len(data[:5]) == 5
-    img = data.images[:, 0]
-    # without noise the shape's pixels are 1, inside the box nothing else is drawn
-    assert torch.all(img[data.shape_masks] == 1.0)
-    assert torch.all(img[data.masks & ~data.shape_masks] == 0.0)
-    assert torch.all(data.shape_masks <= data.masks)
-    # distractors exist outside the box
-    assert (img * ~data.masks).sum() > 0
-    again = shapes_localisation(30, size=24, noise=0.0, seed=3)
-    assert torch.equal(data.images, again.images) and torch.equal(data.masks, again.masks)
-    noisy = shapes_localisation(200, seed=0)
-    background = noisy.images[:, 0][~noisy.masks]
-    assert abs(background.mean().item()) < 0.2 and 0.2 < noisy.images[:, 0][~noisy.masks].std().item() < 0.5
-
-
-def test_shapes_localisation_bad_input():
-    with pytest.raises(ValueError, match="max_shape"):
-        shapes_localisation(5, size=12, max_shape=11)
-    with pytest.raises(ValueError, match="n must be >= 1"):
-        shapes_localisation(0)
-    with pytest.raises(TypeError, match="noise"):
-        shapes_localisation(5, noise="high")
 
 
 # ------------------------------------------------------------------- the widget
