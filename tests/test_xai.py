@@ -248,39 +248,43 @@ def test_unsupported_layers_raise_type_errors_that_name_them():
         xai.LRP(FunctionalFlatten(_gapnet()))
 
 
-def test_bad_arguments_raise_clear_errors():
-    net = _dense()
-    with pytest.raises(ValueError, match="rule"):
-        xai.LRP(net, rule="gamma")
-    with pytest.raises(ValueError, match="epsilon"):
-        xai.LRP(net, epsilon=-1.0)
-    with pytest.raises(ValueError, match="alpha - beta"):
-        xai.LRP(net, rule="alphabeta", alpha=2.0, beta=0.5)
-    lrp = xai.LRP(net)
-    x = torch.randn(2, 6, dtype=torch.float64)
-    with pytest.raises(ValueError, match=r"target must be a class index in \[0, 2\]"):
-        lrp.attribute(x, 3)
-    with pytest.raises(ValueError, match="shape"):
-        lrp.attribute(x, [0, 1, 2])
-    with pytest.raises(TypeError, match="integers"):
-        lrp.attribute(x, [0.5, 1.0])
-    with pytest.raises(ValueError, match="batch axis"):
-        lrp.attribute(torch.randn(6, dtype=torch.float64), 0)
-    with pytest.raises(TypeError, match="torch.Tensor"):
-        lrp.attribute(np.zeros((2, 6)), 0)
-    cnn = _gapnet()
-    with pytest.raises(ValueError, match="channels, height, width"):
-        xai.cam(cnn, torch.randn(1, 16, 16, dtype=torch.float64), 0)
-    with pytest.raises(TypeError, match="classifier"):
-        xai.cam(_dense(), torch.randn(1, 1, 4, 4), 0)
-    with pytest.raises(TypeError, match="submodule"):
-        xai.grad_cam(cnn, nn.ReLU(), torch.randn(1, 1, 16, 16, dtype=torch.float64), 0)
-    with pytest.raises(ValueError, match="method"):
-        xai.explain(cnn, torch.randn(1, 1, 16, 16, dtype=torch.float64), 0, "saliency")
-    with pytest.raises(ValueError, match="pooling"):
-        xai.GlobalPoolNet("median")
-    with pytest.raises(ValueError, match="channels"):
-        xai.GAPNet(channels=())
+def _x2():
+    return torch.randn(2, 6, dtype=torch.float64)
+
+
+def _image():
+    return torch.randn(1, 1, 16, 16, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    pytest.param(lambda: xai.LRP(_dense(), rule="gamma"), ValueError, "rule", id="LRP-unknown-rule"),
+    pytest.param(lambda: xai.LRP(_dense(), epsilon=-1.0), ValueError, "epsilon", id="LRP-negative-epsilon"),
+    pytest.param(lambda: xai.LRP(_dense(), rule="alphabeta", alpha=2.0, beta=0.5), ValueError, "alpha - beta",
+                 id="LRP-alpha-minus-beta-not-1"),
+    pytest.param(lambda: xai.LRP(_dense()).attribute(_x2(), 3), ValueError, r"target must be a class index in \[0, 2\]",
+                 id="attribute-target-out-of-range"),
+    pytest.param(lambda: xai.LRP(_dense()).attribute(_x2(), [0, 1, 2]), ValueError, "shape",
+                 id="attribute-one-target-too-many"),
+    pytest.param(lambda: xai.LRP(_dense()).attribute(_x2(), [0.5, 1.0]), TypeError, "integers",
+                 id="attribute-float-targets"),
+    pytest.param(lambda: xai.LRP(_dense()).attribute(torch.randn(6, dtype=torch.float64), 0), ValueError, "batch axis",
+                 id="attribute-no-batch-axis"),
+    pytest.param(lambda: xai.LRP(_dense()).attribute(np.zeros((2, 6)), 0), TypeError, "torch.Tensor",
+                 id="attribute-numpy-input"),
+    pytest.param(lambda: xai.cam(_gapnet(), torch.randn(1, 16, 16, dtype=torch.float64), 0), ValueError,
+                 "channels, height, width", id="cam-no-channel-axis"),
+    pytest.param(lambda: xai.cam(_dense(), torch.randn(1, 1, 4, 4), 0), TypeError, "classifier",
+                 id="cam-model-without-classifier"),
+    pytest.param(lambda: xai.grad_cam(_gapnet(), nn.ReLU(), _image(), 0), TypeError, "submodule",
+                 id="grad_cam-layer-not-a-submodule"),
+    pytest.param(lambda: xai.explain(_gapnet(), _image(), 0, "saliency"), ValueError, "method",
+                 id="explain-unknown-method"),
+    pytest.param(lambda: xai.GlobalPoolNet("median"), ValueError, "pooling", id="GlobalPoolNet-unknown-pooling"),
+    pytest.param(lambda: xai.GAPNet(channels=()), ValueError, "channels", id="GAPNet-no-channels"),
+])
+def test_bad_arguments_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 def test_bad_inputs_are_named_by_their_parameter():
