@@ -266,28 +266,43 @@ def test_fit_seeds_in_float64_agrees_to_1e_12():
     assert_same_as_separate(runs, separate, x[:5], tol=1e-12)
 
 
-def test_fit_seeds_dropout_needs_randomness_and_bad_arguments():
+def _dropout_net():
+    return nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5), nn.Linear(8, 3))
+
+
+def _sgd(p):
+    return torch.optim.SGD(p, lr=0.1)
+
+
+def _fit_dropout(make=_dropout_net, seeds=(0, 1), opt=_sgd, **kwargs):
+    """fit_seeds on 16 classification rows (the bad-argument cases change one argument)."""
     x, y = classification_data(n=16)
-    make = lambda: nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5), nn.Linear(8, 3))  # noqa: E731
-    opt = lambda p: torch.optim.SGD(p, lr=0.1)  # noqa: E731
-    with pytest.raises(RuntimeError, match="randomness"):
-        fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1)
-    runs = fit_seeds(make, [0, 1], loader(x, y), nn.CrossEntropyLoss(), opt, epochs=1, randomness="different")
+    return fit_seeds(make, list(seeds), loader(x, y), nn.CrossEntropyLoss(), opt, **kwargs)
+
+
+def test_fit_seeds_dropout_runs_with_different_randomness():
+    runs = _fit_dropout(epochs=1, randomness="different")
     assert len(runs.models) == 2 and math.isfinite(runs.histories[1]["loss"][0])
-    with pytest.raises(TypeError, match="make_model must return a torch.nn.Module; got str"):
-        fit_seeds(lambda: "model", [0], loader(x, y), nn.CrossEntropyLoss(), opt)
-    with pytest.raises(TypeError, match="make_model must be a function"):
-        fit_seeds("model", [0], loader(x, y), nn.CrossEntropyLoss(), opt)
-    with pytest.raises(ValueError, match=r"seeds\[1\] must be >= 0"):
-        fit_seeds(make, [0, -1], loader(x, y), nn.CrossEntropyLoss(), opt)
-    with pytest.raises(KeyError, match="'val_loss' was not recorded; the recorded keys are"):
-        runs.metric("val_loss")
-    with pytest.raises(ValueError, match="at least one seed"):
-        fit_seeds(make, [], loader(x, y), nn.CrossEntropyLoss(), opt)
-    with pytest.raises(ValueError, match="randomness must be"):
-        fit_seeds(make, [0], loader(x, y), nn.CrossEntropyLoss(), opt, randomness="maybe")
-    with pytest.raises(TypeError, match="make_optimizer must return"):
-        fit_seeds(make, [0], loader(x, y), nn.CrossEntropyLoss(), lambda p: "sgd")
-    with pytest.raises(FloatingPointError, match="seeds"):
-        fit_seeds(lambda: nn.Linear(3, 1), [0, 1], loader(*regression_data()), nn.MSELoss(),
-                  lambda p: torch.optim.SGD(p, lr=50.0), epochs=20)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    pytest.param(lambda: _fit_dropout(epochs=1), RuntimeError, "randomness", id="dropout-needs-randomness"),
+    pytest.param(lambda: _fit_dropout(make=lambda: "model", seeds=[0]), TypeError,
+                 "make_model must return a torch.nn.Module; got str", id="make_model-returns-str"),
+    pytest.param(lambda: _fit_dropout(make="model", seeds=[0]), TypeError, "make_model must be a function",
+                 id="make_model-not-a-function"),
+    pytest.param(lambda: _fit_dropout(seeds=[0, -1]), ValueError, r"seeds\[1\] must be >= 0", id="negative-seed"),
+    pytest.param(lambda: _fit_dropout(epochs=1, randomness="different").metric("val_loss"), KeyError,
+                 "'val_loss' was not recorded; the recorded keys are", id="metric-not-recorded"),
+    pytest.param(lambda: _fit_dropout(seeds=[]), ValueError, "at least one seed", id="no-seeds"),
+    pytest.param(lambda: _fit_dropout(seeds=[0], randomness="maybe"), ValueError, "randomness must be",
+                 id="unknown-randomness"),
+    pytest.param(lambda: _fit_dropout(seeds=[0], opt=lambda p: "sgd"), TypeError, "make_optimizer must return",
+                 id="make_optimizer-returns-str"),
+    pytest.param(lambda: fit_seeds(lambda: nn.Linear(3, 1), [0, 1], loader(*regression_data()), nn.MSELoss(),
+                                   lambda p: torch.optim.SGD(p, lr=50.0), epochs=20),
+                 FloatingPointError, "seeds", id="diverging-loss"),
+])
+def test_fit_seeds_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
