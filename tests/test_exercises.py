@@ -58,30 +58,34 @@ def test_check_close_accepts_its_own_value(values):
     check_close(np.array(values), np.array(values))  # raises if it does not
 
 
-def test_other_checks():
+def test_other_checks_pass_on_right_answers():
     check_equal(["Let", "'s"], ["Let", "'s"])
-    with pytest.raises(ExerciseError, match="differs first at position 1: got 's', expected \"'s\""):
-        check_equal(["Let", "s"], ["Let", "'s"], name="tokens")
-    with pytest.raises(ExerciseError, match="has 1 items, but 2 were expected"):
-        check_equal(["Let"], ["Let", "'s"])
-    with pytest.raises(ExerciseError, match="n is 3, but 4 was expected"):
-        check_equal(3, 4, name="n")
     check_shape(np.zeros((2, 3)), (2, 3))
-    with pytest.raises(ExerciseError, match=r"has shape \(3, 2\), but shape \(2, 3\)"):
-        check_shape(np.zeros((3, 2)), (2, 3))
     check_in_range(np.float32(0.5), 0, 1)
     check_in_range(torch.tensor(0.5), 0, 1)
-    with pytest.raises(ExerciseError, match="acc is 0.2, which is too low: expected a value between 0.9 and 1"):
-        check_in_range(0.2, 0.9, 1, name="acc")
-    with pytest.raises(ExerciseError, match="should be a single number; got list"):
-        check_in_range([1, 2], 0, 1)
     check_choice("b", ["a", "b"], "b")
-    with pytest.raises(ExerciseError, match="must be one of 'a', 'b'; got 'c'"):
-        check_choice("c", ["a", "b"], "b")
-    with pytest.raises(ExerciseError, match="is not right"):
-        check_choice("a", ["a", "b"], "b")
-    with pytest.raises(ExerciseError, match="custom message"):
-        check_true(False, "custom message")
+
+
+@pytest.mark.parametrize("call, match", [
+    pytest.param(lambda: check_equal(["Let", "s"], ["Let", "'s"], name="tokens"),
+                 "differs first at position 1: got 's', expected \"'s\"", id="check_equal-first-difference"),
+    pytest.param(lambda: check_equal(["Let"], ["Let", "'s"]), "has 1 items, but 2 were expected",
+                 id="check_equal-length"),
+    pytest.param(lambda: check_equal(3, 4, name="n"), "n is 3, but 4 was expected", id="check_equal-scalar"),
+    pytest.param(lambda: check_shape(np.zeros((3, 2)), (2, 3)), r"has shape \(3, 2\), but shape \(2, 3\)",
+                 id="check_shape-wrong-shape"),
+    pytest.param(lambda: check_in_range(0.2, 0.9, 1, name="acc"),
+                 "acc is 0.2, which is too low: expected a value between 0.9 and 1", id="check_in_range-too-low"),
+    pytest.param(lambda: check_in_range([1, 2], 0, 1), "should be a single number; got list",
+                 id="check_in_range-not-a-number"),
+    pytest.param(lambda: check_choice("c", ["a", "b"], "b"), "must be one of 'a', 'b'; got 'c'",
+                 id="check_choice-not-an-option"),
+    pytest.param(lambda: check_choice("a", ["a", "b"], "b"), "is not right", id="check_choice-wrong-option"),
+    pytest.param(lambda: check_true(False, "custom message"), "custom message", id="check_true-false"),
+])
+def test_other_checks_name_what_is_wrong(call, match):
+    with pytest.raises(ExerciseError, match=match):
+        call()
 
 
 def test_check_equal_compares_arrays_and_tensors(capsys):
