@@ -213,23 +213,27 @@ def test_local_attention_window():
 
 
 # ----------------------------------------------------------------- bad input
-def test_mismatched_dimensions_name_the_shapes():
-    with pytest.raises(ValueError, match=r"query \(4,\).*d_q = 4.*keys \(5, 3\)"):
-        dot_score(torch.zeros(4), torch.zeros(5, 3))
-    with pytest.raises(ValueError, match=r"W must have shape \(d_q, d_k\) = \(4, 3\).*got W \(3, 3\)"):
-        general_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 3))
-    with pytest.raises(ValueError, match=r"W must have shape \(A, d_q \+ d_k\) = \(\*, 7\)"):
-        additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 6), torch.zeros(2))
-    with pytest.raises(ValueError, match=r"v must have shape \(A,\) = \(2,\)"):
-        additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 7), torch.zeros(3))
-    with pytest.raises(ValueError, match=r"S_max >= S = 5"):
-        location_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 4))
-    with pytest.raises(ValueError, match=r"values must have shape \(\.\.\., S, d_v\) with the same S = 5"):
-        attention(torch.zeros(3), torch.zeros(5, 3), torch.zeros(4, 3))
-    with pytest.raises(ValueError, match=r"one dimension fewer than keys"):
-        attention(torch.zeros(2, 2, 2, 3), torch.zeros(5, 3), torch.zeros(5, 3))
-    with pytest.raises(ValueError, match=r"keys must have shape \(\.\.\., S, d_k\)"):
-        dot_score(torch.zeros(3), torch.zeros(3))
+@pytest.mark.parametrize("call, error, match", [
+    pytest.param(lambda: dot_score(torch.zeros(4), torch.zeros(5, 3)), ValueError, r"query \(4,\).*d_q = 4.*keys \(5, 3\)",
+                 id="dot_score-d_q-vs-d_k"),
+    pytest.param(lambda: general_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 3)), ValueError,
+                 r"W must have shape \(d_q, d_k\) = \(4, 3\).*got W \(3, 3\)", id="general_score-W"),
+    pytest.param(lambda: additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 6), torch.zeros(2)), ValueError,
+                 r"W must have shape \(A, d_q \+ d_k\) = \(\*, 7\)", id="additive_score-W"),
+    pytest.param(lambda: additive_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(2, 7), torch.zeros(3)), ValueError,
+                 r"v must have shape \(A,\) = \(2,\)", id="additive_score-v"),
+    pytest.param(lambda: location_score(torch.zeros(4), torch.zeros(5, 3), torch.zeros(3, 4)), ValueError,
+                 r"S_max >= S = 5", id="location_score-S_max-below-S"),
+    pytest.param(lambda: attention(torch.zeros(3), torch.zeros(5, 3), torch.zeros(4, 3)), ValueError,
+                 r"values must have shape \(\.\.\., S, d_v\) with the same S = 5", id="attention-values-S"),
+    pytest.param(lambda: attention(torch.zeros(2, 2, 2, 3), torch.zeros(5, 3), torch.zeros(5, 3)), ValueError,
+                 r"one dimension fewer than keys", id="attention-query-ndim"),
+    pytest.param(lambda: dot_score(torch.zeros(3), torch.zeros(3)), ValueError, r"keys must have shape \(\.\.\., S, d_k\)",
+                 id="dot_score-keys-1d"),
+])
+def test_mismatched_dimensions_name_the_shapes(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 def _sdpa(q, K, mask):
@@ -261,23 +265,30 @@ def test_one_mask_convention_for_both_attentions(fn):
         fn(q, K, keep.int())
 
 
-def test_attention_masks_in_the_callers_shape_and_checks_local_windows():
-    q, K = torch.zeros(2, 3), torch.zeros(2, 4, 3)
-    mask = torch.tensor([[True, True, False, False], [False, False, False, False]])
-    with pytest.raises(ValueError, match=r"mask allows no key for the query at index \(1,\) of scores \(2, 4\)"):
-        attention(q, K, K, mask=mask)
-    with pytest.raises(ValueError, match=r"mask allows no key for the query at index \(1, 1\) of scores \(2, 2, 4\)"):
-        attention(torch.zeros(2, 2, 3), K, K, mask=torch.stack([mask[[0, 0]], mask[[0, 1]]]))  # (B, T, S)
-    with pytest.raises(ValueError, match=r"mask must have shape \(\.\.\., S\) with S = 4"):
-        attention(q, K, K, mask=mask[:, :3])
-    with pytest.raises(ValueError, match=r"mask must broadcast to the scores"):
-        attention(q, K, K, mask=torch.ones(3, 4, dtype=torch.bool))
-    with pytest.raises(ValueError, match=r"must hold finite numbers or -inf"):
-        attention(q, K, K, mask=torch.full((2, 4), float("nan")))
-    with pytest.raises(ValueError, match="score must be one of"):
-        attention(q, K, K, score="cosine")
-    with pytest.raises(ValueError, match="holds no visible source position"):
-        local_attention(q[0], K[0], K[0], center=20.0, half_width=2)
+_MQ, _MK = torch.zeros(2, 3), torch.zeros(2, 4, 3)
+_MASK = torch.tensor([[True, True, False, False], [False, False, False, False]])
+
+
+@pytest.mark.parametrize("call, error, match", [
+    pytest.param(lambda: attention(_MQ, _MK, _MK, mask=_MASK), ValueError,
+                 r"mask allows no key for the query at index \(1,\) of scores \(2, 4\)", id="empty-row-B-S"),
+    pytest.param(lambda: attention(torch.zeros(2, 2, 3), _MK, _MK, mask=torch.stack([_MASK[[0, 0]], _MASK[[0, 1]]])),
+                 ValueError, r"mask allows no key for the query at index \(1, 1\) of scores \(2, 2, 4\)",
+                 id="empty-row-B-T-S"),
+    pytest.param(lambda: attention(_MQ, _MK, _MK, mask=_MASK[:, :3]), ValueError,
+                 r"mask must have shape \(\.\.\., S\) with S = 4", id="mask-wrong-S"),
+    pytest.param(lambda: attention(_MQ, _MK, _MK, mask=torch.ones(3, 4, dtype=torch.bool)), ValueError,
+                 r"mask must broadcast to the scores", id="mask-does-not-broadcast"),
+    pytest.param(lambda: attention(_MQ, _MK, _MK, mask=torch.full((2, 4), float("nan"))), ValueError,
+                 r"must hold finite numbers or -inf", id="additive-mask-nan"),
+    pytest.param(lambda: attention(_MQ, _MK, _MK, score="cosine"), ValueError, "score must be one of",
+                 id="unknown-score"),
+    pytest.param(lambda: local_attention(_MQ[0], _MK[0], _MK[0], center=20.0, half_width=2), ValueError,
+                 "holds no visible source position", id="local-window-outside"),
+])
+def test_attention_masks_in_the_callers_shape_and_checks_local_windows(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 _q, _K = torch.zeros(3), torch.zeros(5, 3)
