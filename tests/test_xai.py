@@ -287,35 +287,57 @@ def test_bad_arguments_raise_clear_errors(call, error, match):
         call()
 
 
-def test_bad_inputs_are_named_by_their_parameter():
+@pytest.mark.parametrize("call, error, match", [
+    pytest.param(lambda cnn, x, maps, masks: xai.gradient_x_input(None, x, 0), TypeError, "model must be a torch.nn.Module",
+                 id="gradient_x_input-model-None"),
+    pytest.param(lambda cnn, x, maps, masks: xai.gradient_x_input(cnn, x.float(), 0), TypeError, "x must have the dtype of the model's parameters",
+                 id="gradient_x_input-float32-x"),
+    pytest.param(lambda cnn, x, maps, masks: xai.gradient_x_input(cnn, x[None], 0), ValueError, r"x of shape \(1, 2, 1, 16, 16\) does not fit",
+                 id="gradient_x_input-x-too-many-dims"),
+    pytest.param(lambda cnn, x, maps, masks: xai.cam(cnn, x[:1], [0, 1]), ValueError, "one class per example of x",
+                 id="cam-targets-vs-batch"),
+    pytest.param(lambda cnn, x, maps, masks: xai.LRP(cnn).attribute(x[:1], [0, 1]), ValueError, "one class per example of inputs",
+                 id="LRP-targets-vs-batch"),
+    pytest.param(lambda cnn, x, maps, masks: xai.cam(cnn, x, 0, upsample_to_input="no"), TypeError, "upsample_to_input must be bool",
+                 id="cam-upsample_to_input-not-bool"),
+    pytest.param(lambda cnn, x, maps, masks: xai.grad_cam(cnn, cnn.feature_layer, x, 0, relu="no"), TypeError, "relu must be bool",
+                 id="grad_cam-relu-not-bool"),
+    pytest.param(lambda cnn, x, maps, masks: xai.pointing_game(maps.masked_fill(masks, float("nan")), masks), ValueError, "maps must contain only finite",
+                 id="pointing_game-nan-maps"),
+    pytest.param(lambda cnn, x, maps, masks: xai.mass_inside(maps.to(torch.complex64), masks), TypeError, "maps must hold real numbers",
+                 id="mass_inside-complex-maps"),
+    pytest.param(lambda cnn, x, maps, masks: xai.spot_size(None), TypeError, "maps must be a torch.Tensor",
+                 id="spot_size-maps-None"),
+    pytest.param(lambda cnn, x, maps, masks: xai.deletion_curve(cnn, x, maps[:1], 0), ValueError, "one map per image of x",
+                 id="deletion_curve-maps-vs-images"),
+    pytest.param(lambda cnn, x, maps, masks: xai.deletion_auc("abc", [[1.0]]), TypeError, "fractions must be an array-like",
+                 id="deletion_auc-fractions-str"),
+    pytest.param(lambda cnn, x, maps, masks: xai.deletion_auc(np.linspace(0, 1, 3) + 1j, [[1.0, 0.5, 0.2]]), TypeError, "fractions must hold real",
+                 id="deletion_auc-complex-fractions"),
+    pytest.param(lambda cnn, x, maps, masks: xai.upsample(maps.numpy(), (8, 8)), TypeError, "maps must be a torch.Tensor",
+                 id="upsample-numpy-maps"),
+    pytest.param(lambda cnn, x, maps, masks: xai.upsample(maps, None), TypeError, r"size must be a pair \(H, W\)",
+                 id="upsample-size-None"),
+    pytest.param(lambda cnn, x, maps, masks: xai.upsample(maps, ("x", 8)), TypeError, r"size\[0\] must be an integer",
+                 id="upsample-size-str"),
+    pytest.param(lambda cnn, x, maps, masks: xai.random_maps(()), ValueError, r"shape must be \(B, H, W\)",
+                 id="random_maps-empty-shape"),
+    pytest.param(lambda cnn, x, maps, masks: xai.random_maps(("x", 4, 4)), TypeError, r"shape\[0\] must be an integer",
+                 id="random_maps-shape-str"),
+    pytest.param(lambda cnn, x, maps, masks: xai.GAPNet(in_channels=10**12), ValueError, "reduce in_channels, n_classes or channels",
+                 id="GAPNet-too-large"),
+    pytest.param(lambda cnn, x, maps, masks: xai.explain(None, x, 0, "lrp"), TypeError, "model must be a torch.nn.Module",
+                 id="explain-model-None"),
+])
+def test_bad_inputs_are_named_by_their_parameter(call, error, match):
     cnn, x = _gapnet(), torch.randn(2, 1, 16, 16, dtype=torch.float64)
     maps = torch.rand(2, 16, 16)
     masks = torch.rand(2, 16, 16) > 0.5
-    cases = [
-        (lambda: xai.gradient_x_input(None, x, 0), TypeError, "model must be a torch.nn.Module"),
-        (lambda: xai.gradient_x_input(cnn, x.float(), 0), TypeError, "x must have the dtype of the model's parameters"),
-        (lambda: xai.gradient_x_input(cnn, x[None], 0), ValueError, r"x of shape \(1, 2, 1, 16, 16\) does not fit"),
-        (lambda: xai.cam(cnn, x[:1], [0, 1]), ValueError, "one class per example of x"),
-        (lambda: xai.LRP(cnn).attribute(x[:1], [0, 1]), ValueError, "one class per example of inputs"),
-        (lambda: xai.cam(cnn, x, 0, upsample_to_input="no"), TypeError, "upsample_to_input must be bool"),
-        (lambda: xai.grad_cam(cnn, cnn.feature_layer, x, 0, relu="no"), TypeError, "relu must be bool"),
-        (lambda: xai.pointing_game(maps.masked_fill(masks, float("nan")), masks), ValueError, "maps must contain only finite"),
-        (lambda: xai.mass_inside(maps.to(torch.complex64), masks), TypeError, "maps must hold real numbers"),
-        (lambda: xai.spot_size(None), TypeError, "maps must be a torch.Tensor"),
-        (lambda: xai.deletion_curve(cnn, x, maps[:1], 0), ValueError, "one map per image of x"),
-        (lambda: xai.deletion_auc("abc", [[1.0]]), TypeError, "fractions must be an array-like"),
-        (lambda: xai.deletion_auc(np.linspace(0, 1, 3) + 1j, [[1.0, 0.5, 0.2]]), TypeError, "fractions must hold real"),
-        (lambda: xai.upsample(maps.numpy(), (8, 8)), TypeError, "maps must be a torch.Tensor"),
-        (lambda: xai.upsample(maps, None), TypeError, r"size must be a pair \(H, W\)"),
-        (lambda: xai.upsample(maps, ("x", 8)), TypeError, r"size\[0\] must be an integer"),
-        (lambda: xai.random_maps(()), ValueError, r"shape must be \(B, H, W\)"),
-        (lambda: xai.random_maps(("x", 4, 4)), TypeError, r"shape\[0\] must be an integer"),
-        (lambda: xai.GAPNet(in_channels=10**12), ValueError, "reduce in_channels, n_classes or channels"),
-        (lambda: xai.explain(None, x, 0, "lrp"), TypeError, "model must be a torch.nn.Module"),
-    ]
-    for call, error, match in cases:
-        with pytest.raises(error, match=match):
-            call()
+    with pytest.raises(error, match=match):
+        call(cnn, x, maps, masks)
+
+
+def test_to_heatmap_keeps_nan_visible():
     assert xai.to_heatmap(torch.full((1, 2, 2), float("nan"))).isnan().all()  # NaN stays visible there
 
 
