@@ -89,7 +89,7 @@ def test_ratios_only_keeps_the_notebook_section_of_the_last_full_run(tmp_path):
 def test_performance_page_is_in_the_book():
     assert "book/performance" in nbtools.toc_files()
     page = (nbtools.ROOT / "book" / "performance.md").read_text(encoding="utf-8")
-    assert "## Notebooks" in page and "Total:" in page, "run `make bench` to regenerate the page"
+    assert "## Notebooks" in page and "The whole book:" in page, "run `make bench` to regenerate the page"
     assert "## Several seeds as one model" in page and "interleaved pairs" in page
 
 
