@@ -136,9 +136,8 @@ def _run_notebook_in_process(path: Path) -> tuple[float, float, float]:
     import json
     import subprocess
 
-    one_thread = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     result = subprocess.run([sys.executable, __file__, "--one-notebook", str(path)], capture_output=True,
-                            text=True, env={**os.environ, **one_thread})
+                            text=True, env={**os.environ, **nbtools.ONE_THREAD})
     if result.returncode != 0:
         raise RuntimeError(f"{path} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     seconds, cpu, mib = json.loads(result.stdout.strip().splitlines()[-1])

@@ -87,13 +87,10 @@ def execute(path: Path, timeout: int = 600) -> float:
     return elapsed
 
 
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-
-
 def execute_in_process(path: Path, timeout: int = 600) -> float:
     """Execute one notebook in a child process whose kernel uses one math thread (for --jobs)."""
     result = subprocess.run([sys.executable, __file__, "--jobs", "1", "--timeout", str(timeout), str(path)],
-                            env={**os.environ, **ONE_THREAD}, capture_output=True, text=True)
+                            env={**os.environ, **nbtools.ONE_THREAD}, capture_output=True, text=True)
     if result.returncode not in (0, 1):  # 1 = over budget, reported by the caller
         raise RuntimeError(f"executing {path} failed:\n{result.stdout}{result.stderr}")
     return float(result.stdout.split()[0])  # the child's own report: "  12.3 s  path"

@@ -36,6 +36,8 @@ HARD_BUDGET_S = {"chapter": 90.0, "exercise": 45.0}
 TARGET_S = {"chapter": 60.0, "exercise": 45.0}
 #: The whole book, chapters and exercises, on two cores (``make bench``).
 TOTAL_TARGET_S = 8 * 60
+#: The environment of a kernel that runs beside another one (two notebooks at a time on two cores).
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
 def notebook_kind(path: Path) -> str:
